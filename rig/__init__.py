@@ -1,0 +1,9 @@
+"""The virtual rig: amplifier, perfusion, gas and temperature around one cell, headless.
+
+``from rig import Session`` is the way in. Nothing in this package imports Qt.
+"""
+from .controls import CONTROLS
+from .export import ExportError
+from .session import Session
+
+__all__ = ["CONTROLS", "ExportError", "Session"]

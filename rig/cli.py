@@ -1,0 +1,134 @@
+"""Command line: ``virtual-rig`` opens the window; ``virtual-rig --headless ...`` runs a scripted
+experiment without Qt and writes the trace as CSV.
+
+``--set NAME=VALUE`` applies from the start. ``--at T NAME=VALUE ...`` makes changes at T seconds;
+a bare ``--at T`` takes the ``--set`` options typed since the previous ``--at``::
+
+    virtual-rig --headless --duration 60 --set bath_K_mM=8 --at 20 --csv out.csv
+    virtual-rig --headless --duration 60 --at 20 bath_K_mM=8 --at 40 o2_pct=0 --csv out.csv
+"""
+import argparse
+import sys
+
+from engine.preparations import PREPARATIONS
+
+from .controls import CONTROLS, lookup
+from .export import ExportError
+
+
+def _controls_help():
+    width = max(len(n) for n in CONTROLS)
+    lines = ["controls (NAME=VALUE; default for the neuron in brackets):"]
+    for c in CONTROLS.values():
+        lines.append(f"  {c.name:<{width}}  {c.describe_range():<28} [{c.default}]  {c.help}")
+    lines.append("")
+    lines.append("preparations: " + ", ".join(PREPARATIONS))
+    return "\n".join(lines)
+
+
+class _Ordered(argparse.Action):
+    """Keeps --set and --at in the order they were typed."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        items = getattr(namespace, "schedule", None) or []
+        items.append((option_string, values))
+        namespace.schedule = items
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="virtual-rig",
+        description="Virtual Rig: a patch-clamp rig with a biophysically honest cell. Without "
+                    "--headless it opens the window.",
+        epilog=_controls_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--headless", action="store_true", help="run without a window and write CSV")
+    parser.add_argument("--preparation", default="neuron", help="the cell to patch (see below)")
+    parser.add_argument("--duration", type=float, default=10.0, metavar="SECONDS",
+                        help="simulated seconds to record (default 10)")
+    parser.add_argument("--set", action=_Ordered, dest="schedule", metavar="NAME=VALUE",
+                        help="change a control (from the start, or at the --at that follows)")
+    parser.add_argument("--at", action=_Ordered, dest="schedule", nargs="+", metavar="T [NAME=VALUE ...]",
+                        help="time in seconds for the changes that follow it or the --set just before it")
+    parser.add_argument("--csv", metavar="PATH", help="write the recording here")
+    parser.add_argument("--sample-rate-hz", type=float, default=1000.0,
+                        help="samples per second in the CSV (default 1000, spreadsheet-sized; "
+                             "10000 resolves spike shapes)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed for amplifier noise")
+    return parser
+
+
+def _assignment(text):
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise ValueError(f"{text!r} is not NAME=VALUE")
+    control = lookup(name.strip())
+    return control.name, control.validate(value.strip())
+
+
+def schedule_from(items):
+    """Turn the ordered --set/--at options into a time-sorted list of (t_s, {name: value})."""
+    events, pending = [], {}
+    for option, values in items or []:
+        if option == "--set":
+            pending.update([_assignment(values)])
+            continue
+        try:
+            t = float(values[0])
+        except ValueError:
+            raise ValueError(f"--at needs a time in seconds first, got {values[0]!r}") from None
+        if t < 0:
+            raise ValueError(f"--at {values[0]}: time must not be negative")
+        own = dict(_assignment(v) for v in values[1:])
+        if own and pending:  # --set options before an --at that carries its own changes: at the start
+            events.append((0.0, pending))
+        elif not own and not pending:
+            raise ValueError(f"--at {values[0]} has nothing to change: write --at {values[0]} NAME=VALUE")
+        events.append((t, own or pending))
+        pending = {}
+    if pending:
+        events.append((0.0, pending))
+    return sorted(events, key=lambda e: e[0])
+
+
+def run_headless(args, out=None):
+    from .session import Session
+
+    out = out or sys.stdout
+    events = schedule_from(args.schedule)
+    if args.duration <= 0:
+        raise ValueError("--duration must be positive")
+    start = {}
+    while events and events[0][0] == 0.0:
+        start.update(events.pop(0)[1])
+    session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz, **start)
+    for t, changes in events:
+        if t > args.duration:
+            print(f"note: change at {t:g} s is after the end ({args.duration:g} s) and was not applied", file=out)
+            continue
+        session.run(t - session.t_s)
+        session.set(**changes)
+    session.run(args.duration - session.t_s)
+    r = session.readout()
+    print(f"{session.preparation.title}: {args.duration:g} s recorded, {session.spike_count()} spikes; "
+          f"now V = {r['V_mV']:.1f} mV, E_K = {r['E_K_mV']:.1f} mV, E_Cl = {r['E_Cl_mV']:.1f} mV", file=out)
+    for t, text in session.markers():
+        print(f"  marker {t:8.3f} s  {text}", file=out)
+    if args.csv:
+        session.export_csv(args.csv)
+        print(f"wrote {args.csv}", file=out)
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.headless:
+        from ui.app import main as window_main  # Qt only when a window is wanted
+        return window_main()
+    try:
+        run_headless(args)
+    except (ValueError, ExportError) as e:
+        print(f"virtual-rig: error: {e}", file=sys.stderr)
+        return 2
+    return 0

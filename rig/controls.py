@@ -1,0 +1,110 @@
+"""The one registry of user controls: name (with unit), range, default, help.
+
+Everything that lets a user change the experiment reads this table: ``Session.set`` validates
+against it, the CLI builds its help from it, the CSV export names its control columns after it, and
+the window's panels are generated from it. Never list a control anywhere else.
+A preparation may override a default (``engine.preparations``); ranges are the same for all.
+"""
+import difflib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Control:
+    name: str            # carries its unit: bath_K_mM, hold_pA
+    unit: str            # for labels: "mM", "pA", "" for ratios
+    lo: float
+    hi: float
+    default: object
+    help: str
+    group: str           # the piece of rig it belongs to: the panel it sits on
+    choices: tuple = ()  # non-empty for a choice control (values are strings)
+
+    @property
+    def is_choice(self):
+        return bool(self.choices)
+
+    def describe_range(self):
+        if self.is_choice:
+            return "one of " + ", ".join(self.choices)
+        return f"{self.lo:g}–{self.hi:g} {self.unit}".rstrip()
+
+    def validate(self, value):
+        """Return the value as the control stores it, or raise ValueError naming the problem."""
+        if self.is_choice:
+            if str(value) not in self.choices:
+                raise ValueError(f"{self.name} = {value!r} is not allowed: choose {self.describe_range()}")
+            return str(value)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{self.name} = {value!r} is not a number (valid range {self.describe_range()})") from None
+        if not (self.lo <= number <= self.hi):  # also rejects NaN
+            raise ValueError(f"{self.name} = {value!r} is out of range: valid {self.describe_range()}")
+        return number
+
+
+_CONTROLS = (
+    # perfusion: what flows into the chamber
+    Control("bath_K_mM", "mM", 0.5, 150.0, 3.0,
+            "K+ in the perfusion solution. Raising it depolarises cells (E_K moves up).", "Perfusion"),
+    Control("bath_Na_mM", "mM", 1.0, 300.0, 152.0,
+            "Na+ in the perfusion solution (aCSF: 152 mM).", "Perfusion"),
+    Control("bath_Cl_mM", "mM", 5.0, 300.0, 134.0,
+            "Cl- in the perfusion solution (aCSF: 134 mM).", "Perfusion"),
+    Control("perfusion_tau_s", "s", 0.0, 300.0, 10.0,
+            "Time constant of solution exchange at the slice; 0 = instant.", "Perfusion"),
+    Control("gaba_uM", "µM", 0.0, 1000.0, 0.0,
+            "GABA in the bath: opens GABA_A (Cl-/HCO3-) channels. Effect set by V - E_Cl.", "Perfusion"),
+    Control("retigabine_uM", "µM", 0.0, 100.0, 0.0,
+            "Retigabine (Kv7/KCNQ opener): shifts M-current activation negative (EC50 ≈ 1.6 µM).",
+            "Perfusion"),
+    Control("ttx_nM", "nM", 0.0, 1000.0, 0.0,
+            "Tetrodotoxin: blocks voltage-gated Na+ channels (IC50 ≈ 5 nM); no spikes.", "Perfusion"),
+    # environment
+    Control("temperature_C", "°C", 0.0, 42.0, 37.0,
+            "Bath temperature: sets RT/F in every reversal potential and scales gating (Q10 3) and "
+            "pumps (Q10 2).", "Environment"),
+    Control("o2_pct", "%", 0.0, 100.0, 95.0,
+            "O2 in the gas bubbling the bath: 95 = carbogen, 0 = anoxia (ischaemia).", "Environment"),
+    # the cell's own make-up
+    Control("kcc2_rel", "×", 0.0, 5.0, 1.0,
+            "KCC2 (K-Cl out) expression relative to the preparation's normal.", "Cell"),
+    Control("nkcc1_rel", "×", 0.0, 5.0, 1.0,
+            "NKCC1 (Na-K-2Cl in) expression relative to the preparation's normal.", "Cell"),
+    Control("nav_shift_mV", "mV", -20.0, 20.0, 0.0,
+            "Nav activation shift (GEFS+/SCN1A-type mutations: about -8 mV).", "Cell"),
+    Control("kcnq_gain", "×", 0.0, 5.0, 1.0,
+            "KCNQ2/3 (M-current) conductance relative to wild type; >1 = gain of function.", "Cell"),
+    Control("demyelination", "", 0.0, 1.0, 0.0,
+            "Paranodal damage (0 intact, 1 fully exposed): adds a leak with reversal near 0 mV.", "Cell"),
+    Control("kir_block", "", 0.0, 1.0, 0.0,
+            "Block of astrocytic Kir4.1 (0 none, 1 full): slows K+ clearance from the ECS.", "Cell"),
+    # amplifier
+    Control("clamp", "", 0.0, 0.0, "current",
+            "Amplifier mode: current clamp (inject hold_pA), voltage clamp (hold at hold_mV), "
+            "or I=0 (no current).", "Amplifier", choices=("current", "voltage", "I=0")),
+    Control("hold_pA", "pA", -2000.0, 2000.0, 0.0,
+            "Current injected in current clamp (positive depolarises).", "Amplifier"),
+    Control("hold_mV", "mV", -150.0, 60.0, -70.0,
+            "Command potential in voltage clamp.", "Amplifier"),
+    Control("rs_MOhm", "MΩ", 0.0, 100.0, 0.0,
+            "Series (access) resistance of the pipette in voltage clamp; 0 = ideal clamp.",
+            "Amplifier"),
+    Control("noise_V_mV", "mV", 0.0, 5.0, 0.0,
+            "RMS recording noise on V in current clamp (a real rig: about 0.3 mV).", "Amplifier"),
+    Control("noise_I_pA", "pA", 0.0, 50.0, 0.0,
+            "RMS recording noise on I in voltage clamp (a real rig: about 3 pA).", "Amplifier"),
+)
+
+CONTROLS = {c.name: c for c in _CONTROLS}
+
+
+def lookup(name):
+    """The control called ``name``, or a ValueError that suggests the nearest real name."""
+    try:
+        return CONTROLS[name]
+    except KeyError:
+        near = difflib.get_close_matches(name, CONTROLS, n=1, cutoff=0.5)
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        raise ValueError(f"unknown control {name!r}.{hint} Known controls: {', '.join(CONTROLS)}") from None

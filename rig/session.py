@@ -1,0 +1,247 @@
+"""The headless experiment: one patched cell, the rig around it, and what was recorded.
+
+``Session`` is the one API that tests, notebooks, the CLI and the window share. It owns the model
+state and parameter vectors, applies controls from ``rig.controls`` (each change leaves a marker),
+advances simulated time with the engine kernel and keeps the recorded trace. It never touches Qt,
+and it never sleeps on wall-clock time: simulated time moves only through ``run``.
+A worker thread may drive ``run`` while another thread calls ``set``: a lock keeps each call whole,
+and the kernel releases the GIL while it integrates.
+"""
+import threading
+
+import numpy as np
+
+from engine import budget
+from engine.kernel import OUTPUT_NAMES, P, S, STATE_NAMES, advance, seed_noise
+from engine.preparations import PREPARATIONS
+
+from .amplifier import Amplifier
+from .controls import CONTROLS, lookup
+from .export import write_csv
+from .trace import Trace
+
+AMPLIFIER_CONTROLS = ("clamp", "hold_pA", "hold_mV", "rs_MOhm", "noise_V_mV", "noise_I_pA")
+_OUT = {name: i for i, name in enumerate(OUTPUT_NAMES)}
+
+
+class Session:
+    """A patched cell at its settled rest, ready to record.
+
+    >>> s = Session(preparation="neuron", seed=0)
+    >>> s.set(bath_K_mM=8.0, perfusion_tau_s=0)
+    >>> s.run(2.0)
+    >>> s.readout()["V_mV"]
+
+    Extra keyword arguments set controls before the cell settles (the slice has sat in that
+    solution for a long time before you patch it), e.g. ``Session(kcc2_rel=0, nkcc1_rel=0)``.
+    """
+
+    BLOCK_SAMPLES = 8192  # samples per kernel call in run(); the output buffer is reused
+
+    def __init__(self, preparation="neuron", seed=0, sample_rate_hz=10000.0, **controls):
+        if preparation not in PREPARATIONS:
+            raise ValueError(f"unknown preparation {preparation!r}: choose one of {', '.join(PREPARATIONS)}")
+        self.preparation = PREPARATIONS[preparation]
+        self._lock = threading.RLock()
+        self._p = self.preparation.parameter_vector()
+        self._y = self.preparation.state_vector()
+        self.dt_ms = float(self._p[P["dt_ms"]])
+        self._decim = max(1, round(1000.0 / (float(sample_rate_hz) * self.dt_ms)))
+        self.sample_rate_hz = 1000.0 / (self._decim * self.dt_ms)
+        self._out = np.zeros((len(OUTPUT_NAMES), self.BLOCK_SAMPLES + 1))
+        self._last = np.zeros(len(OUTPUT_NAMES))
+        self.amplifier = Amplifier()
+        seed_noise(int(seed))
+
+        self._values = {name: c.default for name, c in CONTROLS.items()}
+        self._values.update(self.preparation.control_defaults)
+        self._values.update(self._validated(controls))
+        for name, value in self._values.items():
+            self._apply(name, value)
+        # the bath at the slice and the drugs in the chamber start equilibrated with the solution
+        for state, control in (("Na_b_mM", "bath_Na_mM"), ("K_b_mM", "bath_K_mM"), ("Cl_b_mM", "bath_Cl_mM"),
+                               ("retigabine_uM", "retigabine_uM"), ("gaba_uM", "gaba_uM"), ("ttx_nM", "ttx_nM")):
+            self._y[S[state]] = self._values[control]
+        self._y[S["O2_b_mM"]] = self._p[P["O2_sat_mM"]] * self._values["o2_pct"] / 100.0
+        self._settle()
+
+        self._trace = Trace(OUTPUT_NAMES)
+        self._markers = []
+        self._history = [(0.0, name, value) for name, value in self._values.items()]
+        self._budget0 = budget.totals(self._y, self._p)
+
+    # ---- controls -------------------------------------------------------------------------
+    def set(self, **changes):
+        """Change controls now; every changed value leaves a marker ``"name old -> new"``.
+
+        All names and values are checked before anything changes: a bad one raises ValueError
+        naming it and its valid range, and the experiment goes on untouched.
+        """
+        new = self._validated(changes)
+        with self._lock:
+            t_s = self.t_s
+            for name, value in new.items():
+                old = self._values[name]
+                if value == old:
+                    continue
+                self._values[name] = value
+                self._apply(name, value)
+                self._history.append((t_s, name, value))
+                self._markers.append((t_s, f"{name} {_fmt(old)} -> {_fmt(value)}"))
+
+    def get(self, name):
+        return self._values[lookup(name).name]
+
+    def controls(self):
+        """Current value of every control."""
+        return dict(self._values)
+
+    def _validated(self, changes):
+        return {name: lookup(name).validate(value) for name, value in changes.items()}
+
+    def _apply(self, name, value):
+        if name in AMPLIFIER_CONTROLS:
+            self.amplifier.configure(name, value)
+            self.amplifier.write(self._p)
+        else:
+            self._p[P[name]] = value
+
+    # ---- time -----------------------------------------------------------------------------
+    @property
+    def t_s(self):
+        return float(self._y[S["t_ms"]]) * 1e-3
+
+    def run(self, duration_s):
+        """Advance ``duration_s`` simulated seconds, recording every sample."""
+        duration_s = float(duration_s)
+        if not duration_s >= 0.0:
+            raise ValueError(f"run duration must be a non-negative number of seconds, got {duration_s!r}")
+        with self._lock:
+            self._advance(round(duration_s * 1000.0 / self.dt_ms), record=True)
+
+    def run_until_settled(self, max_s=600.0, tol_mV=0.1, window_s=5.0):
+        """Run in windows until V moves less than ``tol_mV`` over one window; return whether it did."""
+        elapsed = 0.0
+        while elapsed < max_s:
+            start = len(self._trace)
+            self.run(window_s)
+            elapsed += window_s
+            v = self._trace.column("V_mV", start)
+            if v.size and float(v.max() - v.min()) < tol_mV:
+                return True
+        return False
+
+    def _advance(self, n_steps, record):
+        chunk = self.BLOCK_SAMPLES * self._decim
+        while n_steps > 0:
+            n = min(n_steps, chunk)
+            pos = advance(self._y, self._p, n, self._decim, self._out, 0)
+            if pos:
+                self._last[:] = self._out[:, pos - 1]
+                if record:
+                    self._trace.append(self._out[:, :pos])
+            n_steps -= n
+
+    def _settle(self, max_windows=60, window_s=2.0, speedup=1000.0):
+        """Bring the cell to its resting state before the recording starts.
+
+        Slow variables (cytosolic ions, ATP, O2: minutes) run ``speedup`` times faster than the
+        membrane while the cell settles; fixed points do not depend on that factor, so the cell
+        starts where it would be after a long time in the bath. Then a short normal-speed run.
+        """
+        self._y[S["steps_to_sample"]] = 1
+        slow = [S[name] for name in ("Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM")]
+        self._p[P["settle_speedup"]] = speedup
+        for _ in range(max_windows):
+            before = self._y[slow].copy()
+            self._advance(round(window_s * 1000.0 / self.dt_ms), record=False)
+            if np.all(np.abs(self._y[slow] - before) < 1e-6 * np.abs(before)):
+                break
+        self._p[P["settle_speedup"]] = 1.0
+        self._advance(round(2000.0 / self.dt_ms), record=False)
+        for name in ("t_ms", "spike_count", "last_spike_ms", "Na_to_bath_mmol", "K_to_bath_mmol",
+                     "Cl_to_bath_mmol", "K_to_glia_mmol", "charge_injected_mmol", "untracked_charge_out_mmol"):
+            self._y[S[name]] = 0.0
+        self._y[S["steps_to_sample"]] = 1
+        self._last[_OUT["t_s"]] = 0.0
+
+    # ---- what the rig shows ---------------------------------------------------------------
+    def readout(self):
+        """The meters now: membrane potential, amplifier current, reversal potentials, ions, energy."""
+        with self._lock:
+            r = {name: float(self._last[i]) for i, name in enumerate(OUTPUT_NAMES)}
+            r["t_s"] = self.t_s
+            r["Na_efflux_pump_per_s"] = 3.0 * r["ATP_use_per_s"]
+            r["spike_count"] = int(self._y[S["spike_count"]])
+            return r
+
+    def trace(self, start_s=None):
+        """Recorded samples as a dict of equal-length arrays (t_s, V_mV, I_pA, ...)."""
+        with self._lock:
+            data = self._trace.arrays()
+        if start_s is not None:
+            keep = data["t_s"] >= start_s
+            data = {k: v[keep] for k, v in data.items()}
+        return data
+
+    def markers(self):
+        """Every control change so far, as (t_s, text)."""
+        return list(self._markers)
+
+    def spike_count(self):
+        """Upward crossings of the spike threshold (0 mV) since the recording started."""
+        return int(self._y[S["spike_count"]])
+
+    def budget_error(self):
+        """Relative drift of each conserved total since the recording started (row 22).
+
+        Ions relative to their total; charge relative to the cell's cation charge and as the
+        equivalent error in membrane potential (mV).
+        """
+        now = budget.totals(self._y, self._p)
+        err = {k: abs(now[k] - self._budget0[k]) / abs(self._budget0[k])
+               for k in ("Na_mmol", "K_mmol", "Cl_mmol")}
+        drift = abs(now["charge_residual_mmol"] - self._budget0["charge_residual_mmol"])
+        err["charge"] = drift / budget.cation_charge_mmol(self._y, self._p)
+        err["charge_mV"] = drift / budget.charge_mmol_per_mV(self._p)
+        return err
+
+    def state(self):
+        """Every model state variable by name."""
+        return {name: float(self._y[i]) for i, name in enumerate(STATE_NAMES)}
+
+    def export_csv(self, path):
+        """Write the recording to ``path`` as CSV: units in the header, controls and markers as columns."""
+        with self._lock:
+            data = self._trace.arrays()
+            history = list(self._history)
+            markers = list(self._markers)
+        write_csv(path, data, history, markers)
+
+    # ---- snapshots ------------------------------------------------------------------------
+    def snapshot(self):
+        """Everything needed to come back to this moment (not the recorded trace)."""
+        with self._lock:
+            return {"y": self._y.copy(), "p": self._p.copy(), "values": dict(self._values),
+                    "amplifier": dict(vars(self.amplifier)), "last": self._last.copy()}
+
+    def restore(self, snap):
+        """Put the cell and the rig's settings back as they were at ``snap``.
+
+        The clock keeps running forward (the trace stays in time order) and a marker says so.
+        """
+        with self._lock:
+            t_ms = self._y[S["t_ms"]]
+            self._y[:] = snap["y"]
+            self._y[S["t_ms"]] = t_ms
+            self._y[S["steps_to_sample"]] = 1
+            self._p[:] = snap["p"]
+            self._values = dict(snap["values"])
+            vars(self.amplifier).update(snap["amplifier"])
+            self._last[:] = snap["last"]
+            self._history.extend((self.t_s, name, value) for name, value in self._values.items())
+            self._markers.append((self.t_s, "restored snapshot"))
+
+
+def _fmt(value):
+    return f"{value:g}" if isinstance(value, float) else str(value)

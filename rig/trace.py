@@ -1,0 +1,34 @@
+"""The recorded trace in memory: decimated samples appended block by block.
+
+Blocks are copied out of the kernel's reusable output buffer into a list of chunks, so appending
+costs nothing per sample in Python; ``arrays()`` joins them on demand.
+"""
+import numpy as np
+
+
+class Trace:
+    def __init__(self, names):
+        self.names = tuple(names)
+        self._chunks = []
+        self._length = 0
+
+    def append(self, block):
+        """Append ``block`` (channels × samples); it is copied."""
+        self._chunks.append(np.array(block, dtype=np.float64, copy=True))
+        self._length += block.shape[1]
+
+    def __len__(self):
+        return self._length
+
+    def column(self, name, start=0):
+        """One channel from sample ``start`` on."""
+        i = self.names.index(name)
+        if not self._chunks:
+            return np.zeros(0)
+        return np.concatenate([c[i] for c in self._chunks])[start:]
+
+    def arrays(self):
+        if not self._chunks:
+            return {name: np.zeros(0) for name in self.names}
+        joined = np.concatenate(self._chunks, axis=1)
+        return {name: joined[i] for i, name in enumerate(self.names)}

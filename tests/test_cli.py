@@ -1,0 +1,48 @@
+"""The command line: headless runs write a CSV; --help lists every control; bad input exits 2."""
+import csv
+import subprocess
+import sys
+
+import pytest
+
+from rig.cli import main, schedule_from
+from rig.controls import CONTROLS
+
+
+def test_headless_run_writes_csv_with_marker(tmp_path, capsys):
+    out = tmp_path / "out.csv"
+    code = main(["--headless", "--duration", "2", "--set", "bath_K_mM=8", "--at", "1", "--csv", str(out)])
+    assert code == 0
+    with open(out, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2000  # 1 kHz
+    marked = [r for r in rows if r["marker"]]
+    assert marked[0]["marker"] == "bath_K_mM 3 -> 8"
+    assert float(marked[0]["t_s"]) == pytest.approx(1.0, abs=2e-3)
+    assert "marker" in capsys.readouterr().out
+
+
+def test_schedule_syntax():
+    events = schedule_from([("--set", "temperature_C=30"), ("--at", ["5", "bath_K_mM=8", "o2_pct=0"]),
+                            ("--set", "bath_K_mM=3"), ("--at", ["9"])])
+    assert events == [(0.0, {"temperature_C": 30.0}), (5.0, {"bath_K_mM": 8.0, "o2_pct": 0.0}),
+                      (9.0, {"bath_K_mM": 3.0})]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--set", "bath_K_mM=900"], "bath_K_mM = '900' is out of range"),
+    (["--set", "bath_K=8"], "unknown control 'bath_K'"),
+    (["--at", "soon", "bath_K_mM=8"], "--at needs a time in seconds"),
+    (["--at", "3"], "--at 3 has nothing to change"),
+    (["--preparation", "purkinje"], "unknown preparation"),
+])
+def test_bad_input_exits_2_with_a_message(argv, message, capsys):
+    assert main(["--headless", "--duration", "1"] + argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_help_lists_every_control_with_range():
+    out = subprocess.run([sys.executable, "-m", "rig", "--help"], capture_output=True, text=True, check=True).stdout
+    for c in CONTROLS.values():
+        assert c.name in out
+    assert "0.5–150 mM" in out

@@ -1,0 +1,134 @@
+"""The headless API: bad input gets a clear error, changes leave markers, the CSV opens."""
+import csv
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from rig import CONTROLS, ExportError, Session
+
+
+def test_unknown_control_names_it_and_suggests(neuron):
+    with pytest.raises(ValueError, match=r"unknown control 'bath_k_mM'.*Did you mean 'bath_K_mM'"):
+        neuron.set(bath_k_mM=8)
+
+
+@pytest.mark.parametrize("name", [n for n, c in CONTROLS.items() if not c.is_choice])
+def test_every_numeric_control_rejects_out_of_range(neuron, name):
+    c = CONTROLS[name]
+    with pytest.raises(ValueError, match=rf"{name} = .* out of range: valid {c.lo:g}–{c.hi:g}"):
+        neuron.set(**{name: c.hi + 1.0})
+    with pytest.raises(ValueError, match="out of range"):
+        neuron.set(**{name: c.lo - 1.0})
+    with pytest.raises(ValueError, match="not a number"):
+        neuron.set(**{name: "lots"})
+    assert neuron.get(name) == c.default  # nothing changed
+
+
+def test_bad_value_in_a_batch_changes_nothing(neuron):
+    n = len(neuron.markers())
+    with pytest.raises(ValueError, match="temperature_C"):
+        neuron.set(bath_K_mM=8.0, temperature_C=99)
+    assert neuron.get("bath_K_mM") == 3.0
+    assert len(neuron.markers()) == n
+
+
+def test_choice_control_and_unknown_preparation():
+    with pytest.raises(ValueError, match="clamp = 'whole-cell' is not allowed: choose one of current, voltage, I=0"):
+        Session(clamp="whole-cell")
+    with pytest.raises(ValueError, match="unknown preparation 'purkinje'"):
+        Session(preparation="purkinje")
+
+
+def test_markers_record_each_change_with_time(neuron):
+    n = len(neuron.markers())
+    neuron.run(0.5)
+    t = neuron.t_s
+    neuron.set(bath_K_mM=8.0, perfusion_tau_s=0)
+    assert neuron.markers()[n:] == [(pytest.approx(t), "bath_K_mM 3 -> 8"),
+                                    (pytest.approx(t), "perfusion_tau_s 10 -> 0")]
+    neuron.set(bath_K_mM=8.0)  # unchanged: no marker
+    assert len(neuron.markers()) == n + 2
+
+
+def test_trace_has_equal_length_channels_at_the_sample_rate(neuron):
+    start = neuron.t_s
+    neuron.run(0.2)
+    tr = neuron.trace(start_s=start)
+    lengths = {len(v) for v in tr.values()}
+    assert lengths == {200}  # 1 kHz for 0.2 s
+    assert np.allclose(np.diff(tr["t_s"]), 1e-3)
+    for key in ("t_s", "V_mV", "I_pA", "E_K_mV", "E_Na_mV", "E_Cl_mV", "ATP_mM", "O2_mM", "I_pump_pA"):
+        assert key in tr
+
+
+def test_readout_has_every_meter(neuron):
+    r = neuron.readout()
+    for key in ("t_s", "V_mV", "I_pA", "E_K_mV", "E_Na_mV", "E_Cl_mV", "Na_i_mM", "K_i_mM", "Cl_i_mM",
+                "Na_o_mM", "K_o_mM", "Cl_o_mM", "ATP_mM", "O2_mM", "I_pump_pA", "ATP_use_per_s"):
+        assert np.isfinite(r[key]), key
+
+
+def test_voltage_clamp_holds_and_reports_inward_current(neuron):
+    neuron.set(clamp="voltage", hold_mV=-70.0)
+    neuron.run(0.5)
+    r = neuron.readout()
+    assert r["V_mV"] == pytest.approx(-70.0, abs=1e-9)
+    neuron.set(hold_mV=-100.0)  # below rest the holding current is negative (inward)
+    neuron.run(0.2)
+    assert neuron.readout()["I_pA"] < -20.0
+
+
+def test_current_clamp_step_depolarises_by_ohms_law(neuron):
+    v0 = neuron.readout()["V_mV"]
+    neuron.set(hold_pA=-20.0)
+    neuron.run(1.0)
+    dv = neuron.readout()["V_mV"] - v0
+    r_in_MOhm = dv / -20.0 * 1e3
+    assert 100.0 <= r_in_MOhm <= 300.0  # model-spec §2
+
+
+def test_snapshot_restore_returns_to_the_same_cell(neuron):
+    snap = neuron.snapshot()
+    neuron.set(bath_K_mM=20.0, perfusion_tau_s=0)
+    neuron.run(1.0)
+    neuron.restore(snap)
+    neuron.run(0.5)
+    again = neuron.readout()["V_mV"]
+    neuron.restore(snap)
+    neuron.run(0.5)
+    assert neuron.readout()["V_mV"] == pytest.approx(again, abs=1e-9)
+    assert neuron.get("bath_K_mM") == 3.0
+
+
+def test_export_csv_opens_with_units_controls_and_markers(tmp_path):
+    s = Session(sample_rate_hz=1000)
+    s.run(0.05)
+    s.set(bath_K_mM=8.0)
+    s.run(0.05)
+    path = tmp_path / "out.csv"
+    s.export_csv(path)
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    assert header[:3] == ["t_s", "V_mV", "I_pA"]
+    assert "bath_K_mM" in header and header[-1] == "marker"
+    k = header.index("bath_K_mM")
+    marks = [r[-1] for r in rows[1:] if r[-1]]
+    assert "bath_K_mM 3 -> 8" in marks
+    assert {r[k] for r in rows[1:]} == {"3", "8"}
+    float(rows[1][1])  # numbers a spreadsheet reads
+
+
+def test_export_to_unwritable_path_names_it(neuron, tmp_path):
+    bad = tmp_path / "no-such-folder" / "out.csv"
+    with pytest.raises(ExportError, match="cannot write .*no-such-folder"):
+        neuron.export_csv(bad)
+    assert not bad.parent.exists()
+
+
+def test_engine_and_rig_import_no_qt():
+    code = "import sys, rig, rig.cli, engine; print(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
