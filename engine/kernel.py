@@ -109,6 +109,22 @@ def nernst_mV(z, conc_out_mM, conc_in_mM, temperature_C):
 
 
 @njit(cache=True, inline="always")
+def _ghk(P_cm_s, z, conc_in_mM, conc_out_mM, w, e, rt_f_mV):
+    """GHK current and slope given w = zFV/RT and e = exp(-w) (shared between ions)."""
+    if abs(w) < 1e-6:  # removable singularity at V = 0: first-order series
+        xi = (conc_in_mM - conc_out_mM) + w * 0.5 * (conc_in_mM + conc_out_mM)
+        dxi = 0.5 * (conc_in_mM + conc_out_mM)
+    else:
+        d = 1.0 - e
+        inv_d = 1.0 / d
+        num = conc_in_mM - conc_out_mM * e
+        xi = w * num * inv_d
+        dxi = (num * (d - w * e) + w * conc_out_mM * e * d) * inv_d * inv_d
+    scale = P_cm_s * z * F_C_per_mol
+    return scale * xi, scale * dxi * z / rt_f_mV
+
+
+@njit(cache=True, inline="always")
 def ghk_current(P_cm_s, z, conc_in_mM, conc_out_mM, V_mV, rt_f_mV):
     """GHK current density (µA/cm², outward positive) and its slope dI/dV (mS/cm²).
 
@@ -116,17 +132,7 @@ def ghk_current(P_cm_s, z, conc_in_mM, conc_out_mM, V_mV, rt_f_mV):
     factors cancel to µA/cm² (P·F·mM = 1e-6 A/cm²).
     """
     w = z * V_mV / rt_f_mV
-    if abs(w) < 1e-6:  # removable singularity at V = 0: first-order series
-        xi = (conc_in_mM - conc_out_mM) + w * 0.5 * (conc_in_mM + conc_out_mM)
-        dxi = 0.5 * (conc_in_mM + conc_out_mM)
-    else:
-        e = math.exp(-w)
-        d = 1.0 - e
-        num = conc_in_mM - conc_out_mM * e
-        xi = w * num / d
-        dxi = (num * (d - w * e) + w * conc_out_mM * e * d) / (d * d)
-    scale = P_cm_s * z * F_C_per_mol
-    return scale * xi, scale * dxi * z / rt_f_mV
+    return _ghk(P_cm_s, z, conc_in_mM, conc_out_mM, w, math.exp(-w), rt_f_mV)
 
 
 @njit(cache=True, inline="always")
@@ -168,11 +174,71 @@ def rates_squid(V, nav_shift):
     return am, bm, ah, bh, an, bn
 
 
+# ---- gating tables ---------------------------------------------------------------------------
+# Steady states and Rush–Larsen decay factors of every gate, tabulated against V for the current
+# temperature, dt and kinetics (as NEURON does), interpolated linearly. Shifts (Nav mutation,
+# retigabine) move the lookup point, so the tables depend only on TABLE_KEY parameters.
+TABLE_V_MIN_mV = -150.0
+TABLE_V_STEP_mV = 0.05
+TABLE_ROWS_PER_mV = 20.0  # 1 / TABLE_V_STEP_mV, to multiply rather than divide per step
+TABLE_ROWS = 5001  # to +100 mV
+(T_MINF, T_MDEC, T_HINF, T_HDEC, T_NINF, T_NDEC, T_PINF, T_PDEC) = range(8)
+TABLE_COLUMNS = 8
+TABLE_KEY = (P_DT, P_TEMP, P_KIN, P_VT, P_TAUM, P_TREFG, P_Q10G)
+
+
+def new_tables():
+    """Workspace for the gating tables: (table, key). The kernel fills it when the key changes."""
+    return np.zeros((TABLE_ROWS, TABLE_COLUMNS)), np.full(len(TABLE_KEY), np.nan)
+
+
+@njit(cache=True)
+def _fill_tables(tab, key, p):
+    dt = p[P_DT]
+    phi = p[P_Q10G] ** ((p[P_TEMP] - p[P_TREFG]) / 10.0)
+    squid = p[P_KIN] > 0.5
+    for i in range(TABLE_ROWS):
+        V = TABLE_V_MIN_mV + i * TABLE_V_STEP_mV
+        if squid:
+            am, bm, ah, bh, an, bn = rates_squid(V, 0.0)
+        else:
+            am, bm, ah, bh, an, bn = rates_cortical(V, p[P_VT], 0.0)
+        tab[i, T_MINF] = am / (am + bm)
+        tab[i, T_MDEC] = math.exp(-phi * dt * (am + bm))
+        tab[i, T_HINF] = ah / (ah + bh)
+        tab[i, T_HDEC] = math.exp(-phi * dt * (ah + bh))
+        tab[i, T_NINF] = an / (an + bn)
+        tab[i, T_NDEC] = math.exp(-phi * dt * (an + bn))
+        # M-current (KCNQ2/3) slow gate, Pospischil 2008, V½ -35 mV
+        ex = math.exp((V + 35.0) / 20.0)
+        tab[i, T_PINF] = 1.0 / (1.0 + 1.0 / (ex * ex))
+        tab[i, T_PDEC] = math.exp(-dt * phi * (3.3 * ex + 1.0 / ex) / p[P_TAUM])
+    for k in range(len(TABLE_KEY)):
+        key[k] = p[TABLE_KEY[k]]
+
+
 @njit(cache=True, inline="always")
-def _rush_larsen(x, a, b, dt):
-    tot = a + b
-    x_inf = a / tot
-    return x_inf + (x - x_inf) * math.exp(-dt * tot)
+def _row(V):
+    """Table row and interpolation weight for V (clamped to the table's range)."""
+    x = (V - TABLE_V_MIN_mV) * TABLE_ROWS_PER_mV
+    if x < 0.0:
+        x = 0.0
+    elif x > TABLE_ROWS - 1.001:
+        x = TABLE_ROWS - 1.001
+    i = int(x)
+    return i, x - i
+
+
+@njit(cache=True, inline="always")
+def _gate(tab, i, w, col_inf, col_dec, x):
+    x_inf = tab[i, col_inf] + w * (tab[i + 1, col_inf] - tab[i, col_inf])
+    dec = tab[i, col_dec] + w * (tab[i + 1, col_dec] - tab[i, col_dec])
+    return x_inf + (x - x_inf) * dec
+
+
+@njit(cache=True, inline="always")
+def _relax(x, target, decay):
+    return target + (x - target) * decay
 
 
 @njit(cache=True, inline="always")
@@ -183,13 +249,31 @@ def _decay(dt_ms, tau_ms):
     return math.exp(-dt_ms / tau_ms)
 
 
-@njit(cache=True, nogil=True)
-def advance(y, p, n_steps, decim, out, out_pos):
+SLOW_EVERY = 10  # steps between updates of reversal potentials, pump, transporters, glia, energy
+
+
+# fast-math without the no-NaN/no-Inf promises, so a NaN still propagates to where tests see it
+FAST = {"contract", "arcp", "afn", "reassoc", "nsz"}
+
+
+@njit(cache=True, nogil=True, fastmath=FAST)
+def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     """Advance state ``y`` by ``n_steps`` steps of ``p[dt_ms]``; return the new ``out_pos``.
 
-    Every ``decim`` steps one sample (OUTPUT_NAMES rows) is written at column ``out_pos`` of ``out``.
-    The caller sizes ``out`` for ``(n_steps + decim) // decim`` more columns.
+    Every ``decim`` steps one sample (OUTPUT_NAMES rows) is written at column ``out_pos`` of ``out``;
+    the caller sizes ``out`` for ``n_steps // decim + 1`` more columns. ``tab``/``key`` is the gating
+    table workspace from ``new_tables()``, refilled here only when its key parameters changed.
+
+    Fast terms (gates, channel and leak currents, V) are integrated every step; slow terms
+    (reversal potentials, pump, cotransporters, glia, diffusion, perfusion, O2 and ATP) are
+    re-evaluated every SLOW_EVERY steps and held in between. Every flux is booked on both sides
+    every step, so the budgets balance exactly whatever the split.
     """
+    for k in range(len(TABLE_KEY)):
+        if key[k] != p[TABLE_KEY[k]]:
+            _fill_tables(tab, key, p)
+            break
+
     dt = p[P_DT]
     speed = p[P_SPEEDUP]
     T = p[P_TEMP]
@@ -197,221 +281,236 @@ def advance(y, p, n_steps, decim, out, out_pos):
     area = p[P_AREA]
     vol_i = p[P_VOLI]
     vol_o = p[P_VOLO]
+    r_io = vol_i / vol_o
     cm = p[P_CM]
-    # µA/cm² of a monovalent current -> mM/ms in the cytosol and in the ECS
+    # µA/cm² of a monovalent current -> mM/ms in the cytosol
     k_i = area * 1e-6 / (F_C_per_mol * vol_i)
-    k_o = area * 1e-6 / (F_C_per_mol * vol_o)
     to_pA = area * 1e6
-    per_s_from_mM_ms_i = vol_i * 1e-3 * AVOGADRO_per_mol * 1e3  # mM/ms in cytosol -> molecules/s
+    per_s_from_mM_ms_i = vol_i * AVOGADRO_per_mol  # mM/ms in the cytosol -> molecules/s
 
-    phi = p[P_Q10G] ** ((T - p[P_TREFG]) / 10.0)
     phi_t = p[P_Q10T] ** ((T - p[P_TREFT]) / 10.0)
-    squid = p[P_KIN] > 0.5
-
-    # bath solution and drugs relax to what the perfusion delivers (exact exponential per step)
-    a_perf = _decay(dt, 1000.0 * p[P_TAU_PERF])
     O2_gas = p[P_O2SAT] * p[P_O2PCT] / 100.0  # bath O2 in equilibrium with the gas
-    a_gas = _decay(dt, p[P_TAU_GAS])
-
+    voltage_clamp = p[P_CLAMP] > 0.5
     gM_max = p[P_GM] * p[P_KCNQ]
+    g_kd_max = p[P_GKD]
+    noise_V = 0.0 if voltage_clamp else p[P_NOISE_V]
+    noise_I = p[P_NOISE_I] if voltage_clamp else 0.0
     nav_shift = p[P_NAVSHIFT]
     U_kcc2 = p[P_UKCC2] * p[P_KCC2] * phi_t
     U_nkcc1 = p[P_UNKCC1] * p[P_NKCC1] * phi_t
     glia_max = p[P_GLIA] * (1.0 - p[P_KIRBLOCK])
     P_para = p[P_PPARA] * p[P_DEMY]  # non-selective Na/K leak: reversal near 0 mV
-    voltage_clamp = p[P_CLAMP] > 0.5
+    P_Na = p[P_PNA]; P_K = p[P_PK]; P_Cl = p[P_PCL]
+    gL = p[P_GL]; EL = p[P_EL]
     rs = p[P_RS]
+    ideal_clamp = voltage_clamp and rs <= 0.0
     g_series = 0.0  # mS/cm² between pipette and membrane in voltage clamp
     if voltage_clamp and rs > 0.0:
         g_series = 1e3 / (rs * 1e6 * area)
-    i_inj = p[P_INJ] / to_pA  # µA/cm² injected in current clamp
+    i_inj = 0.0 if voltage_clamp else p[P_INJ] / to_pA  # µA/cm² injected in current clamp
     v_cmd = p[P_CMD]
+    v_thr = p[P_SPK_THR]
+    E_HCO3 = -rtf * math.log(p[P_HCO3O] / p[P_HCO3I])
 
+    # state into locals for the loop
+    V = y[S_V]; m = y[S_M]; h = y[S_H]; n = y[S_N]; pg = y[S_P]
+    Na_i = y[S_NAI]; K_i = y[S_KI]; Cl_i = y[S_CLI]
+    Na_o = y[S_NAO]; K_o = y[S_KO]; Cl_o = y[S_CLO]
+    ATP = y[S_ATP]; O2 = y[S_O2]
     t = y[S_T]
-    V = y[S_V]
-    for _ in range(n_steps):
-        Na_i = y[S_NAI]; K_i = y[S_KI]; Cl_i = y[S_CLI]
-        Na_o = y[S_NAO]; K_o = y[S_KO]; Cl_o = y[S_CLO]
-        ATP = y[S_ATP]; O2 = y[S_O2]
+    sts = y[S_STS]
+    above = y[S_ABOVE] > 0.5
+    spikes = y[S_SPK]
+    last_spike = y[S_LAST]
+    untracked = y[S_UNTRACKED]
+    injected = y[S_QINJ]
 
-        # perfusion: bath at the slice and drugs in the chamber
-        y[S_NAB] = p[P_BATH_NA] + (y[S_NAB] - p[P_BATH_NA]) * a_perf
-        y[S_KB] = p[P_BATH_K] + (y[S_KB] - p[P_BATH_K]) * a_perf
-        y[S_CLB] = p[P_BATH_CL] + (y[S_CLB] - p[P_BATH_CL]) * a_perf
-        y[S_RTG] = p[P_RTG] + (y[S_RTG] - p[P_RTG]) * a_perf
-        y[S_GABA] = p[P_GABA] + (y[S_GABA] - p[P_GABA]) * a_perf
-        y[S_TTX] = p[P_TTX] + (y[S_TTX] - p[P_TTX]) * a_perf
-        y[S_O2B] = O2_gas + (y[S_O2B] - O2_gas) * a_gas
+    # slow terms, refreshed every SLOW_EVERY steps (values here only type the locals)
+    E_Na = E_K = E_Cl = i_pump = rtg_shift = g_m_max = g_na_max = 0.0
+    g_gaba_cl = g_gaba_hco3 = 0.0
+    dNa_i_slow = dK_i_slow = dCl_i_slow = dNa_o_slow = dK_o_slow = dCl_o_slow = 0.0
+    j_nkcc1 = atp_pump = 0.0
+    slow_left = 0
 
-        E_Na = rtf * math.log(Na_o / Na_i)
-        E_K = rtf * math.log(K_o / K_i)
-        E_Cl = -rtf * math.log(Cl_o / Cl_i)
-        E_HCO3 = -rtf * math.log(p[P_HCO3O] / p[P_HCO3I])
+    for step in range(n_steps):
+        if slow_left == 0:
+            # the slow terms hold for the next `slow_left` steps (fewer at the end of the call)
+            slow_left = min(SLOW_EVERY, n_steps - step)
+            dt_slow = slow_left * dt
+            a_perf = _decay(dt_slow, 1000.0 * p[P_TAU_PERF])
+            a_gas = _decay(dt_slow, p[P_TAU_GAS])
+            # perfusion: bath at the slice, drugs in the chamber, O2 in the bath
+            y[S_NAB] = _relax(y[S_NAB], p[P_BATH_NA], a_perf)
+            y[S_KB] = _relax(y[S_KB], p[P_BATH_K], a_perf)
+            y[S_CLB] = _relax(y[S_CLB], p[P_BATH_CL], a_perf)
+            y[S_RTG] = _relax(y[S_RTG], p[P_RTG], a_perf)
+            y[S_GABA] = _relax(y[S_GABA], p[P_GABA], a_perf)
+            y[S_TTX] = _relax(y[S_TTX], p[P_TTX], a_perf)
+            y[S_O2B] = _relax(y[S_O2B], O2_gas, a_gas)
 
-        # ---- gates (Rush–Larsen) at the start-of-step V
-        if squid:
-            am, bm, ah, bh, an, bn = rates_squid(V, nav_shift)
-        else:
-            am, bm, ah, bh, an, bn = rates_cortical(V, p[P_VT], nav_shift)
-        pdt = phi * dt
-        m = _rush_larsen(y[S_M], am, bm, pdt)
-        h = _rush_larsen(y[S_H], ah, bh, pdt)
-        n = _rush_larsen(y[S_N], an, bn, pdt)
-        y[S_M] = m; y[S_H] = h; y[S_N] = n
-        # M-current (KCNQ2/3) slow gate, Pospischil 2008; retigabine shifts V½ and raises g
-        c_rtg = y[S_RTG]
-        occ = c_rtg / (c_rtg + p[P_RTG_EC50])
-        vp = V + 35.0 - p[P_RTG_SHIFT] * occ
-        ex = math.exp(vp / 20.0)
-        p_inf = 1.0 / (1.0 + 1.0 / (ex * ex))
-        tau_p = p[P_TAUM] / (3.3 * ex + 1.0 / ex) / phi
-        pg = p_inf + (y[S_P] - p_inf) * math.exp(-dt / tau_p)
-        y[S_P] = pg
+            E_Na = rtf * math.log(Na_o / Na_i)
+            E_K = rtf * math.log(K_o / K_i)
+            E_Cl = -rtf * math.log(Cl_o / Cl_i)
 
-        # ---- conductances (mS/cm²) for the step
-        block_ttx = 1.0 / (1.0 + y[S_TTX] / p[P_TTX_IC50])
-        g_na = p[P_GNA] * block_ttx * m * m * m * h
-        n2 = n * n
-        g_k = p[P_GKD] * n2 * n2
-        g_m = gM_max * (1.0 + (p[P_RTG_GAIN] - 1.0) * occ) * pg
-        c_g = y[S_GABA]
-        if c_g > 0.0:
-            ch = c_g ** p[P_GABA_HILL]
-            g_gaba = p[P_GGABA] * ch / (ch + p[P_GABA_EC50] ** p[P_GABA_HILL])
-        else:
+            # drugs: TTX block of Nav; retigabine shifts KCNQ V½ and raises its conductance
+            g_na_max = p[P_GNA] / (1.0 + y[S_TTX] / p[P_TTX_IC50])
+            occ = y[S_RTG] / (y[S_RTG] + p[P_RTG_EC50])
+            rtg_shift = p[P_RTG_SHIFT] * occ
+            g_m_max = gM_max * (1.0 + (p[P_RTG_GAIN] - 1.0) * occ)
+            c_g = y[S_GABA]
             g_gaba = 0.0
-        g_gaba_cl = g_gaba * (1.0 - p[P_HCO3F])
-        g_gaba_hco3 = g_gaba * p[P_HCO3F]
+            if c_g > 0.0:
+                ch = c_g ** p[P_GABA_HILL]
+                g_gaba = p[P_GGABA] * ch / (ch + p[P_GABA_EC50] ** p[P_GABA_HILL])
+            g_gaba_cl = g_gaba * (1.0 - p[P_HCO3F])
+            g_gaba_hco3 = g_gaba * p[P_HCO3F]
 
-        # GHK leaks, linearised about V for the step
-        iNaL, gNaL = ghk_current(p[P_PNA], 1.0, Na_i, Na_o, V, rtf)
-        iKL, gKL = ghk_current(p[P_PK], 1.0, K_i, K_o, V, rtf)
-        iClL, gClL = ghk_current(p[P_PCL], -1.0, Cl_i, Cl_o, V, rtf)
-        if P_para > 0.0:
-            i_pn, g_pn = ghk_current(P_para, 1.0, Na_i, Na_o, V, rtf)
-            i_pk, g_pk = ghk_current(P_para, 1.0, K_i, K_o, V, rtf)
-            iNaL += i_pn; gNaL += g_pn
-            iKL += i_pk; gKL += g_pk
+            # Na/K-ATPase: 3 Na out, 2 K in, one net charge out per ATP
+            na3 = Na_i * Na_i * Na_i
+            h_atp = ATP / (ATP + p[P_PUMP_KATP])
+            i_pump = (p[P_PUMP] * phi_t * na3 / (na3 + p[P_PUMP_KNA] ** 3)
+                      * K_o / (K_o + p[P_PUMP_KK]) * h_atp)
+            atp_pump = i_pump * k_i
+            # electroneutral transporters, mM/ms in the cytosol (thermodynamic forms, model-spec §3)
+            j_kcc2 = U_kcc2 * math.log((K_i * Cl_i) / (K_o * Cl_o))
+            j_nkcc1 = U_nkcc1 * math.log((Na_o * K_o * Cl_o * Cl_o) / (Na_i * K_i * Cl_i * Cl_i))
+            # glia (Kir4.1 + astrocytic pump, fails with ATP; Cressman 2009 sigmoid referred to the
+            # bath: no net uptake when K_o equals the bath) and diffusion to the bath, mM/ms in ECS
+            kh = p[P_GLIA_KH]; ks = p[P_GLIA_KS]
+            j_glia = glia_max * h_atp * (1.0 / (1.0 + math.exp((kh - K_o) / ks))
+                                         - 1.0 / (1.0 + math.exp((kh - y[S_KB]) / ks)))
+            tau_d = p[P_TAU_DIFF]
+            d_na = (Na_o - y[S_NAB]) / tau_d
+            d_k = (K_o - y[S_KB]) / tau_d
+            d_cl = (Cl_o - y[S_CLB]) / tau_d
+            # per-step changes from the slow fluxes (cytosol mM, ECS mM)
+            dNa_i_slow = j_nkcc1 * dt
+            dK_i_slow = (j_nkcc1 - j_kcc2) * dt
+            dCl_i_slow = (2.0 * j_nkcc1 - j_kcc2) * dt
+            dNa_o_slow = -dNa_i_slow * r_io - d_na * dt
+            dK_o_slow = -dK_i_slow * r_io - (d_k + j_glia) * dt
+            dCl_o_slow = -dCl_i_slow * r_io - d_cl * dt
+            y[S_NA_BATH] += vol_o * d_na * dt_slow
+            y[S_K_BATH] += vol_o * d_k * dt_slow
+            y[S_CL_BATH] += vol_o * d_cl * dt_slow
+            y[S_K_GLIA] += vol_o * j_glia * dt_slow
 
-        # Na/K-ATPase: 3 Na out, 2 K in, one net charge out per ATP
-        f_na = Na_i * Na_i * Na_i
-        kna3 = p[P_PUMP_KNA] ** 3
-        h_atp = ATP / (ATP + p[P_PUMP_KATP])
-        i_pump = (p[P_PUMP] * phi_t * f_na / (f_na + kna3) * K_o / (K_o + p[P_PUMP_KK]) * h_atp)
+            # energy: ATP made from O2, used by the pump (1 per cycle) and by housekeeping
+            atp_made = p[P_KSYN] * O2 / (O2 + p[P_KO2]) * (p[P_ATPMAX] - ATP)
+            ATP += speed * (atp_made - atp_pump - p[P_KBASAL] * ATP) * dt_slow
+            O2 += speed * ((y[S_O2B] - O2) / p[P_TAU_O2] - p[P_O2_PER_ATP] * atp_made) * dt_slow
+        slow_left -= 1
+
+        # ---- gates (Rush–Larsen, tabulated) at the start-of-step V
+        i, w = _row(V)
+        h = _gate(tab, i, w, T_HINF, T_HDEC, h)
+        n = _gate(tab, i, w, T_NINF, T_NDEC, n)
+        i_m, w_m = _row(V - nav_shift)
+        m = _gate(tab, i_m, w_m, T_MINF, T_MDEC, m)
+        i_p, w_p = _row(V - rtg_shift)
+        pg = _gate(tab, i_p, w_p, T_PINF, T_PDEC, pg)
+
+        # ---- conductances (mS/cm²) and GHK leaks linearised about V
+        g_na = g_na_max * m * m * m * h
+        n2 = n * n
+        g_kv = g_kd_max * n2 * n2 + g_m_max * pg
+        # one exponential serves every ion: e^-w for cations, e^+w = 1/e^-w for Cl-
+        w = V / rtf
+        e = math.exp(-w)
+        iNaL, gNaL = _ghk(P_Na + P_para, 1.0, Na_i, Na_o, w, e, rtf)
+        iKL, gKL = _ghk(P_K + P_para, 1.0, K_i, K_o, w, e, rtf)
+        iClL, gClL = _ghk(P_Cl, -1.0, Cl_i, Cl_o, -w, 1.0 / e, rtf)
 
         # ---- membrane potential: exponential Euler on the linearised total current
         # I(V') = a + G V' per channel; charge per channel uses the exact mean V over the step.
-        G = (g_na + g_k + g_m + g_gaba + p[P_GL] + gNaL + gKL + gClL + g_series)
-        a = (-g_na * E_Na - (g_k + g_m) * E_K - g_gaba_cl * E_Cl - g_gaba_hco3 * E_HCO3
-             - p[P_GL] * p[P_EL] + (iNaL - gNaL * V) + (iKL - gKL * V) + (iClL - gClL * V)
-             + i_pump - g_series * v_cmd)
-        if voltage_clamp and rs <= 0.0:
+        g_gaba = g_gaba_cl + g_gaba_hco3
+        G = g_na + g_kv + g_gaba + gL + gNaL + gKL + gClL + g_series
+        a = (-g_na * E_Na - g_kv * E_K - g_gaba_cl * E_Cl - g_gaba_hco3 * E_HCO3 - gL * EL
+             + (iNaL - gNaL * V) + (iKL - gKL * V) + (iClL - gClL * V)
+             + i_pump - g_series * v_cmd - i_inj)
+        if ideal_clamp:
             V_new = v_cmd
             V_mean = v_cmd
-            i_amp = (a + G * v_cmd) + cm * (v_cmd - V) / dt  # ideal clamp supplies all current
+            i_amp = (a + G * v_cmd) + cm * (v_cmd - V) / dt  # the clamp supplies all current
         else:
-            if not voltage_clamp:
-                a -= i_inj
             V_inf = -a / G
             x = G * dt / cm
             e = math.exp(-x)
             V_new = V_inf + (V - V_inf) * e
-            if x > 1e-9:
-                V_mean = V_inf + (V - V_inf) * (1.0 - e) / x
-            else:
-                V_mean = 0.5 * (V + V_new)
-            if voltage_clamp:
-                i_amp = g_series * (v_cmd - V_mean)
-            else:
-                i_amp = i_inj
+            V_mean = V_inf + (V - V_inf) * (1.0 - e) / x
+            i_amp = g_series * (v_cmd - V_mean) if voltage_clamp else i_inj
 
-        # ---- ion currents over the step (µA/cm²)
+        # ---- ion currents over the step (µA/cm²), booked on both sides
         I_Na = g_na * (V_mean - E_Na) + iNaL + gNaL * (V_mean - V) + 3.0 * i_pump
-        I_K = (g_k + g_m) * (V_mean - E_K) + iKL + gKL * (V_mean - V) - 2.0 * i_pump
+        I_K = g_kv * (V_mean - E_K) + iKL + gKL * (V_mean - V) - 2.0 * i_pump
         I_Cl = g_gaba_cl * (V_mean - E_Cl) + iClL + gClL * (V_mean - V)
         # charge carried by ions the model does not track: HCO3- through GABA_A (buffered by
         # CO2/carbonic anhydrase) and the fixed-reversal ohmic leak of the squid axon
-        I_untracked = g_gaba_hco3 * (V_mean - E_HCO3) + p[P_GL] * (V_mean - p[P_EL])
-
-        # electroneutral transporters, mM/ms in the cytosol (thermodynamic forms, model-spec §3)
-        j_kcc2 = U_kcc2 * math.log((K_i * Cl_i) / (K_o * Cl_o))
-        j_nkcc1 = U_nkcc1 * math.log((Na_o * K_o * Cl_o * Cl_o) / (Na_i * K_i * Cl_i * Cl_i))
-        # glia (Kir4.1 + astrocytic pump; fails with ATP) and diffusion to the bath, mM/ms in ECS
-        # (Cressman 2009 sigmoid, referred to the bath: no net uptake when K_o equals the bath)
-        kh = p[P_GLIA_KH]; ks = p[P_GLIA_KS]
-        j_glia = glia_max * h_atp * (1.0 / (1.0 + math.exp((kh - K_o) / ks))
-                                     - 1.0 / (1.0 + math.exp((kh - y[S_KB]) / ks)))
-        tau_d = p[P_TAU_DIFF]
-        d_na = (Na_o - y[S_NAB]) / tau_d
-        d_k = (K_o - y[S_KB]) / tau_d
-        d_cl = (Cl_o - y[S_CLB]) / tau_d
-
-        # ---- concentrations (forward Euler; amounts leaving one side enter the other)
-        dNa_i = (-I_Na * k_i + j_nkcc1) * dt
-        dK_i = (-I_K * k_i - j_kcc2 + j_nkcc1) * dt
-        dCl_i = (I_Cl * k_i - j_kcc2 + 2.0 * j_nkcc1) * dt
-        r = vol_i / vol_o
-        y[S_NAI] = Na_i + speed * dNa_i
-        y[S_KI] = K_i + speed * dK_i
-        y[S_CLI] = Cl_i + speed * dCl_i
-        y[S_NAO] = Na_o - dNa_i * r - d_na * dt
-        y[S_KO] = K_o - dK_i * r - (d_k + j_glia) * dt
-        y[S_CLO] = Cl_o - dCl_i * r - d_cl * dt
-        y[S_NA_BATH] += vol_o * d_na * dt
-        y[S_K_BATH] += vol_o * d_k * dt
-        y[S_CL_BATH] += vol_o * d_cl * dt
-        y[S_K_GLIA] += vol_o * j_glia * dt
-        y[S_UNTRACKED] += vol_i * I_untracked * k_i * dt
-        y[S_QINJ] += vol_i * i_amp * k_i * dt
-
-        # energy: ATP made from O2, used by the pump (1 per cycle) and by housekeeping
-        atp_made = p[P_KSYN] * O2 / (O2 + p[P_KO2]) * (p[P_ATPMAX] - ATP)
-        atp_pump = i_pump * k_i
-        y[S_ATP] = ATP + speed * (atp_made - atp_pump - p[P_KBASAL] * ATP) * dt
-        y[S_O2] = O2 + speed * ((y[S_O2B] - O2) / p[P_TAU_O2] - p[P_O2_PER_ATP] * atp_made) * dt
+        I_untracked = g_gaba_hco3 * (V_mean - E_HCO3) + gL * (V_mean - EL)
+        dNa_i = -I_Na * k_i * dt + dNa_i_slow
+        dK_i = -I_K * k_i * dt + dK_i_slow
+        dCl_i = I_Cl * k_i * dt + dCl_i_slow
+        Na_i += speed * dNa_i
+        K_i += speed * dK_i
+        Cl_i += speed * dCl_i
+        Na_o += (dNa_i - dNa_i_slow) * -r_io + dNa_o_slow
+        K_o += (dK_i - dK_i_slow) * -r_io + dK_o_slow
+        Cl_o += (dCl_i - dCl_i_slow) * -r_io + dCl_o_slow
+        untracked += vol_i * I_untracked * k_i * dt
+        injected += vol_i * i_amp * k_i * dt
 
         V = V_new
         t += dt
-        y[S_V] = V
-        y[S_T] = t
 
         # spike detector: upward crossings of the threshold
-        if V >= p[P_SPK_THR]:
-            if y[S_ABOVE] < 0.5:
-                y[S_SPK] += 1.0
-                y[S_LAST] = t
-                y[S_ABOVE] = 1.0
+        if V >= v_thr:
+            if not above:
+                spikes += 1.0
+                last_spike = t
+                above = True
         else:
-            y[S_ABOVE] = 0.0
+            above = False
 
-        y[S_STS] -= 1.0
-        if y[S_STS] <= 0.0:
-            y[S_STS] = decim
+        sts -= 1.0
+        if sts <= 0.0:
+            sts = decim
             out[O_T, out_pos] = t * 1e-3
             v_rec = V
-            if p[P_NOISE_V] > 0.0 and not voltage_clamp:
-                v_rec += p[P_NOISE_V] * np.random.standard_normal()
+            if noise_V > 0.0:
+                v_rec += noise_V * np.random.standard_normal()
             i_rec = i_amp * to_pA
-            if p[P_NOISE_I] > 0.0 and voltage_clamp:
-                i_rec += p[P_NOISE_I] * np.random.standard_normal()
+            if noise_I > 0.0:
+                i_rec += noise_I * np.random.standard_normal()
             out[O_V, out_pos] = v_rec
             out[O_I, out_pos] = i_rec
             out[O_EK, out_pos] = E_K
             out[O_ENA, out_pos] = E_Na
             out[O_ECL, out_pos] = E_Cl
-            out[O_NAI, out_pos] = y[S_NAI]
-            out[O_KI, out_pos] = y[S_KI]
-            out[O_CLI, out_pos] = y[S_CLI]
-            out[O_NAO, out_pos] = y[S_NAO]
-            out[O_KO, out_pos] = y[S_KO]
-            out[O_CLO, out_pos] = y[S_CLO]
-            out[O_ATP, out_pos] = y[S_ATP]
-            out[O_O2, out_pos] = y[S_O2]
+            out[O_NAI, out_pos] = Na_i
+            out[O_KI, out_pos] = K_i
+            out[O_CLI, out_pos] = Cl_i
+            out[O_NAO, out_pos] = Na_o
+            out[O_KO, out_pos] = K_o
+            out[O_CLO, out_pos] = Cl_o
+            out[O_ATP, out_pos] = ATP
+            out[O_O2, out_pos] = O2
             out[O_IPUMP, out_pos] = i_pump * to_pA
             out[O_ATPUSE, out_pos] = atp_pump * per_s_from_mM_ms_i
-            na_in = (-(I_Na - 3.0 * i_pump) * k_i + j_nkcc1)  # all Na entry but the pump, mM/ms
-            out[O_NAIN, out_pos] = na_in * per_s_from_mM_ms_i
+            # all Na+ entry but the pump's, molecules/s
+            out[O_NAIN, out_pos] = (-(I_Na - 3.0 * i_pump) * k_i + j_nkcc1) * per_s_from_mM_ms_i
             out_pos += 1
+
+    y[S_V] = V; y[S_M] = m; y[S_H] = h; y[S_N] = n; y[S_P] = pg
+    y[S_NAI] = Na_i; y[S_KI] = K_i; y[S_CLI] = Cl_i
+    y[S_NAO] = Na_o; y[S_KO] = K_o; y[S_CLO] = Cl_o
+    y[S_ATP] = ATP; y[S_O2] = O2
+    y[S_T] = t
+    y[S_STS] = sts
+    y[S_ABOVE] = 1.0 if above else 0.0
+    y[S_SPK] = spikes
+    y[S_LAST] = last_spike
+    y[S_UNTRACKED] = untracked
+    y[S_QINJ] = injected
     return out_pos
 
 

@@ -12,7 +12,7 @@ import threading
 import numpy as np
 
 from engine import budget
-from engine.kernel import OUTPUT_NAMES, P, S, STATE_NAMES, advance, seed_noise
+from engine.kernel import OUTPUT_NAMES, P, S, STATE_NAMES, advance, new_tables, seed_noise
 from engine.preparations import PREPARATIONS
 
 from .amplifier import Amplifier
@@ -49,6 +49,7 @@ class Session:
         self._decim = max(1, round(1000.0 / (float(sample_rate_hz) * self.dt_ms)))
         self.sample_rate_hz = 1000.0 / (self._decim * self.dt_ms)
         self._out = np.zeros((len(OUTPUT_NAMES), self.BLOCK_SAMPLES + 1))
+        self._tables = new_tables()
         self._last = np.zeros(len(OUTPUT_NAMES))
         self.amplifier = Amplifier()
         seed_noise(int(seed))
@@ -135,7 +136,7 @@ class Session:
         chunk = self.BLOCK_SAMPLES * self._decim
         while n_steps > 0:
             n = min(n_steps, chunk)
-            pos = advance(self._y, self._p, n, self._decim, self._out, 0)
+            pos = advance(self._y, self._p, *self._tables, n, self._decim, self._out, 0)
             if pos:
                 self._last[:] = self._out[:, pos - 1]
                 if record:
