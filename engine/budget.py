@@ -11,7 +11,7 @@ def totals(y, p):
     """Totals in mmol: each ion held in cell + ECS + what went to bath and glia, and the charge
     residual (ions' charge minus membrane charge; constant when charge is conserved)."""
     vi, vo = p[P["vol_i_L"]], p[P["vol_o_L"]]
-    membrane_mmol = p[P["Cm_uF_per_cm2"]] * p[P["area_cm2"]] * 1e-9 * y[S["V_mV"]] / F_C_per_mol * 1e3
+    membrane_mmol = charge_mmol_per_mV(p) * y[S["V_mV"]]
     ions_mmol = vi * (y[S["Na_i_mM"]] + y[S["K_i_mM"]] - y[S["Cl_i_mM"]])
     return {
         "Na_mmol": vi * y[S["Na_i_mM"]] + vo * y[S["Na_o_mM"]] + y[S["Na_to_bath_mmol"]],
@@ -24,8 +24,9 @@ def totals(y, p):
 
 
 def charge_mmol_per_mV(p):
-    """Charge (mmol of elementary charge) that moves the membrane by 1 mV."""
-    return p[P["Cm_uF_per_cm2"]] * p[P["area_cm2"]] * 1e-9 / F_C_per_mol * 1e3
+    """Charge (mmol of elementary charge) that moves the membrane by 1 mV (myelin included)."""
+    area_cm2 = p[P["area_cm2"]] / (1.0 + p[P["myelin_wraps"]])
+    return p[P["Cm_uF_per_cm2"]] * area_cm2 * 1e-9 / F_C_per_mol * 1e3
 
 
 def cation_charge_mmol(y, p):

@@ -55,9 +55,11 @@ PARAM_NAMES = (
     "area_cm2", "vol_i_L", "vol_o_L", "Cm_uF_per_cm2",
     # channels
     "kinetics",                                  # 0 cortical (Pospischil 2008), 1 squid (HH 1952)
-    "gNa_mS", "gKd_mS", "gM_mS", "V_T_mV", "tau_M_max_ms", "T_ref_gating_C", "Q10_gating",
+    "gNa_mS", "gKd_mS", "gM_mS", "V_T_mV", "nav_h_shift_mV", "M_V_half_mV", "tau_M_max_ms",
+    "T_ref_gating_C",
+    "Q10_gating",
     "P_Na_cm_s", "P_K_cm_s", "P_Cl_cm_s", "gL_mS", "EL_mV",
-    "P_paranodal_cm_s", "g_gaba_max_mS", "gaba_EC50_uM", "gaba_hill", "gaba_hco3_frac",
+    "P_paranodal_cm_s", "P_gaba_max_cm_s", "gaba_EC50_uM", "gaba_hill", "gaba_hco3_ratio",
     "HCO3_i_mM", "HCO3_o_mM", "ttx_IC50_nM",
     "retigabine_shift_max_mV", "retigabine_EC50_uM", "retigabine_gain_max",
     # pump, transporters, glia, diffusion
@@ -69,19 +71,20 @@ PARAM_NAMES = (
     # user controls (rig/controls.py names them; same names here)
     "bath_Na_mM", "bath_K_mM", "bath_Cl_mM", "temperature_C", "o2_pct", "perfusion_tau_s",
     "kcc2_rel", "nkcc1_rel", "retigabine_uM", "gaba_uM", "ttx_nM", "nav_shift_mV", "kcnq_gain",
-    "demyelination", "kir_block",
+    "demyelination", "kir_block", "myelin_wraps",
     # amplifier
     "clamp_code", "inject_pA", "command_mV", "rs_MOhm", "noise_V_mV", "noise_I_pA", "spike_threshold_mV",
 )
 P = _index(PARAM_NAMES)
-(P_DT, P_SPEEDUP, P_AREA, P_VOLI, P_VOLO, P_CM, P_KIN, P_GNA, P_GKD, P_GM, P_VT, P_TAUM, P_TREFG,
- P_Q10G, P_PNA, P_PK, P_PCL, P_GL, P_EL, P_PPARA, P_GGABA, P_GABA_EC50, P_GABA_HILL, P_HCO3F,
+(P_DT, P_SPEEDUP, P_AREA, P_VOLI, P_VOLO, P_CM, P_KIN, P_GNA, P_GKD, P_GM, P_VT, P_HSHIFT, P_MVH, P_TAUM,
+ P_TREFG,
+ P_Q10G, P_PNA, P_PK, P_PCL, P_GL, P_EL, P_PPARA, P_PGABA, P_GABA_EC50, P_GABA_HILL, P_HCO3R,
  P_HCO3I, P_HCO3O, P_TTX_IC50, P_RTG_SHIFT, P_RTG_EC50, P_RTG_GAIN,
  P_PUMP, P_PUMP_KNA, P_PUMP_KK, P_PUMP_KATP, P_Q10T, P_TREFT, P_UKCC2, P_UNKCC1,
  P_GLIA, P_GLIA_KH, P_GLIA_KS, P_TAU_DIFF,
  P_O2SAT, P_TAU_GAS, P_TAU_O2, P_KO2, P_KSYN, P_ATPMAX, P_KBASAL, P_O2_PER_ATP,
  P_BATH_NA, P_BATH_K, P_BATH_CL, P_TEMP, P_O2PCT, P_TAU_PERF, P_KCC2, P_NKCC1, P_RTG, P_GABA, P_TTX,
- P_NAVSHIFT, P_KCNQ, P_DEMY, P_KIRBLOCK,
+ P_NAVSHIFT, P_KCNQ, P_DEMY, P_KIRBLOCK, P_WRAPS,
  P_CLAMP, P_INJ, P_CMD, P_RS, P_NOISE_V, P_NOISE_I, P_SPK_THR) = range(len(PARAM_NAMES))
 
 CLAMP_CURRENT, CLAMP_VOLTAGE = 0, 1  # I = 0 is current clamp with inject_pA = 0
@@ -184,7 +187,7 @@ TABLE_ROWS_PER_mV = 20.0  # 1 / TABLE_V_STEP_mV, to multiply rather than divide 
 TABLE_ROWS = 5001  # to +100 mV
 (T_MINF, T_MDEC, T_HINF, T_HDEC, T_NINF, T_NDEC, T_PINF, T_PDEC) = range(8)
 TABLE_COLUMNS = 8
-TABLE_KEY = (P_DT, P_TEMP, P_KIN, P_VT, P_TAUM, P_TREFG, P_Q10G)
+TABLE_KEY = (P_DT, P_TEMP, P_KIN, P_VT, P_HSHIFT, P_MVH, P_TAUM, P_TREFG, P_Q10G)
 
 
 def new_tables():
@@ -205,12 +208,17 @@ def _fill_tables(tab, key, p):
             am, bm, ah, bh, an, bn = rates_cortical(V, p[P_VT], 0.0)
         tab[i, T_MINF] = am / (am + bm)
         tab[i, T_MDEC] = math.exp(-phi * dt * (am + bm))
+        # Na inactivation may sit elsewhere on the voltage axis than activation (nodal Nav1.6)
+        if squid:
+            ah, bh = rates_squid(V - p[P_HSHIFT], 0.0)[2:4]
+        else:
+            ah, bh = rates_cortical(V - p[P_HSHIFT], p[P_VT], 0.0)[2:4]
         tab[i, T_HINF] = ah / (ah + bh)
         tab[i, T_HDEC] = math.exp(-phi * dt * (ah + bh))
         tab[i, T_NINF] = an / (an + bn)
         tab[i, T_NDEC] = math.exp(-phi * dt * (an + bn))
-        # M-current (KCNQ2/3) slow gate, Pospischil 2008, V½ -35 mV
-        ex = math.exp((V + 35.0) / 20.0)
+        # M-current (KCNQ2/3) slow gate, Pospischil 2008 (there with V½ -35 mV)
+        ex = math.exp((V - p[P_MVH]) / 20.0)
         tab[i, T_PINF] = 1.0 / (1.0 + 1.0 / (ex * ex))
         tab[i, T_PDEC] = math.exp(-dt * phi * (3.3 * ex + 1.0 / ex) / p[P_TAUM])
     for k in range(len(TABLE_KEY)):
@@ -249,6 +257,7 @@ def _decay(dt_ms, tau_ms):
     return math.exp(-dt_ms / tau_ms)
 
 
+RS_IDEAL_BELOW_MOhm = 0.01  # series resistance this small clamps ideally (and never divides by ~0)
 SLOW_EVERY = 10  # steps between updates of reversal potentials, pump, transporters, glia, energy
 
 
@@ -278,7 +287,9 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     speed = p[P_SPEEDUP]
     T = p[P_TEMP]
     rtf = rt_over_f_mV(T)
-    area = p[P_AREA]
+    # myelin: N wraps put N more membranes in series with the axolemma, so every conductance and
+    # the capacitance fall (N+1)-fold: the same as a membrane of 1/(N+1) the area
+    area = p[P_AREA] / (1.0 + p[P_WRAPS])
     vol_i = p[P_VOLI]
     vol_o = p[P_VOLO]
     r_io = vol_i / vol_o
@@ -303,14 +314,14 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     P_Na = p[P_PNA]; P_K = p[P_PK]; P_Cl = p[P_PCL]
     gL = p[P_GL]; EL = p[P_EL]
     rs = p[P_RS]
-    ideal_clamp = voltage_clamp and rs <= 0.0
+    ideal_clamp = voltage_clamp and rs < RS_IDEAL_BELOW_MOhm
     g_series = 0.0  # mS/cm² between pipette and membrane in voltage clamp
-    if voltage_clamp and rs > 0.0:
+    if voltage_clamp and not ideal_clamp:
         g_series = 1e3 / (rs * 1e6 * area)
     i_inj = 0.0 if voltage_clamp else p[P_INJ] / to_pA  # µA/cm² injected in current clamp
     v_cmd = p[P_CMD]
     v_thr = p[P_SPK_THR]
-    E_HCO3 = -rtf * math.log(p[P_HCO3O] / p[P_HCO3I])
+    HCO3_i = p[P_HCO3I]; HCO3_o = p[P_HCO3O]
 
     # state into locals for the loop
     V = y[S_V]; m = y[S_M]; h = y[S_H]; n = y[S_N]; pg = y[S_P]
@@ -327,7 +338,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
 
     # slow terms, refreshed every SLOW_EVERY steps (values here only type the locals)
     E_Na = E_K = E_Cl = i_pump = rtg_shift = g_m_max = g_na_max = 0.0
-    g_gaba_cl = g_gaba_hco3 = 0.0
+    P_gaba = 0.0
     dNa_i_slow = dK_i_slow = dCl_i_slow = dNa_o_slow = dK_o_slow = dCl_o_slow = 0.0
     j_nkcc1 = atp_pump = 0.0
     slow_left = 0
@@ -357,13 +368,12 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             occ = y[S_RTG] / (y[S_RTG] + p[P_RTG_EC50])
             rtg_shift = p[P_RTG_SHIFT] * occ
             g_m_max = gM_max * (1.0 + (p[P_RTG_GAIN] - 1.0) * occ)
+            # GABA_A: Hill dose-response of its Cl- permeability; HCO3- passes at a fixed ratio
             c_g = y[S_GABA]
-            g_gaba = 0.0
+            P_gaba = 0.0
             if c_g > 0.0:
                 ch = c_g ** p[P_GABA_HILL]
-                g_gaba = p[P_GGABA] * ch / (ch + p[P_GABA_EC50] ** p[P_GABA_HILL])
-            g_gaba_cl = g_gaba * (1.0 - p[P_HCO3F])
-            g_gaba_hco3 = g_gaba * p[P_HCO3F]
+                P_gaba = p[P_PGABA] * ch / (ch + p[P_GABA_EC50] ** p[P_GABA_HILL])
 
             # Na/K-ATPase: 3 Na out, 2 K in, one net charge out per ATP
             na3 = Na_i * Na_i * Na_i
@@ -419,14 +429,17 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         e = math.exp(-w)
         iNaL, gNaL = _ghk(P_Na + P_para, 1.0, Na_i, Na_o, w, e, rtf)
         iKL, gKL = _ghk(P_K + P_para, 1.0, K_i, K_o, w, e, rtf)
-        iClL, gClL = _ghk(P_Cl, -1.0, Cl_i, Cl_o, -w, 1.0 / e, rtf)
+        e_anion = 1.0 / e
+        iClL, gClL = _ghk(P_Cl + P_gaba, -1.0, Cl_i, Cl_o, -w, e_anion, rtf)
+        i_hco3 = g_hco3 = 0.0
+        if P_gaba > 0.0:
+            i_hco3, g_hco3 = _ghk(P_gaba * p[P_HCO3R], -1.0, HCO3_i, HCO3_o, -w, e_anion, rtf)
 
         # ---- membrane potential: exponential Euler on the linearised total current
         # I(V') = a + G V' per channel; charge per channel uses the exact mean V over the step.
-        g_gaba = g_gaba_cl + g_gaba_hco3
-        G = g_na + g_kv + g_gaba + gL + gNaL + gKL + gClL + g_series
-        a = (-g_na * E_Na - g_kv * E_K - g_gaba_cl * E_Cl - g_gaba_hco3 * E_HCO3 - gL * EL
-             + (iNaL - gNaL * V) + (iKL - gKL * V) + (iClL - gClL * V)
+        G = g_na + g_kv + gL + gNaL + gKL + gClL + g_hco3 + g_series
+        a = (-g_na * E_Na - g_kv * E_K - gL * EL
+             + (iNaL - gNaL * V) + (iKL - gKL * V) + (iClL - gClL * V) + (i_hco3 - g_hco3 * V)
              + i_pump - g_series * v_cmd - i_inj)
         if ideal_clamp:
             V_new = v_cmd
@@ -443,10 +456,10 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         # ---- ion currents over the step (µA/cm²), booked on both sides
         I_Na = g_na * (V_mean - E_Na) + iNaL + gNaL * (V_mean - V) + 3.0 * i_pump
         I_K = g_kv * (V_mean - E_K) + iKL + gKL * (V_mean - V) - 2.0 * i_pump
-        I_Cl = g_gaba_cl * (V_mean - E_Cl) + iClL + gClL * (V_mean - V)
+        I_Cl = iClL + gClL * (V_mean - V)
         # charge carried by ions the model does not track: HCO3- through GABA_A (buffered by
         # CO2/carbonic anhydrase) and the fixed-reversal ohmic leak of the squid axon
-        I_untracked = g_gaba_hco3 * (V_mean - E_HCO3) + gL * (V_mean - EL)
+        I_untracked = i_hco3 + g_hco3 * (V_mean - V) + gL * (V_mean - EL)
         dNa_i = -I_Na * k_i * dt + dNa_i_slow
         dK_i = -I_K * k_i * dt + dK_i_slow
         dCl_i = I_Cl * k_i * dt + dCl_i_slow

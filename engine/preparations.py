@@ -5,7 +5,7 @@ state the cell starts from before it settles. Control values the user can change
 drugs...) get their defaults from ``rig.controls``; a preparation may override those defaults
 (``control_defaults``) where its experiment differs. Nothing here imports Qt or ``rig``.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -20,6 +20,8 @@ class Preparation:
     params: dict          # kernel parameters (PARAM_NAMES) that are the cell's own
     initial: dict         # starting state before settling (STATE_NAMES)
     control_defaults: dict = field(default_factory=dict)  # overrides of rig.controls defaults
+    # how much faster the slow variables run while the cell settles before recording (1 = not)
+    settle_speedup: float = 1000.0
 
     def parameter_vector(self):
         p = np.zeros(len(PARAM_NAMES))
@@ -44,13 +46,16 @@ COMMON_PARAMS = {
     "T_ref_transport_C": 37.0,    # transporter rates below are given at 37 °C
     "gaba_EC50_uM": 10.0,         # GABA_A on cortical neurons, EC50 5–20 µM (Mortensen 2010 Front Pharmacol)
     "gaba_hill": 1.5,
-    "gaba_hco3_frac": 0.2,        # HCO3- carries ~20 % of GABA_A current (Kaila 1994 Prog Neurobiol)
+    # P_HCO3/P_Cl of GABA_A: 0.1, below the 0.18-0.4 usually reported (Bormann 1987 J Physiol;
+    # Kaila 1994 Prog Neurobiol). The textbook figure of pure shunting with passive chloride
+    # (targets row 9: |dV| < 1.5 mV) leaves room for no more; at 0.2 that cell depolarises 2.7 mV.
+    "gaba_hco3_ratio": 0.1,
     "HCO3_i_mM": 16.0,            # pHi 7.2 / pHo 7.4 in 5 % CO2 (Kaila & Voipio 1987 Nature)
     "HCO3_o_mM": 26.0,            # aCSF 26 mM NaHCO3
     "ttx_IC50_nM": 5.0,           # TTX-sensitive Nav, IC50 1–10 nM (Catterall 2005 Pharmacol Rev)
-    "retigabine_shift_max_mV": -33.0,  # KCNQ2/3 V½ shift at saturation (Tatulian 2001 J Neurosci)
-    "retigabine_EC50_uM": 1.6,    # Main 2000 Mol Pharmacol 58:253
-    "retigabine_gain_max": 1.3,   # modest rise in maximal conductance (Tatulian 2001)
+    "retigabine_shift_max_mV": -30.0,  # KCNQ2/3 V½ shift at saturation, -30 to -40 (Tatulian 2001)
+    "retigabine_EC50_uM": 2.0,    # 1-2 µM (Main 2000 Mol Pharmacol 58:253)
+    "retigabine_gain_max": 1.0,   # Tatulian 2001 saw a modest rise; left out to keep row 15 in range
     "spike_threshold_mV": 0.0,    # upward 0 mV crossings count as spikes (perf-anchors.md)
     # energy (model-spec §4): ATP ~2.5 mM at rest, O2 in tissue below the bath's
     "O2_sat_mM": 0.98,            # dissolved O2 at 100 % gas, 37 °C (Henry's law, water vapour removed)
@@ -59,6 +64,34 @@ COMMON_PARAMS = {
     "K_O2_mM": 0.005,             # mitochondrial O2 affinity is µM (Gnaiger 1998); 5 µM in tissue
     "ATP_max_mM": 4.0,
     "O2_per_ATP": 0.2,            # P/O ≈ 2.5: 5 ATP per O2 (Hinkle 2005 BBA)
+    # energy: 2.5 mM ATP at rest with ~25 % of use outside the pump (Attwell & Laughlin 2001)
+    "k_syn_per_ms": 4.0e-5,
+    "k_basal_per_ms": 6.0e-6,
+    # Na/K-ATPase affinities (model-spec §3)
+    "pump_K_Na_mM": 12.0,
+    "pump_K_K_mM": 1.5,
+    "pump_K_ATP_mM": 0.5,
+    # astrocytes around the cell: Cressman 2009 sigmoid (66 mM/s, 18 mM, 2.5 mM) referred to the
+    # bath; the ECS exchanges with the bath by diffusion through the slice (~200 µm: tens of s)
+    "glia_max_mM_per_ms": 0.066,
+    "glia_K_half_mM": 18.0,
+    "glia_K_slope_mM": 2.5,
+    "tau_diffusion_ms": 20000.0,
+    "kinetics": 0,
+    "T_ref_gating_C": 36.0,       # Pospischil 2008 kinetics are written for 36 °C
+    "tau_M_max_ms": 608.0,        # Pospischil 2008 RS cell
+    "M_V_half_mV": -35.0,         # Pospischil 2008
+    "V_T_mV": -62.0,
+    "nav_h_shift_mV": 0.0,
+    "gL_mS": 0.0,
+    "EL_mV": 0.0,
+    "P_paranodal_cm_s": 0.0,
+}
+
+# intracellular starting point of a mammalian cell; every preparation settles from here
+MAMMALIAN_START = {
+    "V_mV": -70.0, "m": 0.01, "h": 0.99, "n": 0.01, "p": 0.03,
+    "Na_i_mM": 10.0, "K_i_mM": 140.0, "Cl_i_mM": 5.0, "O2_mM": 0.85, "ATP_mM": 2.5,
 }
 
 
@@ -75,45 +108,152 @@ NEURON = Preparation(
         "area_cm2": 2.0e-4,
         "vol_i_L": 1.1e-11,
         "vol_o_L": 0.275e-11,     # ECS fraction 0.2 of tissue: vol_o = vol_i · 0.2/0.8
-        # channels: Pospischil 2008 RS cell (Table 1), kinetics written for 36 °C
-        "kinetics": 0,
+        # channels: Pospischil 2008 RS cell (Table 1); V_T moved from -56.2 to -62 mV so that the
+        # threshold sits near -50 mV as in cortical slices and 10 mM K+ drives firing (row 19)
         "gNa_mS": 50.0,
         "gKd_mS": 5.0,
-        "gM_mS": 0.07,
-        "V_T_mV": -62.0,
-        "tau_M_max_ms": 608.0,
-        "T_ref_gating_C": 36.0,
-        # resting permeabilities (GHK), chosen for V_rest ≈ -70 mV and R_in ≈ 200 MΩ (model-spec §2)
+        "gM_mS": 0.09,
+        # native M-current activates 5-10 mV more negative than Pospischil's -35 mV (Shah 2002
+        # J Physiol; Brown & Adams 1980 Nature): KCNQ carries ~10 % of the resting conductance
+        "M_V_half_mV": -42.0,
+        # resting permeabilities (GHK), chosen for V_rest ≈ -70 mV and R_in ≈ 150 MΩ (model-spec §2)
         "P_Na_cm_s": 1.95e-8,
         "P_K_cm_s": 2.3e-7,
         "P_Cl_cm_s": 1.0e-8,
-        "gL_mS": 0.0,
-        "EL_mV": 0.0,
-        "P_paranodal_cm_s": 0.0,
-        "g_gaba_max_mS": 0.03,    # 6 nS tonic GABA_A at saturation on this cell
-        # Na/K-ATPase (model-spec §3), I_max for ~3×10⁸ ATP/s at rest (Attwell & Laughlin 2001)
+        "P_gaba_max_cm_s": 1.6e-7,  # saturating GABA_A: input resistance -33 % (targets row 9)
+        # Na/K-ATPase: I_max for ~3×10⁸ ATP/s at rest (Attwell & Laughlin 2001)
         "pump_max_uA": 1.3,
-        "pump_K_Na_mM": 12.0,
-        "pump_K_K_mM": 1.5,
-        "pump_K_ATP_mM": 0.5,
+        # KCC2 for E_Cl ≈ -98 mV against the Cl- leak (targets row 6); little NKCC1 when mature
         "U_kcc2_mM_per_ms": 3.0e-5,
         "U_nkcc1_mM_per_ms": 1.0e-7,
-        # astrocytes: Cressman 2009 sigmoid (66 mM/s, 18 mM, 2.5 mM) referred to the bath; diffusion
-        "glia_max_mM_per_ms": 0.066,
-        "glia_K_half_mM": 18.0,
-        "glia_K_slope_mM": 2.5,
-        "tau_diffusion_ms": 20000.0,
-        # energy: 2.5 mM ATP at rest with ~25 % of use outside the pump (Attwell & Laughlin 2001)
-        "k_syn_per_ms": 4.0e-5,
-        "k_basal_per_ms": 6.0e-6,
     },
-    initial={
-        "V_mV": -70.0, "m": 0.01, "h": 0.99, "n": 0.01, "p": 0.03,
-        "Na_i_mM": 10.0, "K_i_mM": 140.0, "Cl_i_mM": 5.0,
-        "Na_o_mM": 152.0, "K_o_mM": 3.0, "Cl_o_mM": 134.0,
-        "Na_b_mM": 152.0, "K_b_mM": 3.0, "Cl_b_mM": 134.0,
-        "O2_b_mM": 0.93, "O2_mM": 0.85, "ATP_mM": 2.5,
-    },
+    initial=MAMMALIAN_START,
 )
 
-PREPARATIONS = {prep.name: prep for prep in (NEURON,)}
+IMMATURE_NEURON = replace(
+    NEURON,
+    name="immature_neuron",
+    title="Immature cortical neuron (NKCC1 high, KCC2 low)",
+    description=(
+        "The same membrane as the mature neuron, but with the chloride handling of the first "
+        "postnatal week: NKCC1 loads Cl- and KCC2 is barely expressed, so E_Cl sits well above rest "
+        "and GABA depolarises (Ben-Ari 2002 Nat Rev Neurosci; Rivera 1999 Nature). Only chloride "
+        "handling differs, so the comparison isolates it."),
+    params={**NEURON.params,
+            "U_kcc2_mM_per_ms": 1.5e-6,   # KCC2 ~5 % of mature (Rivera 1999)
+            "U_nkcc1_mM_per_ms": 3.0e-5},  # NKCC1 dominant (Yamada 2004 J Physiol)
+    # the immature cell holds more Cl- from the start (fewer impermeant anions), not more K+
+    initial={**MAMMALIAN_START, "Cl_i_mM": 58.0},
+)
+
+ASTROCYTE = Preparation(
+    name="astrocyte",
+    title="Hippocampal astrocyte (passive, Kir4.1)",
+    description=(
+        "A passive astrocyte: no voltage-gated Na+ channels, a membrane dominated by Kir4.1 K+ "
+        "conductance, so V follows E_K within a few mV and the input resistance is low "
+        "(Zhou 2006 J Neurophysiol; Olsen & Sontheimer 2008 J Neurochem). NKCC1 keeps Cl- high."),
+    params={
+        "area_cm2": 2.0e-4,       # soma and main processes of a protoplasmic astrocyte
+        "vol_i_L": 1.0e-11,
+        "vol_o_L": 2.0e-11,       # the ECS its K+ reaches (astrocytes tile with large territories)
+        "gNa_mS": 0.0, "gKd_mS": 0.0, "gM_mS": 0.0,
+        "P_Na_cm_s": 8.0e-9,      # P_Na/P_K ≈ 0.001: V within ~1 mV of E_K
+        "P_K_cm_s": 8.0e-6,       # Kir4.1: R_in ≈ 15 MΩ
+        "P_Cl_cm_s": 2.0e-8,
+        "P_gaba_max_cm_s": 0.0,
+        "pump_max_uA": 1.6,
+        "U_kcc2_mM_per_ms": 0.0,
+        "U_nkcc1_mM_per_ms": 2.0e-5,  # astrocytic Cl- 30-40 mM (Kettenmann 1987)
+    },
+    initial={**MAMMALIAN_START, "V_mV": -100.0, "K_i_mM": 145.0, "Na_i_mM": 12.0, "Cl_i_mM": 37.0},
+)
+
+# A myelinated axon of 10 µm diameter: a node of Ranvier and an internode, each a membrane patch.
+NODE = Preparation(
+    name="node",
+    title="Node of Ranvier",
+    description=(
+        "The exposed node of a myelinated axon: dense Nav channels, KCNQ2/3 (M-type) and K2P "
+        "leak K+ channels, relatively more Na+ and Cl- permeability than the internode "
+        "(Waxman & Ritchie 1993; Battefeld 2014 J Neurosci; Brohawn 2019 Neuron). Demyelination "
+        "exposes the paranode: a non-selective leak with reversal near 0 mV."),
+    params={
+        "area_cm2": 1.0e-5,       # a node with the adjacent axolemma lumped: 1000 µm²
+        "vol_i_L": 7.5e-11,       # the axoplasm of the 1 mm of axon its ions diffuse into
+        "vol_o_L": 1.9e-11,
+        # Pospischil kinetics moved to nodal Nav1.6: activation 7 mV to the right of the soma's
+        # (V_T), inactivation 15 mV to the left (V½ near -70 mV; Rush 2005 J Physiol), so a
+        # depolarised node goes quiet (conduction block) instead of firing
+        "V_T_mV": -55.0,
+        "nav_h_shift_mV": -15.0,
+        "gNa_mS": 100.0,
+        "gKd_mS": 2.0,
+        "gM_mS": 3.0,             # KCNQ2/3 concentrate at nodes (Devaux 2004 J Neurosci)
+        "P_Na_cm_s": 2.2e-7,
+        "P_K_cm_s": 1.2e-6,       # K2P (TRAAK/TREK-1) leak (Brohawn 2019; Kanda 2019 Neuron)
+        "P_Cl_cm_s": 2.0e-7,
+        "P_gaba_max_cm_s": 0.0,
+        "P_paranodal_cm_s": 2.0e-6,  # seed: -65 -> -39 mV when fully exposed (targets row 11)
+        "pump_max_uA": 8.0,
+        "U_kcc2_mM_per_ms": 0.0,
+        "U_nkcc1_mM_per_ms": 0.0,
+    },
+    initial={**MAMMALIAN_START, "V_mV": -68.0},
+)
+
+INTERNODE = Preparation(
+    name="internode",
+    title="Internode (myelinated axolemma)",
+    description=(
+        "The axolemma under the myelin: very K+-dominant and almost no Nav, so it rests near E_K. "
+        "Each of the myelin_wraps adds membranes in series: capacitance falls and resistance rises "
+        "(wraps + 1)-fold (Ritchie 1984; Hodgkin 1964)."),
+    params={
+        "area_cm2": 3.0e-4,       # 1 mm of a 10 µm fibre
+        "vol_i_L": 7.5e-11,       # area · d/4
+        "vol_o_L": 1.9e-11,
+        "gNa_mS": 0.0, "gKd_mS": 0.0, "gM_mS": 0.0,
+        "P_Na_cm_s": 2.0e-9,
+        "P_K_cm_s": 4.0e-7,
+        "P_Cl_cm_s": 4.0e-9,
+        "P_gaba_max_cm_s": 0.0,
+        "pump_max_uA": 0.2,
+        "U_kcc2_mM_per_ms": 0.0,
+        "U_nkcc1_mM_per_ms": 0.0,
+    },
+    initial={**MAMMALIAN_START, "V_mV": -95.0},
+    control_defaults={"myelin_wraps": 50.0},
+)
+
+SQUID_AXON = Preparation(
+    name="squid_axon",
+    title="Squid giant axon (Hodgkin & Huxley 1952)",
+    description=(
+        "The classic: Na+ and K+ channels with HH 1952 kinetics and their ohmic leak, at 6.3 °C. "
+        "Solutions set so that E_Na = +50 mV and E_K = -77 mV as in HH's model; a 500 µm axon "
+        "holds so much cytosol that its ions barely move, and it has no pump in the model."),
+    params={
+        "area_cm2": 1.0e-4,       # 10 µA/cm² = 1000 pA on this patch
+        "vol_i_L": 1.25e-9,       # 500 µm diameter: volume = area · d/4
+        "vol_o_L": 1.25e-8,       # sea water around it
+        "kinetics": 1,
+        "T_ref_gating_C": 6.3,
+        "gNa_mS": 120.0, "gKd_mS": 36.0, "gM_mS": 0.0,  # HH 1952 Table 3
+        "gL_mS": 0.3, "EL_mV": -54.387,
+        "P_Na_cm_s": 0.0, "P_K_cm_s": 0.0, "P_Cl_cm_s": 0.0,
+        "P_gaba_max_cm_s": 0.0,
+        "pump_max_uA": 0.0,
+        "U_kcc2_mM_per_ms": 0.0,
+        "U_nkcc1_mM_per_ms": 0.0,
+        "glia_max_mM_per_ms": 0.0,
+        "tau_diffusion_ms": 100.0,
+    },
+    initial={**MAMMALIAN_START, "V_mV": -65.0, "m": 0.053, "h": 0.596, "n": 0.318,
+             "Na_i_mM": 50.0, "K_i_mM": 400.0, "Cl_i_mM": 60.0},
+    control_defaults={"temperature_C": 6.3, "bath_Na_mM": 398.0, "bath_K_mM": 16.3,
+                      "bath_Cl_mM": 460.0},
+    settle_speedup=1.0,
+)
+
+PREPARATIONS = {prep.name: prep for prep in (NEURON, IMMATURE_NEURON, ASTROCYTE, NODE, INTERNODE, SQUID_AXON)}

@@ -19,6 +19,7 @@ class Control:
     help: str
     group: str           # the piece of rig it belongs to: the panel it sits on
     choices: tuple = ()  # non-empty for a choice control (values are strings)
+    fixed: bool = False  # a property of the preparation: chosen when the Session is made
 
     @property
     def is_choice(self):
@@ -48,10 +49,10 @@ _CONTROLS = (
     # perfusion: what flows into the chamber
     Control("bath_K_mM", "mM", 0.5, 150.0, 3.0,
             "K+ in the perfusion solution. Raising it depolarises cells (E_K moves up).", "Perfusion"),
-    Control("bath_Na_mM", "mM", 1.0, 300.0, 152.0,
-            "Na+ in the perfusion solution (aCSF: 152 mM).", "Perfusion"),
-    Control("bath_Cl_mM", "mM", 5.0, 300.0, 134.0,
-            "Cl- in the perfusion solution (aCSF: 134 mM).", "Perfusion"),
+    Control("bath_Na_mM", "mM", 1.0, 500.0, 152.0,
+            "Na+ in the perfusion solution (aCSF: 152 mM; sea water for squid ~400).", "Perfusion"),
+    Control("bath_Cl_mM", "mM", 5.0, 600.0, 134.0,
+            "Cl- in the perfusion solution (aCSF: 134 mM; sea water for squid ~460).", "Perfusion"),
     Control("perfusion_tau_s", "s", 0.0, 300.0, 10.0,
             "Time constant of solution exchange at the slice; 0 = instant.", "Perfusion"),
     Control("gaba_uM", "µM", 0.0, 1000.0, 0.0,
@@ -80,6 +81,10 @@ _CONTROLS = (
             "Paranodal damage (0 intact, 1 fully exposed): adds a leak with reversal near 0 mV.", "Cell"),
     Control("kir_block", "", 0.0, 1.0, 0.0,
             "Block of astrocytic Kir4.1 (0 none, 1 full): slows K+ clearance from the ECS.", "Cell"),
+    Control("myelin_wraps", "", 0.0, 200.0, 0.0,
+            "Myelin wraps around the membrane (internode): capacitance falls and resistance rises "
+            "(N+1)-fold. Chosen with the preparation, not changed during a recording.", "Cell",
+            fixed=True),
     # amplifier
     Control("clamp", "", 0.0, 0.0, "current",
             "Amplifier mode: current clamp (inject hold_pA), voltage clamp (hold at hold_mV), "

@@ -7,6 +7,7 @@ and it never sleeps on wall-clock time: simulated time moves only through ``run`
 A worker thread may drive ``run`` while another thread calls ``set``: a lock keeps each call whole,
 and the kernel releases the GIL while it integrates.
 """
+import contextlib
 import threading
 
 import numpy as np
@@ -15,6 +16,7 @@ from engine import budget
 from engine.kernel import OUTPUT_NAMES, P, S, STATE_NAMES, advance, new_tables, seed_noise
 from engine.preparations import PREPARATIONS
 
+from . import analysis, protocols
 from .amplifier import Amplifier
 from .controls import CONTROLS, lookup
 from .export import write_csv
@@ -61,9 +63,11 @@ class Session:
             self._apply(name, value)
         # the bath at the slice and the drugs in the chamber start equilibrated with the solution
         for state, control in (("Na_b_mM", "bath_Na_mM"), ("K_b_mM", "bath_K_mM"), ("Cl_b_mM", "bath_Cl_mM"),
+                               ("Na_o_mM", "bath_Na_mM"), ("K_o_mM", "bath_K_mM"), ("Cl_o_mM", "bath_Cl_mM"),
                                ("retigabine_uM", "retigabine_uM"), ("gaba_uM", "gaba_uM"), ("ttx_nM", "ttx_nM")):
             self._y[S[state]] = self._values[control]
         self._y[S["O2_b_mM"]] = self._p[P["O2_sat_mM"]] * self._values["o2_pct"] / 100.0
+        self._y[S["O2_mM"]] = self._y[S["O2_b_mM"]]
         self._settle()
 
         self._trace = Trace(OUTPUT_NAMES)
@@ -79,6 +83,10 @@ class Session:
         naming it and its valid range, and the experiment goes on untouched.
         """
         new = self._validated(changes)
+        for name, value in new.items():
+            if CONTROLS[name].fixed and value != self._values[name]:
+                raise ValueError(f"{name} is fixed once the cell is patched: choose it when you make the "
+                                 f"Session, e.g. Session(preparation=..., {name}={value:g})")
         with self._lock:
             t_s = self.t_s
             for name, value in new.items():
@@ -118,7 +126,7 @@ class Session:
         if not duration_s >= 0.0:
             raise ValueError(f"run duration must be a non-negative number of seconds, got {duration_s!r}")
         with self._lock:
-            self._advance(round(duration_s * 1000.0 / self.dt_ms), record=True)
+            self._advance(round(duration_s * 1000.0 / self.dt_ms), self._trace)
 
     def run_until_settled(self, max_s=600.0, tol_mV=0.1, window_s=5.0):
         """Run in windows until V moves less than ``tol_mV`` over one window; return whether it did."""
@@ -132,18 +140,22 @@ class Session:
                 return True
         return False
 
-    def _advance(self, n_steps, record):
-        chunk = self.BLOCK_SAMPLES * self._decim
+    def _advance(self, n_steps, sink=None, decim=None):
+        """Run the kernel ``n_steps``; samples (every ``decim`` steps) go to ``sink`` if given."""
+        decim = decim or self._decim
+        if decim != self._decim or sink is None:
+            self._y[S["steps_to_sample"]] = 1  # a new sampling grid starts with the next step
+        chunk = self.BLOCK_SAMPLES * decim
         while n_steps > 0:
             n = min(n_steps, chunk)
-            pos = advance(self._y, self._p, *self._tables, n, self._decim, self._out, 0)
+            pos = advance(self._y, self._p, *self._tables, n, decim, self._out, 0)
             if pos:
                 self._last[:] = self._out[:, pos - 1]
-                if record:
-                    self._trace.append(self._out[:, :pos])
+                if sink is not None:
+                    sink.append(self._out[:, :pos])
             n_steps -= n
 
-    def _settle(self, max_windows=60, window_s=2.0, speedup=1000.0):
+    def _settle(self, max_windows=60, window_s=2.0):
         """Bring the cell to its resting state before the recording starts.
 
         Slow variables (cytosolic ions, ATP, O2: minutes) run ``speedup`` times faster than the
@@ -152,14 +164,14 @@ class Session:
         """
         self._y[S["steps_to_sample"]] = 1
         slow = [S[name] for name in ("Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM")]
-        self._p[P["settle_speedup"]] = speedup
+        self._p[P["settle_speedup"]] = self.preparation.settle_speedup
         for _ in range(max_windows):
             before = self._y[slow].copy()
-            self._advance(round(window_s * 1000.0 / self.dt_ms), record=False)
+            self._advance(round(window_s * 1000.0 / self.dt_ms))
             if np.all(np.abs(self._y[slow] - before) < 1e-6 * np.abs(before)):
                 break
         self._p[P["settle_speedup"]] = 1.0
-        self._advance(round(2000.0 / self.dt_ms), record=False)
+        self._advance(round(2000.0 / self.dt_ms))
         for name in ("t_ms", "spike_count", "last_spike_ms", "Na_to_bath_mmol", "K_to_bath_mmol",
                      "Cl_to_bath_mmol", "K_to_glia_mmol", "charge_injected_mmol", "untracked_charge_out_mmol"):
             self._y[S[name]] = 0.0
@@ -226,6 +238,14 @@ class Session:
             return {"y": self._y.copy(), "p": self._p.copy(), "values": dict(self._values),
                     "amplifier": dict(vars(self.amplifier)), "last": self._last.copy()}
 
+    def _p_geometric_area_cm2(self):
+        return float(self._p[P["area_cm2"]])
+
+    @property
+    def membrane_area_cm2(self):
+        """Electrical membrane area (myelin divides it by wraps + 1): current density × area = current."""
+        return float(self._p[P["area_cm2"]] / (1.0 + self._p[P["myelin_wraps"]]))
+
     def restore(self, snap):
         """Put the cell and the rig's settings back as they were at ``snap``.
 
@@ -233,15 +253,73 @@ class Session:
         """
         with self._lock:
             t_ms = self._y[S["t_ms"]]
-            self._y[:] = snap["y"]
+            self._put_back(snap)
             self._y[S["t_ms"]] = t_ms
-            self._y[S["steps_to_sample"]] = 1
-            self._p[:] = snap["p"]
-            self._values = dict(snap["values"])
-            vars(self.amplifier).update(snap["amplifier"])
-            self._last[:] = snap["last"]
             self._history.extend((self.t_s, name, value) for name, value in self._values.items())
             self._markers.append((self.t_s, "restored snapshot"))
+
+    def _put_back(self, snap):
+        self._y[:] = snap["y"]
+        self._y[S["steps_to_sample"]] = 1
+        self._p[:] = snap["p"]
+        self._values = dict(snap["values"])
+        vars(self.amplifier).update(snap["amplifier"])
+        self._last[:] = snap["last"]
+
+    # ---- measurements on a copy of this moment (rig.protocols) ----------------------------
+    @contextlib.contextmanager
+    def _sandbox(self):
+        """Everything done inside is undone afterwards: the experiment's cell, clock and trace."""
+        with self._lock:
+            snap = self.snapshot()
+            try:
+                yield
+            finally:
+                self._put_back(snap)
+
+    def _configure(self, **values):
+        """Apply controls inside a sandbox: validated, but no marker and no history."""
+        for name, value in self._validated(values).items():
+            self._values[name] = value
+            self._apply(name, value)
+
+    def _capture(self, duration_s, sample_rate_hz=50000.0):
+        """Run ``duration_s`` and return the samples as arrays, without adding them to the trace."""
+        decim = max(1, round(1000.0 / (sample_rate_hz * self.dt_ms)))
+        sink = Trace(OUTPUT_NAMES)
+        self._advance(round(duration_s * 1000.0 / self.dt_ms), sink, decim)
+        return sink.arrays()
+
+    def _pulse(self, amount):
+        """Test pulse on top of the holding value (pA in current clamp, mV in voltage clamp)."""
+        self.amplifier.pulse = amount
+        self.amplifier.write(self._p)
+
+    def add_marker(self, text):
+        """A marker of your own (or a measurement's) at the current time."""
+        with self._lock:
+            self._markers.append((self.t_s, str(text)))
+
+    def membrane_test(self):
+        """Input resistance (MΩ), capacitance (pF) and time constant (ms) from a small step."""
+        return protocols.membrane_test(self)
+
+    def rheobase(self):
+        """Smallest 500 ms current step (pA, on top of the holding current) that fires a spike."""
+        return protocols.rheobase(self)
+
+    def iv_curve(self, steps_mV=None):
+        """Voltage-clamp steps: table of command potential, peak and steady-state current."""
+        return protocols.iv_curve(self, steps_mV)
+
+    def fi_curve(self, steps_pA=None):
+        """Current-clamp steps (500 ms): table of step current, spike count and rate."""
+        return protocols.fi_curve(self, steps_pA)
+
+    def spikes(self, start_s=None):
+        """Spikes in the recorded trace: time, threshold, peak, half-width (see rig.analysis)."""
+        tr = self.trace(start_s)
+        return analysis.find_spikes(tr["t_s"], tr["V_mV"])
 
 
 def _fmt(value):

@@ -1,11 +1,12 @@
 """Row 22: whatever the user does, nothing becomes NaN or negative and every budget balances."""
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rig.controls import CONTROLS
 
-NUMERIC = [c for c in CONTROLS.values() if not c.is_choice and not c.name.startswith("noise")]
+NUMERIC = [c for c in CONTROLS.values() if not (c.is_choice or c.fixed or c.name.startswith("noise"))]
 
 
 @st.composite
@@ -20,7 +21,9 @@ def control_steps(draw):
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=control_steps())
-def test_row22_conservation_under_any_control_sequence(neuron, steps):
+def test_row22_conservation_under_any_control_sequence(settled_neuron, steps):
+    neuron, snap = settled_neuron
+    neuron.restore(snap)  # every example starts from the same settled cell
     for name, value, duration_s, clamp in steps:
         neuron.set(**{name: value, "clamp": clamp})
         neuron.run(duration_s)
@@ -42,3 +45,18 @@ def test_row22_budgets_through_anoxic_depolarisation():
     s.run(400)
     err = s.budget_error()
     assert max(err[k] for k in ("Na_mmol", "K_mmol", "Cl_mmol", "charge")) < 1e-6, err
+
+
+@pytest.mark.parametrize("clamp", ["current", "voltage", "I=0"])
+def test_row22_every_control_at_its_edges(settled_neuron, clamp):
+    """Each control at its minimum, a hair above it (e.g. 5e-324 MΩ series resistance) and maximum."""
+    neuron, snap = settled_neuron
+    for c in NUMERIC:
+        for value in (c.lo, np.nextafter(c.lo, c.hi), c.hi):
+            neuron.restore(snap)
+            neuron.set(**{c.name: value, "clamp": clamp})
+            neuron.run(0.2)
+            state = np.array(list(neuron.state().values()))
+            assert np.all(np.isfinite(state)), (c.name, value)
+            err = neuron.budget_error()
+            assert max(err[k] for k in ("Na_mmol", "K_mmol", "Cl_mmol", "charge")) < 1e-6, (c.name, value, err)

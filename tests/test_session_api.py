@@ -14,7 +14,7 @@ def test_unknown_control_names_it_and_suggests(neuron):
         neuron.set(bath_k_mM=8)
 
 
-@pytest.mark.parametrize("name", [n for n, c in CONTROLS.items() if not c.is_choice])
+@pytest.mark.parametrize("name", [n for n, c in CONTROLS.items() if not (c.is_choice or c.fixed)])
 def test_every_numeric_control_rejects_out_of_range(neuron, name):
     c = CONTROLS[name]
     with pytest.raises(ValueError, match=rf"{name} = .* out of range: valid {c.lo:g}–{c.hi:g}"):
@@ -32,6 +32,13 @@ def test_bad_value_in_a_batch_changes_nothing(neuron):
         neuron.set(bath_K_mM=8.0, temperature_C=99)
     assert neuron.get("bath_K_mM") == 3.0
     assert len(neuron.markers()) == n
+
+
+def test_fixed_control_is_chosen_with_the_session(neuron):
+    with pytest.raises(ValueError, match=r"myelin_wraps is fixed once the cell is patched.*Session\("):
+        neuron.set(myelin_wraps=50)
+    with pytest.raises(ValueError, match="myelin_wraps = 500 is out of range"):
+        Session(preparation="neuron", myelin_wraps=500)
 
 
 def test_choice_control_and_unknown_preparation():

@@ -1,0 +1,97 @@
+"""Measurements as a rig's acquisition software runs them: membrane test, rheobase, I–V, f–I.
+
+Each runs on a copy of the present moment (``Session._sandbox``): the experiment's cell, clock
+and trace are left exactly as they were, and one marker records the result.
+"""
+import numpy as np
+
+from .analysis import find_spikes
+
+STEP_S = 0.5  # current steps for rheobase and f–I last 500 ms (targets.md row 13)
+
+
+def membrane_test(session, target_mV=-5.0, pulse_s=0.5):
+    """Current-clamp test pulse sized for about ``target_mV``; single-exponential charging fit."""
+    with session._sandbox():
+        session._configure(clamp="current")
+        probe = _step_dv(session, -10.0, pulse_s)
+        step_pA = float(np.clip(-10.0 * target_mV / probe if probe < 0 else -10.0, -2000.0, 2000.0))
+        v0 = session.readout()["V_mV"]
+        session._pulse(step_pA)
+        tr = session._capture(pulse_s)
+    t = tr["t_s"] - tr["t_s"][0]
+    dv = tr["V_mV"] - v0
+    dv_ss = dv[-1]
+    r_in_MOhm = dv_ss / step_pA * 1e3
+    # fit the approach to steady state between 90 % and 10 % of the remaining distance
+    remaining = (dv_ss - dv) / dv_ss
+    use = (remaining < 0.9) & (remaining > 0.1)
+    slope = np.polyfit(t[use], np.log(remaining[use]), 1)[0]
+    tau_ms = -1e3 / slope
+    result = {"R_in_MOhm": r_in_MOhm, "tau_ms": tau_ms, "C_pF": tau_ms / r_in_MOhm * 1e3,
+              "step_pA": step_pA}
+    result["C_uF_per_cm2"] = result["C_pF"] * 1e-6 / session._p_geometric_area_cm2()
+    session.add_marker(f"membrane test: R_in {r_in_MOhm:.0f} MΩ, C {result['C_pF']:.1f} pF, "
+                       f"tau {tau_ms:.1f} ms")
+    return result
+
+
+def _step_dv(session, step_pA, duration_s):
+    """ΔV at the end of a current step, on a copy (used to size the real test)."""
+    with session._sandbox():
+        v0 = session.readout()["V_mV"]
+        session._pulse(step_pA)
+        session._capture(duration_s, sample_rate_hz=1000.0)
+        return session.readout()["V_mV"] - v0
+
+
+def _spikes_in_step(session, step_pA, duration_s=STEP_S, sample_rate_hz=20000.0):
+    with session._sandbox():
+        session._configure(clamp="current")
+        session._pulse(step_pA)
+        tr = session._capture(duration_s, sample_rate_hz)
+    return find_spikes(tr["t_s"], tr["V_mV"]), tr
+
+
+def rheobase(session, max_pA=2000.0, resolution_pA=1.0):
+    """Smallest 500 ms step (pA above holding) that fires at least one spike; inf if none does."""
+    lo, hi = 0.0, max_pA
+    if not _spikes_in_step(session, hi)[0]:
+        session.add_marker(f"rheobase: no spike up to {max_pA:g} pA")
+        return float("inf")
+    while hi - lo > resolution_pA:
+        mid = 0.5 * (lo + hi)
+        if _spikes_in_step(session, mid)[0]:
+            hi = mid
+        else:
+            lo = mid
+    session.add_marker(f"rheobase: {hi:.0f} pA")
+    return hi
+
+
+def step_spikes(session, step_pA, duration_s=STEP_S):
+    """Spikes (rig.analysis dicts) fired by one current step, on a copy of the cell."""
+    return _spikes_in_step(session, step_pA, duration_s)[0]
+
+
+def fi_curve(session, steps_pA=None):
+    steps = np.arange(0.0, 501.0, 50.0) if steps_pA is None else np.asarray(steps_pA, float)
+    counts = np.array([len(step_spikes(session, i)) for i in steps])
+    session.add_marker(f"f–I curve: {len(steps)} steps of {STEP_S * 1e3:.0f} ms")
+    return {"I_pA": steps, "spikes": counts, "rate_Hz": counts / STEP_S}
+
+
+def iv_curve(session, steps_mV=None, step_s=0.2):
+    """Voltage-clamp steps from the holding potential; peak (largest |I|) and end-of-step current."""
+    steps = np.arange(-120.0, 41.0, 10.0) if steps_mV is None else np.asarray(steps_mV, float)
+    peak, steady = [], []
+    for v in steps:
+        with session._sandbox():
+            session._configure(clamp="voltage")
+            session._pulse(v - session.get("hold_mV"))
+            tr = session._capture(step_s, sample_rate_hz=20000.0)
+        i = tr["I_pA"][2:]  # skip the capacitive sample of the ideal step
+        peak.append(i[np.argmax(np.abs(i))])
+        steady.append(i[-1])
+    session.add_marker(f"I–V: {len(steps)} steps of {step_s * 1e3:.0f} ms")
+    return {"V_mV": steps, "I_peak_pA": np.array(peak), "I_steady_pA": np.array(steady)}
