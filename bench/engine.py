@@ -87,12 +87,12 @@ def main():
     print(f"first Session in this process ({names[0]}): {first_s:.2f} s, a warm one {warm_s:.2f} s: "
           f"{first_s - warm_s:.2f} s to {how}\n")
 
-    print("preparation  dt µs  setup s  ns/step  x real time  goal  meets  "
+    print("preparation      dt µs  setup s  ns/step  x real time  goal  meets  "
           "kernel ns/step  kernel x real time  Session overhead")
     for name, r in results.items():
         goal = GOAL_X_REAL_TIME.get(name, DEFAULT_GOAL_X_REAL_TIME)
         meets = "yes" if r["x_real_time"] >= goal else "NO"
-        print(f"{name:<11}  {r['dt_us']:5.1f}  {r['setup_s']:7.2f}  {r['ns_per_step']:7.1f}  "
+        print(f"{name:<15}  {r['dt_us']:5.1f}  {r['setup_s']:7.2f}  {r['ns_per_step']:7.1f}  "
               f"{r['x_real_time']:10.0f}x  {goal:3.0f}x  {meets:>5}  {r['kernel_ns_per_step']:14.1f}  "
               f"{r['kernel_x_real_time']:17.0f}x  {r['overhead_pct']:+15.1f}%")
 

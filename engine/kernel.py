@@ -36,7 +36,7 @@ STATE_NAMES = (
     "Na_b_mM", "K_b_mM", "Cl_b_mM",             # bath at the slice surface (follows perfusion)
     "O2_b_mM", "O2_mM", "ATP_mM",               # O2 in the bath at the slice, in the tissue
     "retigabine_uM", "gaba_uM", "ttx_nM",       # drug concentrations in the chamber
-    "t_ms", "steps_to_sample",
+    "t_ms", "steps_to_sample", "I_amp_sum", "I_amp_count",   # samples are means over their interval
     "spike_count", "last_spike_ms", "above_threshold",
     # budgets, in mmol (of ions or of elementary charge): what left the cell/ECS system
     "Na_to_bath_mmol", "K_to_bath_mmol", "Cl_to_bath_mmol", "K_to_glia_mmol",
@@ -44,7 +44,7 @@ STATE_NAMES = (
 )
 S = _index(STATE_NAMES)
 (S_V, S_M, S_H, S_N, S_P, S_NAI, S_KI, S_CLI, S_NAO, S_KO, S_CLO, S_NAB, S_KB, S_CLB, S_O2B, S_O2, S_ATP,
- S_RTG, S_GABA, S_TTX, S_T, S_STS, S_SPK, S_LAST, S_ABOVE,
+ S_RTG, S_GABA, S_TTX, S_T, S_STS, S_ISUM, S_INUM, S_SPK, S_LAST, S_ABOVE,
  S_NA_BATH, S_K_BATH, S_CL_BATH, S_K_GLIA, S_QINJ, S_UNTRACKED) = range(len(STATE_NAMES))
 
 # ---- parameter vector ---------------------------------------------------------------------
@@ -335,6 +335,10 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     last_spike = y[S_LAST]
     untracked = y[S_UNTRACKED]
     injected = y[S_QINJ]
+    # amplifier current summed since the last sample: samples are interval means, as behind an
+    # anti-alias filter (an ideal clamp's capacitive step lasts one step)
+    i_sum = y[S_ISUM]
+    n_sum = y[S_INUM]
 
     # slow terms, refreshed every SLOW_EVERY steps (values here only type the locals)
     E_Na = E_K = E_Cl = i_pump = rtg_shift = g_m_max = g_na_max = 0.0
@@ -471,6 +475,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         Cl_o += (dCl_i - dCl_i_slow) * -r_io + dCl_o_slow
         untracked += vol_i * I_untracked * k_i * dt
         injected += vol_i * i_amp * k_i * dt
+        i_sum += i_amp
+        n_sum += 1.0
 
         V = V_new
         t += dt
@@ -491,7 +497,9 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             v_rec = V
             if noise_V > 0.0:
                 v_rec += noise_V * np.random.standard_normal()
-            i_rec = i_amp * to_pA
+            i_rec = i_sum / n_sum * to_pA
+            i_sum = 0.0
+            n_sum = 0.0
             if noise_I > 0.0:
                 i_rec += noise_I * np.random.standard_normal()
             out[O_V, out_pos] = v_rec
@@ -524,6 +532,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     y[S_LAST] = last_spike
     y[S_UNTRACKED] = untracked
     y[S_QINJ] = injected
+    y[S_ISUM] = i_sum
+    y[S_INUM] = n_sum
     return out_pos
 
 

@@ -1,19 +1,22 @@
 """Command line: ``virtual-rig`` opens the window; ``virtual-rig --headless ...`` runs a scripted
 experiment without Qt and writes the trace as CSV.
 
-``--set NAME=VALUE`` applies from the start. ``--at T NAME=VALUE ...`` makes changes at T seconds;
-a bare ``--at T`` takes the ``--set`` options typed since the previous ``--at``::
+``--set NAME=VALUE`` is a starting condition: the slice has sat in it long enough for the cell to
+settle before the recording starts. ``--at T NAME=VALUE ...`` changes a control T seconds into the
+recording (``--at 0`` at its very start), with a marker; a bare ``--at T`` takes the ``--set``
+options typed since the previous ``--at``::
 
     virtual-rig --headless --duration 60 --set bath_K_mM=8 --at 20 --csv out.csv
     virtual-rig --headless --duration 60 --at 20 bath_K_mM=8 --at 40 o2_pct=0 --csv out.csv
 """
 import argparse
+import os
 import sys
 
 from engine.preparations import PREPARATIONS
 
 from .controls import CONTROLS, lookup
-from .export import ExportError
+from .export import ExportError, check_writable
 
 
 def _controls_help():
@@ -48,9 +51,10 @@ def build_parser():
     parser.add_argument("--duration", type=float, default=10.0, metavar="SECONDS",
                         help="simulated seconds to record (default 10)")
     parser.add_argument("--set", action=_Ordered, dest="schedule", metavar="NAME=VALUE",
-                        help="change a control (from the start, or at the --at that follows)")
+                        help="starting condition: the cell settles in it before recording "
+                             "(or, followed by a bare --at T, a change at T)")
     parser.add_argument("--at", action=_Ordered, dest="schedule", nargs="+", metavar="T [NAME=VALUE ...]",
-                        help="time in seconds for the changes that follow it or the --set just before it")
+                        help="change controls T seconds into the recording (marked on the trace)")
     parser.add_argument("--csv", metavar="PATH", help="write the recording here")
     parser.add_argument("--sample-rate-hz", type=float, default=1000.0,
                         help="samples per second in the CSV (default 1000, spreadsheet-sized; "
@@ -68,8 +72,8 @@ def _assignment(text):
 
 
 def schedule_from(items):
-    """Turn the ordered --set/--at options into a time-sorted list of (t_s, {name: value})."""
-    events, pending = [], {}
+    """Turn the ordered --set/--at options into (starting conditions, time-sorted [(t_s, changes)])."""
+    start, events, pending = {}, [], {}
     for option, values in items or []:
         if option == "--set":
             pending.update([_assignment(values)])
@@ -78,38 +82,36 @@ def schedule_from(items):
             t = float(values[0])
         except ValueError:
             raise ValueError(f"--at needs a time in seconds first, got {values[0]!r}") from None
-        if t < 0:
-            raise ValueError(f"--at {values[0]}: time must not be negative")
+        if not (0.0 <= t < float("inf")):
+            raise ValueError(f"--at {values[0]}: the time must be a number of seconds, 0 or more")
         own = dict(_assignment(v) for v in values[1:])
-        if own and pending:  # --set options before an --at that carries its own changes: at the start
-            events.append((0.0, pending))
+        if own and pending:  # --set options before an --at that carries its own changes
+            start.update(pending)
         elif not own and not pending:
             raise ValueError(f"--at {values[0]} has nothing to change: write --at {values[0]} NAME=VALUE")
         events.append((t, own or pending))
         pending = {}
-    if pending:
-        events.append((0.0, pending))
-    return sorted(events, key=lambda e: e[0])
+    start.update(pending)
+    return start, sorted(events, key=lambda e: e[0])
 
 
 def run_headless(args, out=None):
     from .session import Session
 
     out = out or sys.stdout
-    events = schedule_from(args.schedule)
-    if args.duration <= 0:
-        raise ValueError("--duration must be positive")
-    start = {}
-    while events and events[0][0] == 0.0:
-        start.update(events.pop(0)[1])
+    start, events = schedule_from(args.schedule)
+    if not 0.0 < args.duration < float("inf"):
+        raise ValueError("--duration must be a positive number of seconds")
+    if args.csv:
+        check_writable(args.csv)
     session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz, **start)
     for t, changes in events:
         if t > args.duration:
             print(f"note: change at {t:g} s is after the end ({args.duration:g} s) and was not applied", file=out)
             continue
-        session.run(t - session.t_s)
+        session.run_to(t)
         session.set(**changes)
-    session.run(args.duration - session.t_s)
+    session.run_to(args.duration)
     r = session.readout()
     print(f"{session.preparation.title}: {args.duration:g} s recorded, {session.spike_count()} spikes; "
           f"now V = {r['V_mV']:.1f} mV, E_K = {r['E_K_mV']:.1f} mV, E_Cl = {r['E_Cl_mV']:.1f} mV", file=out)
@@ -124,6 +126,14 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.headless:
+        extra = [flag for flag, used in (("--csv", args.csv), ("--set/--at", args.schedule)) if used]
+        if extra:
+            parser.error(f"{' and '.join(extra)} only work with --headless (the window has its own controls)")
+        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                                                     or os.environ.get("QT_QPA_PLATFORM")):
+            print("virtual-rig: no display to open the window on; run experiments with --headless "
+                  "(see virtual-rig --help)", file=sys.stderr)
+            return 2
         from ui.app import main as window_main  # Qt only when a window is wanted
         return window_main()
     try:

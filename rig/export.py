@@ -40,6 +40,15 @@ def marker_column(t_s, markers):
     return texts
 
 
+def check_writable(path):
+    """Raise ExportError now if ``path`` cannot be written (before a long run, not after)."""
+    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    if not os.path.isdir(folder):
+        raise ExportError(f"cannot write {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ExportError(f"cannot write {path}: no permission to write in {folder}")
+
+
 def write_csv(path, data, history, markers):
     path = os.fspath(path)
     t_s = data["t_s"]
@@ -62,6 +71,9 @@ def write_csv(path, data, history, markers):
                 row += [f"{v:g}" if isinstance(v, float) else v for v in (c[i] for c in ctl)]
                 row.append(marks[i])
                 w.writerow(row)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a CSV is for sharing
         os.replace(tmp, path)
     except OSError as e:
         os.unlink(tmp)

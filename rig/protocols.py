@@ -11,28 +11,28 @@ STEP_S = 0.5  # current steps for rheobase and f–I last 500 ms (targets.md row
 
 
 def membrane_test(session, target_mV=-5.0, pulse_s=0.5):
-    """Current-clamp test pulse sized for about ``target_mV``; single-exponential charging fit."""
+    """Current-clamp test pulse sized for about ``target_mV``.
+
+    Capacitance and time constant come from the first samples of the charging curve (for an RC
+    membrane ΔV1 = A(1-q), ΔV2 = A(1-q²), q = e^(-Δt/τ), initial slope ΔI/C = A/τ); input
+    resistance from ΔV at the end of the pulse (slow conductance changes included, as on a rig).
+    A rig averages many test sweeps; here that average is the noise-free response.
+    """
     with session._sandbox():
-        session._configure(clamp="current")
+        session._configure(clamp="current", noise_V_mV=0.0)
         probe = _step_dv(session, -10.0, pulse_s)
         step_pA = float(np.clip(-10.0 * target_mV / probe if probe < 0 else -10.0, -2000.0, 2000.0))
         v0 = session.readout()["V_mV"]
         session._pulse(step_pA)
-        tr = session._capture(pulse_s)
-    t = tr["t_s"] - tr["t_s"][0]
+        tr = session._capture(pulse_s, sample_rate_hz=1000.0 / session.dt_ms)
     dv = tr["V_mV"] - v0
-    dv_ss = dv[-1]
-    r_in_MOhm = dv_ss / step_pA * 1e3
-    # fit the approach to steady state between 90 % and 10 % of the remaining distance
-    remaining = (dv_ss - dv) / dv_ss
-    use = (remaining < 0.9) & (remaining > 0.1)
-    slope = np.polyfit(t[use], np.log(remaining[use]), 1)[0]
-    tau_ms = -1e3 / slope
-    result = {"R_in_MOhm": r_in_MOhm, "tau_ms": tau_ms, "C_pF": tau_ms / r_in_MOhm * 1e3,
-              "step_pA": step_pA}
-    result["C_uF_per_cm2"] = result["C_pF"] * 1e-6 / session._p_geometric_area_cm2()
-    session.add_marker(f"membrane test: R_in {r_in_MOhm:.0f} MΩ, C {result['C_pF']:.1f} pF, "
-                       f"tau {tau_ms:.1f} ms")
+    q = dv[1] / dv[0] - 1.0
+    tau_ms = -session.dt_ms / np.log(q)
+    C_pF = step_pA * 1e-12 / (dv[0] / (1.0 - q) * 1e-3 / (tau_ms * 1e-3)) * 1e12
+    r_in_MOhm = dv[-1] / step_pA * 1e3
+    result = {"R_in_MOhm": r_in_MOhm, "tau_ms": tau_ms, "C_pF": C_pF, "step_pA": step_pA,
+              "C_uF_per_cm2": C_pF * 1e-6 / session._p_geometric_area_cm2()}
+    session.add_marker(f"membrane test: R_in {r_in_MOhm:.0f} MΩ, C {C_pF:.1f} pF, tau {tau_ms:.1f} ms")
     return result
 
 
@@ -45,7 +45,7 @@ def _step_dv(session, step_pA, duration_s):
         return session.readout()["V_mV"] - v0
 
 
-def _spikes_in_step(session, step_pA, duration_s=STEP_S, sample_rate_hz=20000.0):
+def _spikes_in_step(session, step_pA, duration_s=STEP_S, sample_rate_hz=25000.0):
     with session._sandbox():
         session._configure(clamp="current")
         session._pulse(step_pA)
@@ -89,7 +89,7 @@ def iv_curve(session, steps_mV=None, step_s=0.2):
         with session._sandbox():
             session._configure(clamp="voltage")
             session._pulse(v - session.get("hold_mV"))
-            tr = session._capture(step_s, sample_rate_hz=20000.0)
+            tr = session._capture(step_s, sample_rate_hz=25000.0)
         i = tr["I_pA"][2:]  # skip the capacitive sample of the ideal step
         peak.append(i[np.argmax(np.abs(i))])
         steady.append(i[-1])

@@ -19,7 +19,7 @@ from engine.preparations import PREPARATIONS
 from . import analysis, protocols
 from .amplifier import Amplifier
 from .controls import CONTROLS, lookup
-from .export import write_csv
+from .export import check_writable, write_csv
 from .trace import Trace
 
 AMPLIFIER_CONTROLS = ("clamp", "hold_pA", "hold_mV", "rs_MOhm", "noise_V_mV", "noise_I_pA")
@@ -48,7 +48,7 @@ class Session:
         self._p = self.preparation.parameter_vector()
         self._y = self.preparation.state_vector()
         self.dt_ms = float(self._p[P["dt_ms"]])
-        self._decim = max(1, round(1000.0 / (float(sample_rate_hz) * self.dt_ms)))
+        self._decim = self._steps_per_sample(sample_rate_hz)
         self.sample_rate_hz = 1000.0 / (self._decim * self.dt_ms)
         self._out = np.zeros((len(OUTPUT_NAMES), self.BLOCK_SAMPLES + 1))
         self._tables = new_tables()
@@ -74,6 +74,19 @@ class Session:
         self._markers = []
         self._history = [(0.0, name, value) for name, value in self._values.items()]
         self._budget0 = budget.totals(self._y, self._p)
+
+    def _steps_per_sample(self, sample_rate_hz):
+        """Integration steps per sample; the rate must divide the step rate (50 kHz at 20 µs)."""
+        step_rate_hz = 1000.0 / self.dt_ms
+        try:
+            ratio = step_rate_hz / float(sample_rate_hz)
+        except (TypeError, ValueError, ZeroDivisionError):
+            ratio = float("nan")
+        if not (ratio >= 1.0 and abs(ratio - round(ratio)) < 1e-9):
+            good = ", ".join(f"{step_rate_hz / k:g}" for k in (1, 2, 5, 10, 25, 50, 100, 500, 5000))
+            raise ValueError(f"sample rate {sample_rate_hz!r} Hz must divide the integration rate "
+                             f"{step_rate_hz:g} Hz, e.g. {good}")
+        return round(ratio)
 
     # ---- controls -------------------------------------------------------------------------
     def set(self, **changes):
@@ -128,6 +141,13 @@ class Session:
         with self._lock:
             self._advance(round(duration_s * 1000.0 / self.dt_ms), self._trace)
 
+    def run_to(self, t_s):
+        """Advance until the clock reads ``t_s`` (to the nearest step; nothing if already there)."""
+        with self._lock:
+            n_steps = round((float(t_s) - self.t_s) * 1000.0 / self.dt_ms)
+            if n_steps > 0:
+                self._advance(n_steps, self._trace)
+
     def run_until_settled(self, max_s=600.0, tol_mV=0.1, window_s=5.0):
         """Run in windows until V moves less than ``tol_mV`` over one window; return whether it did."""
         elapsed = 0.0
@@ -144,7 +164,7 @@ class Session:
         """Run the kernel ``n_steps``; samples (every ``decim`` steps) go to ``sink`` if given."""
         decim = decim or self._decim
         if decim != self._decim or sink is None:
-            self._y[S["steps_to_sample"]] = 1  # a new sampling grid starts with the next step
+            self._new_sample_grid()
         chunk = self.BLOCK_SAMPLES * decim
         while n_steps > 0:
             n = min(n_steps, chunk)
@@ -155,6 +175,12 @@ class Session:
                     sink.append(self._out[:, :pos])
             n_steps -= n
 
+    def _new_sample_grid(self):
+        """The next step writes a sample, and the current mean starts afresh."""
+        self._y[S["steps_to_sample"]] = 1
+        self._y[S["I_amp_sum"]] = 0.0
+        self._y[S["I_amp_count"]] = 0.0
+
     def _settle(self, max_windows=60, window_s=2.0):
         """Bring the cell to its resting state before the recording starts.
 
@@ -162,7 +188,7 @@ class Session:
         membrane while the cell settles; fixed points do not depend on that factor, so the cell
         starts where it would be after a long time in the bath. Then a short normal-speed run.
         """
-        self._y[S["steps_to_sample"]] = 1
+        self._new_sample_grid()
         slow = [S[name] for name in ("Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM")]
         self._p[P["settle_speedup"]] = self.preparation.settle_speedup
         for _ in range(max_windows):
@@ -175,7 +201,7 @@ class Session:
         for name in ("t_ms", "spike_count", "last_spike_ms", "Na_to_bath_mmol", "K_to_bath_mmol",
                      "Cl_to_bath_mmol", "K_to_glia_mmol", "charge_injected_mmol", "untracked_charge_out_mmol"):
             self._y[S[name]] = 0.0
-        self._y[S["steps_to_sample"]] = 1
+        self._new_sample_grid()
         self._last[_OUT["t_s"]] = 0.0
 
     # ---- what the rig shows ---------------------------------------------------------------
@@ -225,6 +251,7 @@ class Session:
 
     def export_csv(self, path):
         """Write the recording to ``path`` as CSV: units in the header, controls and markers as columns."""
+        check_writable(path)
         with self._lock:
             data = self._trace.arrays()
             history = list(self._history)
@@ -260,7 +287,7 @@ class Session:
 
     def _put_back(self, snap):
         self._y[:] = snap["y"]
-        self._y[S["steps_to_sample"]] = 1
+        self._new_sample_grid()
         self._p[:] = snap["p"]
         self._values = dict(snap["values"])
         vars(self.amplifier).update(snap["amplifier"])
@@ -285,7 +312,7 @@ class Session:
 
     def _capture(self, duration_s, sample_rate_hz=50000.0):
         """Run ``duration_s`` and return the samples as arrays, without adding them to the trace."""
-        decim = max(1, round(1000.0 / (sample_rate_hz * self.dt_ms)))
+        decim = self._steps_per_sample(sample_rate_hz)
         sink = Trace(OUTPUT_NAMES)
         self._advance(round(duration_s * 1000.0 / self.dt_ms), sink, decim)
         return sink.arrays()

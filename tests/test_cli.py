@@ -23,10 +23,27 @@ def test_headless_run_writes_csv_with_marker(tmp_path, capsys):
 
 
 def test_schedule_syntax():
-    events = schedule_from([("--set", "temperature_C=30"), ("--at", ["5", "bath_K_mM=8", "o2_pct=0"]),
-                            ("--set", "bath_K_mM=3"), ("--at", ["9"])])
-    assert events == [(0.0, {"temperature_C": 30.0}), (5.0, {"bath_K_mM": 8.0, "o2_pct": 0.0}),
+    start, events = schedule_from([("--set", "temperature_C=30"), ("--at", ["5", "bath_K_mM=8", "o2_pct=0"]),
+                                   ("--set", "bath_K_mM=3"), ("--at", ["9"]), ("--at", ["0", "hold_pA=5"])])
+    assert start == {"temperature_C": 30.0}
+    assert events == [(0.0, {"hold_pA": 5.0}), (5.0, {"bath_K_mM": 8.0, "o2_pct": 0.0}),
                       (9.0, {"bath_K_mM": 3.0})]
+
+
+def test_change_at_the_very_end_is_applied_and_marked(tmp_path, capsys):
+    assert main(["--headless", "--duration", "2", "--at", "2", "bath_K_mM=8"]) == 0
+    assert "marker    2.000 s  bath_K_mM 3 -> 8" in capsys.readouterr().out
+
+
+def test_csv_folder_is_checked_before_running(tmp_path, capsys):
+    assert main(["--headless", "--duration", "600", "--csv", str(tmp_path / "gone" / "x.csv")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_window_options_need_headless(capsys):
+    with pytest.raises(SystemExit):
+        main(["--csv", "x.csv"])
+    assert "only work with --headless" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -35,6 +52,9 @@ def test_schedule_syntax():
     (["--at", "soon", "bath_K_mM=8"], "--at needs a time in seconds"),
     (["--at", "3"], "--at 3 has nothing to change"),
     (["--preparation", "purkinje"], "unknown preparation"),
+    (["--at", "nan", "bath_K_mM=8"], "--at nan: the time must be"),
+    (["--sample-rate-hz", "0"], "sample rate 0.0 Hz must divide"),
+    (["--sample-rate-hz", "3000"], "must divide the integration rate 50000 Hz"),
 ])
 def test_bad_input_exits_2_with_a_message(argv, message, capsys):
     assert main(["--headless", "--duration", "1"] + argv) == 2

@@ -1,5 +1,6 @@
 """The headless API: bad input gets a clear error, changes leave markers, the CSV opens."""
 import csv
+import os
 import subprocess
 import sys
 
@@ -126,6 +127,29 @@ def test_export_csv_opens_with_units_controls_and_markers(tmp_path):
     assert "bath_K_mM 3 -> 8" in marks
     assert {r[k] for r in rows[1:]} == {"3", "8"}
     float(rows[1][1])  # numbers a spreadsheet reads
+
+
+def test_export_is_readable_by_others(tmp_path):
+    s = Session(sample_rate_hz=1000)
+    s.run(0.01)
+    old = os.umask(0o022)
+    try:
+        s.export_csv(tmp_path / "shared.csv")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "shared.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_voltage_clamp_current_is_averaged_per_sample(neuron):
+    """An ideal clamp step moves C·ΔV of charge in one step; the sample shows its mean over 1 ms."""
+    neuron.set(clamp="voltage", hold_mV=-70.0)
+    neuron.run(0.1)
+    start = neuron.t_s
+    neuron.set(hold_mV=-80.0)
+    neuron.run(0.01)
+    i = neuron.trace(start_s=start)["I_pA"]
+    c_pF = 200.0  # 1 µF/cm² × 2×10⁴ µm²
+    assert i[0] == pytest.approx(-c_pF * 10.0 / 1.0, rel=0.05)  # pC per ms = nA: -2000 pA
 
 
 def test_export_to_unwritable_path_names_it(neuron, tmp_path):
