@@ -163,3 +163,10 @@ def test_engine_and_rig_import_no_qt():
     code = "import sys, rig, rig.cli, engine; print(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_import_contracts_hold():
+    """import-linter (pyproject.toml): no Qt in engine/ or rig/, and ui -> rig -> engine only."""
+    lint = os.path.join(os.path.dirname(sys.executable), "lint-imports")
+    out = subprocess.run([lint], capture_output=True, text=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert out.returncode == 0, out.stdout + out.stderr
