@@ -148,15 +148,11 @@ def _vtrap(x, k):
 
 
 @njit(cache=True, inline="always")
-def rates_cortical(V, V_T, nav_shift):
-    """Pospischil et al. 2008 (Biol Cybern 99:427) Na m,h and K_d n rates, 1/ms, at 36 °C.
-
-    ``nav_shift`` moves the m gate along the voltage axis (negative = activates at more negative V).
-    """
-    vm = V - V_T - nav_shift
-    am = 0.32 * _vtrap(vm - 13.0, 4.0)
-    bm = 0.28 * _vtrap(-(vm - 40.0), 5.0)
+def rates_cortical(V, V_T):
+    """Pospischil et al. 2008 (Biol Cybern 99:427) Na m,h and K_d n rates, 1/ms, at 36 °C."""
     v = V - V_T
+    am = 0.32 * _vtrap(v - 13.0, 4.0)
+    bm = 0.28 * _vtrap(-(v - 40.0), 5.0)
     ah = 0.128 * math.exp(-(v - 17.0) / 18.0)
     bh = 4.0 / (1.0 + math.exp(-(v - 40.0) / 5.0))
     an = 0.032 * _vtrap(v - 15.0, 5.0)
@@ -165,11 +161,10 @@ def rates_cortical(V, V_T, nav_shift):
 
 
 @njit(cache=True, inline="always")
-def rates_squid(V, nav_shift):
+def rates_squid(V):
     """Hodgkin & Huxley 1952 (J Physiol 117:500) rates, 1/ms, at 6.3 °C, rest near -65 mV."""
-    vm = V - nav_shift
-    am = 0.1 * _vtrap(vm + 40.0, 10.0)
-    bm = 4.0 * math.exp(-(vm + 65.0) / 18.0)
+    am = 0.1 * _vtrap(V + 40.0, 10.0)
+    bm = 4.0 * math.exp(-(V + 65.0) / 18.0)
     ah = 0.07 * math.exp(-(V + 65.0) / 20.0)
     bh = 1.0 / (1.0 + math.exp(-(V + 35.0) / 10.0))
     an = 0.01 * _vtrap(V + 55.0, 10.0)
@@ -202,17 +197,16 @@ def _fill_tables(tab, key, p):
     squid = p[P_KIN] > 0.5
     for i in range(TABLE_ROWS):
         V = TABLE_V_MIN_mV + i * TABLE_V_STEP_mV
+        # Na inactivation may sit elsewhere on the voltage axis than activation (nodal Nav1.6)
+        V_h = V - p[P_HSHIFT]
         if squid:
-            am, bm, ah, bh, an, bn = rates_squid(V, 0.0)
+            am, bm, _, _, an, bn = rates_squid(V)
+            ah, bh = rates_squid(V_h)[2:4]
         else:
-            am, bm, ah, bh, an, bn = rates_cortical(V, p[P_VT], 0.0)
+            am, bm, _, _, an, bn = rates_cortical(V, p[P_VT])
+            ah, bh = rates_cortical(V_h, p[P_VT])[2:4]
         tab[i, T_MINF] = am / (am + bm)
         tab[i, T_MDEC] = math.exp(-phi * dt * (am + bm))
-        # Na inactivation may sit elsewhere on the voltage axis than activation (nodal Nav1.6)
-        if squid:
-            ah, bh = rates_squid(V - p[P_HSHIFT], 0.0)[2:4]
-        else:
-            ah, bh = rates_cortical(V - p[P_HSHIFT], p[P_VT], 0.0)[2:4]
         tab[i, T_HINF] = ah / (ah + bh)
         tab[i, T_HDEC] = math.exp(-phi * dt * (ah + bh))
         tab[i, T_NINF] = an / (an + bn)

@@ -184,9 +184,10 @@ class Session:
     def _settle(self, max_windows=60, window_s=2.0):
         """Bring the cell to its resting state before the recording starts.
 
-        Slow variables (cytosolic ions, ATP, O2: minutes) run ``speedup`` times faster than the
-        membrane while the cell settles; fixed points do not depend on that factor, so the cell
-        starts where it would be after a long time in the bath. Then a short normal-speed run.
+        Slow variables (cytosolic ions, ATP, O2: minutes) run the preparation's
+        ``settle_speedup`` times faster than the membrane while the cell settles; fixed points do
+        not depend on that factor, so the cell starts where it would be after a long time in the
+        bath. Then a short run at normal speed.
         """
         self._new_sample_grid()
         slow = [S[name] for name in ("Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM")]

@@ -21,11 +21,17 @@ class Trace:
         return self._length
 
     def column(self, name, start=0):
-        """One channel from sample ``start`` on."""
+        """One channel from sample ``start`` on (joins only the chunks it needs)."""
         i = self.names.index(name)
-        if not self._chunks:
+        parts, first = [], self._length
+        for chunk in reversed(self._chunks):
+            if first <= start:
+                break
+            first -= chunk.shape[1]
+            parts.append(chunk[i])
+        if not parts:
             return np.zeros(0)
-        return np.concatenate([c[i] for c in self._chunks])[start:]
+        return np.concatenate(parts[::-1])[max(start - first, 0):]
 
     def arrays(self):
         if not self._chunks:
