@@ -12,7 +12,8 @@ PEAK_ABOVE_mV = 0.0  # a spike's peak must overshoot this (the kernel counts 0 m
 
 
 def find_spikes(t_s, V_mV, dvdt_threshold=DVDT_THRESHOLD_mV_per_ms):
-    """List of spikes, each a dict: t_s (peak), threshold_mV, peak_mV, half_width_ms."""
+    """List of spikes, each a dict: t_s (peak), threshold_mV, peak_mV, half_width_ms, and rate_Hz
+    (instantaneous, from the interval since the previous spike; NaN for the first)."""
     t = np.asarray(t_s, dtype=float)
     v = np.asarray(V_mV, dtype=float)
     if t.size < 3:
@@ -36,8 +37,9 @@ def find_spikes(t_s, V_mV, dvdt_threshold=DVDT_THRESHOLD_mV_per_ms):
         while fall_end + 1 < v.size and v[fall_end] > half:
             fall_end += 1
         fall = _crossing(t, v, fall_end - 1, fall_end, half)
+        rate = 1.0 / (t[peak] - spikes[-1]["t_s"]) if spikes else float("nan")
         spikes.append({"t_s": float(t[peak]), "threshold_mV": float(thr), "peak_mV": float(v[peak]),
-                       "half_width_ms": float((fall - rise) * 1e3)})
+                       "half_width_ms": float((fall - rise) * 1e3), "rate_Hz": float(rate)})
         previous_end = fall_end
     return spikes
 
@@ -51,5 +53,9 @@ def _crossing(t, v, i0, i1, level):
     return t[i1]
 
 
-def firing_rate_hz(spikes, duration_s):
-    return len(spikes) / duration_s if duration_s > 0 else 0.0
+def summarize(spikes, duration_s):
+    """Count, mean rate over ``duration_s``, and mean threshold, peak and half-width."""
+    summary = {"count": len(spikes), "rate_Hz": len(spikes) / duration_s if duration_s > 0 else 0.0}
+    for key in ("threshold_mV", "peak_mV", "half_width_ms"):
+        summary[key] = float(np.mean([sp[key] for sp in spikes])) if spikes else float("nan")
+    return summary

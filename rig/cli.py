@@ -12,6 +12,7 @@ options typed since the previous ``--at``::
 import argparse
 import os
 import sys
+import textwrap
 
 from engine.preparations import PREPARATIONS
 
@@ -21,11 +22,16 @@ from .export import ExportError, check_writable
 
 def _controls_help():
     width = max(len(n) for n in CONTROLS)
-    lines = ["controls (NAME=VALUE; default for the neuron in brackets):"]
+    lines = ["controls (NAME=VALUE), with range and default:"]
     for c in CONTROLS.values():
-        lines.append(f"  {c.name:<{width}}  {c.describe_range():<28} [{c.default}]  {c.help}")
+        lines.append(f"  {c.name:<{width}}  {c.describe_range()}  [default {c.default}]")
+        text = c.help + (f" Source: {c.source}." if c.source else "")
+        lines += textwrap.wrap(text, 96, initial_indent=" " * (width + 4), subsequent_indent=" " * (width + 4))
     lines.append("")
-    lines.append("preparations: " + ", ".join(PREPARATIONS))
+    lines.append("preparations (--preparation NAME):")
+    for prep in PREPARATIONS.values():
+        own = ", ".join(f"{k}={v:g}" for k, v in prep.control_defaults.items())
+        lines.append(f"  {prep.name:<{width}}  {prep.title}" + (f" (defaults: {own})" if own else ""))
     return "\n".join(lines)
 
 

@@ -20,6 +20,7 @@ class Control:
     group: str           # the piece of rig it belongs to: the panel it sits on
     choices: tuple = ()  # non-empty for a choice control (values are strings)
     fixed: bool = False  # a property of the preparation: chosen when the Session is made
+    source: str = ""     # where the effect's numbers come from (details in engine/preparations.py)
 
     @property
     def is_choice(self):
@@ -48,7 +49,8 @@ class Control:
 _CONTROLS = (
     # perfusion: what flows into the chamber
     Control("bath_K_mM", "mM", 0.5, 150.0, 3.0,
-            "K+ in the perfusion solution. Raising it depolarises cells (E_K moves up).", "Perfusion"),
+            "K+ in the perfusion solution. Raising it depolarises cells (E_K moves up).", "Perfusion",
+            source="aCSF 2.5-3 mM; Nernst/GHK (Hodgkin & Katz 1949)"),
     Control("bath_Na_mM", "mM", 1.0, 500.0, 152.0,
             "Na+ in the perfusion solution (aCSF: 152 mM; sea water for squid ~400).", "Perfusion"),
     Control("bath_Cl_mM", "mM", 5.0, 600.0, 134.0,
@@ -56,35 +58,44 @@ _CONTROLS = (
     Control("perfusion_tau_s", "s", 0.0, 300.0, 10.0,
             "Time constant of solution exchange at the slice; 0 = instant.", "Perfusion"),
     Control("gaba_uM", "µM", 0.0, 1000.0, 0.0,
-            "GABA in the bath: opens GABA_A (Cl-/HCO3-) channels. Effect set by V - E_Cl.", "Perfusion"),
+            "GABA in the bath: opens GABA_A (Cl-/HCO3-) channels. Effect set by V - E_Cl.", "Perfusion",
+            source="EC50 10 µM, Hill 1.5 (Mortensen 2010); P_HCO3/P_Cl (Bormann 1987)"),
     Control("retigabine_uM", "µM", 0.0, 100.0, 0.0,
-            "Retigabine (Kv7/KCNQ opener): shifts M-current activation negative (EC50 ≈ 1.6 µM).",
-            "Perfusion"),
+            "Retigabine (Kv7/KCNQ opener): shifts M-current activation up to 30 mV negative "
+            "(EC50 ≈ 2 µM).", "Perfusion", source="Main 2000 Mol Pharmacol; Tatulian 2001 J Neurosci"),
     Control("ttx_nM", "nM", 0.0, 1000.0, 0.0,
-            "Tetrodotoxin: blocks voltage-gated Na+ channels (IC50 ≈ 5 nM); no spikes.", "Perfusion"),
+            "Tetrodotoxin: blocks voltage-gated Na+ channels (IC50 ≈ 5 nM); no spikes.", "Perfusion",
+            source="TTX-sensitive Nav IC50 1-10 nM (Catterall 2005 Pharmacol Rev)"),
     # environment
     Control("temperature_C", "°C", 0.0, 42.0, 37.0,
             "Bath temperature: sets RT/F in every reversal potential and scales gating (Q10 3) and "
-            "pumps (Q10 2).", "Environment"),
+            "pumps (Q10 2).", "Environment", source="Q10 of gating ~3 (Hodgkin & Huxley 1952)"),
     Control("o2_pct", "%", 0.0, 100.0, 95.0,
-            "O2 in the gas bubbling the bath: 95 = carbogen, 0 = anoxia (ischaemia).", "Environment"),
+            "O2 in the gas bubbling the bath: 95 = carbogen, 0 = anoxia (ischaemia).", "Environment",
+            source="ATP budget: Attwell & Laughlin 2001; anoxic depolarisation in slices"),
     # the cell's own make-up
     Control("kcc2_rel", "×", 0.0, 5.0, 1.0,
-            "KCC2 (K-Cl out) expression relative to the preparation's normal.", "Cell"),
+            "KCC2 (K-Cl out) expression relative to the preparation's normal.", "Cell",
+            source="thermodynamic form: Doyon 2011; Düsterwald 2018 eLife"),
     Control("nkcc1_rel", "×", 0.0, 5.0, 1.0,
-            "NKCC1 (Na-K-2Cl in) expression relative to the preparation's normal.", "Cell"),
+            "NKCC1 (Na-K-2Cl in) expression relative to the preparation's normal.", "Cell",
+            source="thermodynamic form: Doyon 2011; Düsterwald 2018 eLife"),
     Control("nav_shift_mV", "mV", -20.0, 20.0, 0.0,
-            "Nav activation shift (GEFS+/SCN1A-type mutations: about -8 mV).", "Cell"),
+            "Nav activation shift (GEFS+/SCN1A-type mutations: about -8 mV).", "Cell",
+            source="S4 charge-loss variants shift activation 5-10 mV (Spampanato 2001 J Neurosci)"),
     Control("kcnq_gain", "×", 0.0, 5.0, 1.0,
-            "KCNQ2/3 (M-current) conductance relative to wild type; >1 = gain of function.", "Cell"),
+            "KCNQ2/3 (M-current) conductance relative to wild type; >1 = gain of function.", "Cell",
+            source="KCNQ2 gain-of-function variants (Miceli 2015 PNAS)"),
     Control("demyelination", "", 0.0, 1.0, 0.0,
-            "Paranodal damage (0 intact, 1 fully exposed): adds a leak with reversal near 0 mV.", "Cell"),
+            "Paranodal damage (0 intact, 1 fully exposed): adds a leak with reversal near 0 mV.", "Cell",
+            source="paranodal leak, reversal ~0 mV (model-spec §5)"),
     Control("kir_block", "", 0.0, 1.0, 0.0,
-            "Block of astrocytic Kir4.1 (0 none, 1 full): slows K+ clearance from the ECS.", "Cell"),
+            "Block of astrocytic Kir4.1 (0 none, 1 full): slows K+ clearance from the ECS.", "Cell",
+            source="glial K+ uptake: Cressman 2009 J Comput Neurosci"),
     Control("myelin_wraps", "", 0.0, 200.0, 0.0,
             "Myelin wraps around the membrane (internode): capacitance falls and resistance rises "
             "(N+1)-fold. Chosen with the preparation, not changed during a recording.", "Cell",
-            fixed=True),
+            fixed=True, source="membranes in series (Hodgkin 1964; Ritchie 1984)"),
     # amplifier
     Control("clamp", "", 0.0, 0.0, "current",
             "Amplifier mode: current clamp (inject hold_pA), voltage clamp (hold at hold_mV), "

@@ -5,7 +5,7 @@ and trace are left exactly as they were, and one marker records the result.
 """
 import numpy as np
 
-from .analysis import find_spikes
+from .analysis import find_spikes, summarize
 
 STEP_S = 0.5  # current steps for rheobase and f–I last 500 ms (targets.md row 13)
 
@@ -75,10 +75,13 @@ def step_spikes(session, step_pA, duration_s=STEP_S):
 
 
 def fi_curve(session, steps_pA=None):
+    """500 ms current steps: spike count, mean rate and mean spike shape for each."""
     steps = np.arange(0.0, 501.0, 50.0) if steps_pA is None else np.asarray(steps_pA, float)
-    counts = np.array([len(step_spikes(session, i)) for i in steps])
+    rows = [summarize(step_spikes(session, i), STEP_S) for i in steps]
     session.add_marker(f"f–I curve: {len(steps)} steps of {STEP_S * 1e3:.0f} ms")
-    return {"I_pA": steps, "spikes": counts, "rate_Hz": counts / STEP_S}
+    table = {"I_pA": steps}
+    table.update({key: np.array([r[key] for r in rows]) for key in rows[0]})
+    return table
 
 
 def iv_curve(session, steps_mV=None, step_s=0.2):

@@ -345,7 +345,10 @@ class Session:
         return protocols.fi_curve(self, steps_pA)
 
     def spikes(self, start_s=None):
-        """Spikes in the recorded trace: time, threshold, peak, half-width (see rig.analysis)."""
+        """Spikes in the recorded trace: time, threshold, peak, half-width, rate (rig.analysis).
+
+        Shapes need a sample rate of 10 kHz or more; at lower rates spikes are only counted.
+        """
         tr = self.trace(start_s)
         return analysis.find_spikes(tr["t_s"], tr["V_mV"])
 

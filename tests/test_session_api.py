@@ -170,3 +170,12 @@ def test_import_contracts_hold():
     lint = os.path.join(os.path.dirname(sys.executable), "lint-imports")
     out = subprocess.run([lint], capture_output=True, text=True, cwd=os.path.dirname(os.path.dirname(__file__)))
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("control, state", [("retigabine_uM", "retigabine_uM"), ("gaba_uM", "gaba_uM"),
+                                            ("ttx_nM", "ttx_nM"), ("bath_K_mM", "K_b_mM")])
+def test_drugs_and_solutions_wash_in_with_the_perfusion_time_constant(neuron, control, state):
+    start = neuron.state()[state]
+    neuron.set(perfusion_tau_s=10.0, **{control: start + 10.0})
+    neuron.run(10.0)
+    assert neuron.state()[state] == pytest.approx(start + 10.0 * (1.0 - np.exp(-1.0)), rel=1e-3)

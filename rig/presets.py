@@ -1,0 +1,34 @@
+"""Named presets (mutations, solutions) from ``resources/presets.json``, checked against the
+control registry when they are read, so a typo in the file is reported with its place, not met
+mid-experiment. A preset is a dict of control values for ``Session.set``.
+"""
+import json
+from pathlib import Path
+
+from .controls import lookup
+
+PRESETS_PATH = Path(__file__).resolve().parent.parent / "resources" / "presets.json"
+
+
+class PresetError(ValueError):
+    """The presets file is unreadable or names a control or value that does not exist."""
+
+
+def load_presets(path=PRESETS_PATH):
+    """{group: {preset name: {control: value}}}, every value validated."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = json.load(f)
+    except OSError as e:
+        raise PresetError(f"cannot read presets {path}: {e.strerror or e}") from None
+    except json.JSONDecodeError as e:
+        raise PresetError(f"{path}, line {e.lineno} column {e.colno}: {e.msg}") from None
+    presets = {}
+    for group, entries in raw.items():
+        presets[group] = {}
+        for name, values in entries.items():
+            try:
+                presets[group][name] = {lookup(k).name: lookup(k).validate(v) for k, v in values.items()}
+            except ValueError as e:
+                raise PresetError(f"{path}: preset {group!r} / {name!r}: {e}") from None
+    return presets
