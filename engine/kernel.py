@@ -287,7 +287,10 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     vol_i = p[P_VOLI]
     vol_o = p[P_VOLO]
     r_io = vol_i / vol_o
-    cm = p[P_CM]
+    # While a cell settles (speed > 1) the cytosol's ions change `speed` times faster; the
+    # membrane capacitance is divided by the same factor so that the charge the ions carry still
+    # equals C·ΔV: the cell settles on the charge-neutral state it would reach in real time.
+    cm = p[P_CM] / speed
     # µA/cm² of a monovalent current -> mM/ms in the cytosol
     k_i = area * 1e-6 / (F_C_per_mol * vol_i)
     to_pA = area * 1e6

@@ -13,19 +13,15 @@ STEP_S = 0.5  # current steps for rheobase and f–I last 500 ms (targets.md row
 def membrane_test(session, target_mV=-5.0, pulse_s=0.5):
     """Current-clamp test pulse sized for about ``target_mV``.
 
-    Capacitance and time constant come from the first samples of the charging curve (for an RC
+    The response is the pulse sweep minus the same stretch without the pulse, so drift and
+    ongoing activity cancel. Capacitance and time constant come from its first samples (for an RC
     membrane ΔV1 = A(1-q), ΔV2 = A(1-q²), q = e^(-Δt/τ), initial slope ΔI/C = A/τ); input
     resistance from ΔV at the end of the pulse (slow conductance changes included, as on a rig).
-    A rig averages many test sweeps; here that average is the noise-free response.
+    A rig averages many test sweeps to beat the noise; here that average is the noise-free sweep.
     """
-    with session._sandbox():
-        session._configure(clamp="current", noise_V_mV=0.0)
-        probe = _step_dv(session, -10.0, pulse_s)
-        step_pA = float(np.clip(-10.0 * target_mV / probe if probe < 0 else -10.0, -2000.0, 2000.0))
-        v0 = session.readout()["V_mV"]
-        session._pulse(step_pA)
-        tr = session._capture(pulse_s, sample_rate_hz=1000.0 / session.dt_ms)
-    dv = tr["V_mV"] - v0
+    probe = _pulse_response(session, -10.0, pulse_s, 1000.0)[-1]
+    step_pA = float(np.clip(-10.0 * target_mV / probe if probe < 0 else -10.0, -2000.0, 2000.0))
+    dv = _pulse_response(session, step_pA, pulse_s, 1000.0 / session.dt_ms)
     q = dv[1] / dv[0] - 1.0
     tau_ms = -session.dt_ms / np.log(q)
     C_pF = step_pA * 1e-12 / (dv[0] / (1.0 - q) * 1e-3 / (tau_ms * 1e-3)) * 1e12
@@ -36,13 +32,15 @@ def membrane_test(session, target_mV=-5.0, pulse_s=0.5):
     return result
 
 
-def _step_dv(session, step_pA, duration_s):
-    """ΔV at the end of a current step, on a copy (used to size the real test)."""
-    with session._sandbox():
-        v0 = session.readout()["V_mV"]
-        session._pulse(step_pA)
-        session._capture(duration_s, sample_rate_hz=1000.0)
-        return session.readout()["V_mV"] - v0
+def _pulse_response(session, step_pA, duration_s, sample_rate_hz):
+    """V during a current step minus V over the same stretch without it, both from this moment."""
+    sweeps = []
+    for amount in (0.0, step_pA):
+        with session._sandbox():
+            session._configure(clamp="current", noise_V_mV=0.0)
+            session._pulse(amount)
+            sweeps.append(session._capture(duration_s, sample_rate_hz)["V_mV"])
+    return sweeps[1] - sweeps[0]
 
 
 def _spikes_in_step(session, step_pA, duration_s=STEP_S, sample_rate_hz=25000.0):

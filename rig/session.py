@@ -184,18 +184,25 @@ class Session:
     def _settle(self, max_windows=60, window_s=2.0):
         """Bring the cell to its resting state before the recording starts.
 
-        Slow variables (cytosolic ions, ATP, O2: minutes) run the preparation's
-        ``settle_speedup`` times faster than the membrane while the cell settles; fixed points do
-        not depend on that factor, so the cell starts where it would be after a long time in the
-        bath. Then a short run at normal speed.
+        The cytosol (ions, ATP, O2: minutes) runs the preparation's ``settle_speedup`` times
+        faster while the cell settles, with the membrane capacitance scaled to match (the kernel
+        keeps charge conserved), so a resting cell starts where it would be after a long time in
+        the bath. A cell that fires while settling settles in real time instead (two minutes at
+        most). Then a short run at normal speed.
         """
         self._new_sample_grid()
         slow = [S[name] for name in ("Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM")]
         self._p[P["settle_speedup"]] = self.preparation.settle_speedup
         for _ in range(max_windows):
-            before = self._y[slow].copy()
+            start = self._y.copy()
             self._advance(round(window_s * 1000.0 / self.dt_ms))
-            if np.all(np.abs(self._y[slow] - before) < 1e-6 * np.abs(before)):
+            if self._y[S["spike_count"]] > start[S["spike_count"]] and self._p[P["settle_speedup"]] > 1.0:
+                # a firing cell cannot be fast-forwarded (its spikes would keep the membrane's
+                # pace, not the cytosol's): undo this window and settle in real time from here
+                self._y[:] = start
+                self._p[P["settle_speedup"]] = 1.0
+                continue
+            if np.all(np.abs(self._y[slow] - start[slow]) < 1e-6 * np.abs(start[slow])):
                 break
         self._p[P["settle_speedup"]] = 1.0
         self._advance(round(2000.0 / self.dt_ms))

@@ -179,3 +179,18 @@ def test_drugs_and_solutions_wash_in_with_the_perfusion_time_constant(neuron, co
     neuron.set(perfusion_tau_s=10.0, **{control: start + 10.0})
     neuron.run(10.0)
     assert neuron.state()[state] == pytest.approx(start + 10.0 * (1.0 - np.exp(-1.0)), rel=1e-3)
+
+
+def test_membrane_test_measures_the_cell_through_noise_and_drift():
+    s = Session(sample_rate_hz=1000, noise_V_mV=0.3)
+    quiet = s.membrane_test()
+    assert quiet["C_pF"] == pytest.approx(200.0, rel=1e-3)  # 1 µF/cm² × 2×10⁴ µm²
+    assert 100.0 <= quiet["R_in_MOhm"] <= 300.0  # model-spec §2
+    s.set(hold_pA=300.0)
+    s.run(0.3)
+    s.set(hold_pA=0.0)  # the cell is still recovering from a train of spikes
+    after = s.membrane_test()
+    assert after["C_pF"] == pytest.approx(200.0, rel=1e-3)
+    assert after["R_in_MOhm"] == pytest.approx(quiet["R_in_MOhm"], rel=0.15)
+    assert [text for _, text in s.markers()].count(
+        f"membrane test: R_in {after['R_in_MOhm']:.0f} MΩ, C 200.0 pF, tau {after['tau_ms']:.1f} ms") == 1
