@@ -129,3 +129,25 @@ def test_row19_high_bath_K_makes_the_neuron_fire(neuron):
     before = neuron.spike_count()
     neuron.run(30)
     assert neuron.spike_count() - before >= 5
+
+
+def test_a_cooled_slice_keeps_its_ions():
+    """Room-temperature recordings are stable: the pump (Q10 2) has reserve to hold Na_i."""
+    warm = Session(preparation="neuron", sample_rate_hz=100).readout()
+    cool = Session(preparation="neuron", sample_rate_hz=100, temperature_C=22.0).readout()
+    assert cool["Na_i_mM"] < 20.0
+    assert abs(cool["V_mV"] - warm["V_mV"]) < 5.0
+
+
+def test_settling_conserves_charge_whatever_the_path():
+    """Starting in 4 mM K+ or perfusing it in reaches the same charge-neutral cytosol."""
+    started = Session(preparation="neuron", sample_rate_hz=10, bath_K_mM=4.0).state()
+    s = Session(preparation="neuron", sample_rate_hz=10)
+    s.set(bath_K_mM=4.0, perfusion_tau_s=0)
+    s.run(60.0)
+    perfused = s.state()
+
+    def cytosol_charge_mM(st):
+        return st["Na_i_mM"] + st["K_i_mM"] - st["Cl_i_mM"]
+
+    assert cytosol_charge_mM(started) == pytest.approx(cytosol_charge_mM(perfused), abs=1e-3)
