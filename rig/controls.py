@@ -88,7 +88,7 @@ _CONTROLS = (
             source="KCNQ2 gain-of-function variants (Miceli 2015 PNAS)"),
     Control("demyelination", "", 0.0, 1.0, 0.0,
             "Paranodal damage (0 intact, 1 fully exposed): adds a leak with reversal near 0 mV.", "Cell",
-            source="paranodal leak, reversal ~0 mV (model-spec §5)"),
+            source="exposed paranode (Waxman 1977 Arch Neurol; model-spec §5)"),
     Control("kir_block", "", 0.0, 1.0, 0.0,
             "Block of astrocytic Kir4.1 (0 none, 1 full): slows K+ clearance from the ECS.", "Cell",
             source="glial K+ uptake: Cressman 2009 J Comput Neurosci"),
