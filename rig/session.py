@@ -175,9 +175,9 @@ class Session:
                     sink.append(self._out[:, :pos])
             n_steps -= n
 
-    def _new_sample_grid(self):
-        """The next step writes a sample, and the current mean starts afresh."""
-        self._y[S["steps_to_sample"]] = 1
+    def _new_sample_grid(self, steps_to_first=1):
+        """The next sample comes after ``steps_to_first`` steps, and the current mean starts afresh."""
+        self._y[S["steps_to_sample"]] = steps_to_first
         self._y[S["I_amp_sum"]] = 0.0
         self._y[S["I_amp_count"]] = 0.0
 
@@ -209,7 +209,7 @@ class Session:
         for name in ("t_ms", "spike_count", "last_spike_ms", "Na_to_bath_mmol", "K_to_bath_mmol",
                      "Cl_to_bath_mmol", "K_to_glia_mmol", "charge_injected_mmol", "untracked_charge_out_mmol"):
             self._y[S[name]] = 0.0
-        self._new_sample_grid()
+        self._new_sample_grid(self._decim)  # the recording samples at t = 1, 2, 3... intervals
         self._last[_OUT["t_s"]] = 0.0
 
     # ---- what the rig shows ---------------------------------------------------------------
@@ -223,11 +223,12 @@ class Session:
             return r
 
     def trace(self, start_s=None):
-        """Recorded samples as a dict of equal-length arrays (t_s, V_mV, I_pA, ...)."""
+        """Recorded samples as a dict of equal-length arrays (t_s, V_mV, I_pA, ...); with
+        ``start_s``, only those recorded after that time."""
         with self._lock:
             data = self._trace.arrays()
         if start_s is not None:
-            keep = data["t_s"] >= start_s
+            keep = data["t_s"] > start_s
             data = {k: v[keep] for k, v in data.items()}
         return data
 
@@ -295,7 +296,6 @@ class Session:
 
     def _put_back(self, snap):
         self._y[:] = snap["y"]
-        self._new_sample_grid()
         self._p[:] = snap["p"]
         self._values = dict(snap["values"])
         vars(self.amplifier).update(snap["amplifier"])
