@@ -43,33 +43,29 @@ def _pulse_response(session, step_pA, duration_s, sample_rate_hz):
     return sweeps[1] - sweeps[0]
 
 
-def _spikes_in_step(session, step_pA, duration_s=STEP_S, sample_rate_hz=25000.0):
+def step_spikes(session, step_pA, duration_s=STEP_S, sample_rate_hz=25000.0):
+    """Spikes (rig.analysis dicts) fired by one current step, on a copy of the cell."""
     with session._sandbox():
         session._configure(clamp="current")
         session._pulse(step_pA)
         tr = session._capture(duration_s, sample_rate_hz)
-    return find_spikes(tr["t_s"], tr["V_mV"]), tr
+    return find_spikes(tr["t_s"], tr["V_mV"])
 
 
 def rheobase(session, max_pA=2000.0, resolution_pA=1.0):
     """Smallest 500 ms step (pA above holding) that fires at least one spike; inf if none does."""
     lo, hi = 0.0, max_pA
-    if not _spikes_in_step(session, hi)[0]:
+    if not step_spikes(session, hi):
         session.add_marker(f"rheobase: no spike up to {max_pA:g} pA")
         return float("inf")
     while hi - lo > resolution_pA:
         mid = 0.5 * (lo + hi)
-        if _spikes_in_step(session, mid)[0]:
+        if step_spikes(session, mid):
             hi = mid
         else:
             lo = mid
     session.add_marker(f"rheobase: {hi:.0f} pA")
     return hi
-
-
-def step_spikes(session, step_pA, duration_s=STEP_S):
-    """Spikes (rig.analysis dicts) fired by one current step, on a copy of the cell."""
-    return _spikes_in_step(session, step_pA, duration_s)[0]
 
 
 def fi_curve(session, steps_pA=None):
@@ -83,7 +79,8 @@ def fi_curve(session, steps_pA=None):
 
 
 def iv_curve(session, steps_mV=None, step_s=0.2):
-    """Voltage-clamp steps from the holding potential; peak (largest |I|) and end-of-step current."""
+    """Voltage-clamp steps to each potential from the present moment: peak (largest |I|) and
+    end-of-step current."""
     steps = np.arange(-120.0, 41.0, 10.0) if steps_mV is None else np.asarray(steps_mV, float)
     peak, steady = [], []
     for v in steps:
@@ -91,7 +88,7 @@ def iv_curve(session, steps_mV=None, step_s=0.2):
             session._configure(clamp="voltage")
             session._pulse(v - session.get("hold_mV"))
             tr = session._capture(step_s, sample_rate_hz=25000.0)
-        i = tr["I_pA"][2:]  # skip the capacitive sample of the ideal step
+        i = tr["I_pA"][1:]  # the first sample holds the ideal clamp's capacitive charge
         peak.append(i[np.argmax(np.abs(i))])
         steady.append(i[-1])
     session.add_marker(f"I–V: {len(steps)} steps of {step_s * 1e3:.0f} ms")
