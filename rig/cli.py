@@ -103,7 +103,7 @@ def schedule_from(items):
 
 
 def run_headless(args, out=None):
-    from .session import Session
+    from .session import Session  # Numba loads only when an experiment runs, not for --help
 
     out = out or sys.stdout
     start, events = schedule_from(args.schedule)
