@@ -8,15 +8,14 @@ translates its settings into the kernel's parameters; the circuit itself is inte
 """
 from engine.kernel import CLAMP_CURRENT, CLAMP_VOLTAGE, P
 
+from .controls import CONTROLS
+
 
 class Amplifier:
     def __init__(self):
-        self.mode = "current"
-        self.hold_pA = 0.0
-        self.hold_mV = -70.0
-        self.rs_MOhm = 0.0
-        self.noise_V_mV = 0.0
-        self.noise_I_pA = 0.0
+        for name, control in CONTROLS.items():  # start at the registry's defaults
+            if control.group == "Amplifier":
+                self.configure(name, control.default)
         self.pulse = 0.0  # test pulse on top of the holding value, pA or mV by mode
 
     def configure(self, name, value):

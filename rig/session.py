@@ -22,7 +22,7 @@ from .controls import CONTROLS, lookup
 from .export import check_writable, write_csv
 from .trace import Trace
 
-AMPLIFIER_CONTROLS = ("clamp", "hold_pA", "hold_mV", "rs_MOhm", "noise_V_mV", "noise_I_pA")
+AMPLIFIER_CONTROLS = {name for name, c in CONTROLS.items() if c.group == "Amplifier"}
 _OUT = {name: i for i, name in enumerate(OUTPUT_NAMES)}
 
 
