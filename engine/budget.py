@@ -1,26 +1,42 @@
 """Conservation bookkeeping: how much of each ion and of charge the model holds.
 
-Every flux in the kernel takes from one place what it puts in another; the state carries what left
-the cell/ECS system (to the bath, into glia, through the pipette, as untracked HCO3-). So these
-totals must stay constant whatever the user does: the test of row 22 watches them.
+Every flux in the kernel takes from one place what it puts in another, and the state carries what
+left each system, so two sets of books must each stay constant whatever the user does (the test of
+row 22 watches them):
+- the patched cell's: its cytosol and shell, plus what went to the tissue ECS, through the pipette
+  and as untracked HCO3-;
+- the tissue's, per neighbour's share (mmol for one neighbour and its share of the tissue ECS):
+  the neighbour and the tissue ECS, plus what went to the bath and into glia, minus the patched
+  cell's share of what its shell gave the tissue.
 """
+from .kernel import NEIGHBOUR_PREFIX as NB
 from .kernel import F_C_per_mol, P, S
+
+IONS = ("Na", "K", "Cl")
 
 
 def totals(y, p):
-    """Totals in mmol: each ion held in cell + ECS + what went to bath and glia, and the charge
-    residual (ions' charge minus membrane charge; constant when charge is conserved)."""
-    vi, vo = p[P["vol_i_L"]], p[P["vol_o_L"]]
-    membrane_mmol = charge_mmol_per_mV(p) * y[S["V_mV"]]
-    ions_mmol = vi * (y[S["Na_i_mM"]] + y[S["K_i_mM"]] - y[S["Cl_i_mM"]])
-    return {
-        "Na_mmol": vi * y[S["Na_i_mM"]] + vo * y[S["Na_o_mM"]] + y[S["Na_to_bath_mmol"]],
-        "K_mmol": vi * y[S["K_i_mM"]] + vo * y[S["K_o_mM"]] + y[S["K_to_bath_mmol"]] + y[S["K_to_glia_mmol"]],
-        "Cl_mmol": vi * y[S["Cl_i_mM"]] + vo * y[S["Cl_o_mM"]] + y[S["Cl_to_bath_mmol"]],
-        # membrane charge = cytosolic ion charge + what the pipette injected - untracked efflux
-        "charge_residual_mmol": ions_mmol + y[S["charge_injected_mmol"]]
-        - y[S["untracked_charge_out_mmol"]] - membrane_mmol,
-    }
+    """Each book's totals in mmol: ions (``Na_mmol``, ... and ``tissue_Na_mmol``, ...) and the
+    charge residuals (ions' charge minus membrane charge; constant when charge is conserved)."""
+    vi, vo, cells = p[P["vol_i_L"]], p[P["vol_o_L"]], p[P["tissue_cells"]]
+    out = {}
+    for ion in IONS:
+        to_tissue = y[S[f"{ion}_to_tissue_mmol"]]
+        out[f"{ion}_mmol"] = vi * y[S[f"{ion}_i_mM"]] + vo * y[S[f"{ion}_o_mM"]] + to_tissue
+        out[f"tissue_{ion}_mmol"] = (vi * y[S[f"{NB}{ion}_i_mM"]] + vo * y[S[f"{ion}_t_mM"]]
+                                     + y[S[f"{ion}_to_bath_mmol"]] - to_tissue / cells)
+    out["tissue_K_mmol"] += y[S["K_to_glia_mmol"]]
+    # membrane charge = cytosolic ion charge + what the pipette injected - untracked efflux
+    out["charge_residual_mmol"] = (_cytosol_charge_mmol(y, p, "") + y[S["charge_injected_mmol"]]
+                                   - y[S["untracked_charge_out_mmol"]]
+                                   - charge_mmol_per_mV(p) * y[S["V_mV"]])
+    out["tissue_charge_residual_mmol"] = (_cytosol_charge_mmol(y, p, NB) - y[S["nb_untracked_charge_out_mmol"]]
+                                          - charge_mmol_per_mV(p) * y[S[NB + "V_mV"]])
+    return out
+
+
+def _cytosol_charge_mmol(y, p, prefix):
+    return p[P["vol_i_L"]] * (y[S[prefix + "Na_i_mM"]] + y[S[prefix + "K_i_mM"]] - y[S[prefix + "Cl_i_mM"]])
 
 
 def charge_mmol_per_mV(p):
@@ -29,6 +45,6 @@ def charge_mmol_per_mV(p):
     return p[P["Cm_uF_per_cm2"]] * area_cm2 * 1e-9 / F_C_per_mol * 1e3
 
 
-def cation_charge_mmol(y, p):
-    """Charge of the cytosol's cations, the scale against which a charge leak is judged."""
-    return p[P["vol_i_L"]] * (y[S["Na_i_mM"]] + y[S["K_i_mM"]])
+def cation_charge_mmol(y, p, prefix=""):
+    """Charge of a cytosol's cations, the scale against which a charge leak is judged."""
+    return p[P["vol_i_L"]] * (y[S[prefix + "Na_i_mM"]] + y[S[prefix + "K_i_mM"]])

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .kernel import P, PARAM_NAMES, S, STATE_NAMES
+from .kernel import CELL_STATE_NAMES, NEIGHBOUR_PREFIX, P, PARAM_NAMES, S, STATE_NAMES
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,12 @@ class Preparation:
         return p
 
     def state_vector(self):
+        """The starting state; the unpatched neighbour starts as the patched cell does."""
         y = np.zeros(len(STATE_NAMES))
         for name, value in self.initial.items():
             y[S[name]] = value
+            if name in CELL_STATE_NAMES:
+                y[S[NEIGHBOUR_PREFIX + name]] = value
         return y
 
 
@@ -57,15 +60,23 @@ COMMON_PARAMS = {
     "retigabine_EC50_uM": 2.0,    # 1-2 µM (Main 2000 Mol Pharmacol 58:253)
     "retigabine_gain_max": 1.0,   # Tatulian 2001 saw a modest rise; left out to keep row 15 in range
     "spike_threshold_mV": 0.0,    # upward 0 mV crossings count as spikes (perf-anchors.md)
+    # ... rising at least 10 mV/ms, the usual dV/dt criterion of spike onset (Naundorf 2006
+    # Nature; rig/analysis.py): a passive membrane's slow rise through 0 mV is no spike
+    "spike_min_dVdt_mV_per_ms": 10.0,
     # energy (model-spec §4): ATP ~2.5 mM at rest, O2 in tissue below the bath's
     "O2_sat_mM": 0.98,            # dissolved O2 at 100 % gas, 37 °C (Henry's law, water vapour removed)
     "tau_gas_ms": 60000.0,        # a gas change reaches the slice through reservoir, tubing and chamber
     "tau_O2_ms": 5000.0,          # bath to tissue; consumption keeps tissue O2 below the bath's
     "K_O2_mM": 0.005,             # mitochondrial O2 affinity is µM (Gnaiger 1998); 5 µM in tissue
-    "ATP_max_mM": 4.0,
     "O2_per_ATP": 0.2,            # P/O ≈ 2.5: 5 ATP per O2 (Hinkle 2005 BBA)
-    # energy: 2.5 mM ATP at rest with ~25 % of use outside the pump (Attwell & Laughlin 2001)
-    "k_syn_per_ms": 4.0e-5,
+    # ATP synthesis k_syn (ATP_max - ATP): respiration driven by the ADP that ATP use leaves
+    # (respiratory control, Chance & Williams 1955). ATP ~2.4 mM at rest with ~20 % of use
+    # outside the pump (Attwell & Laughlin 2001). The stiffness is the spare respiratory capacity:
+    # active neurons hold ATP within tens of per cent while the pump works twice as hard
+    # (Baeza-Lehnert 2019 Cell Metab 29:668), so synthesis at ATP_max 2.9 mM doubles when ATP
+    # falls ~15 % (targets row 24: 200 pA for a minute keeps ATP ≥ 80 % of rest)
+    "ATP_max_mM": 2.9,
+    "k_syn_per_ms": 1.65e-4,
     "k_basal_per_ms": 6.0e-6,
     # Na/K-ATPase affinities (model-spec §3)
     # K_Na 18 mM (10-20 reported; model-spec §3): at rest the pump runs at ~15 % of its Na
@@ -79,6 +90,15 @@ COMMON_PARAMS = {
     "glia_K_half_mM": 18.0,
     "glia_K_slope_mM": 2.5,
     "tau_diffusion_ms": 20000.0,
+    # the neighbourhood (model-spec §8): K+ leaving a cell spreads over the ~10 µm around it in
+    # tens of ms (D* = 7.7e-6 cm²/s with tortuosity 1.6: x²/2D* = 65 ms for 10 µm; Nicholson &
+    # Sykova 1998 Trends Neurosci 21:207); for a soma with proximal dendrites, a point source of
+    # ~30 µm effective radius, the shell's steady excess J/(4π D* r α) gives 50 ms
+    "tau_shell_ms": 50.0,
+    # cells sharing the tissue ECS that a cell's K+ reaches before the slice loses it to the bath:
+    # radius sqrt(6 D* τ_diffusion) ≈ 300 µm in a 300 µm slice (~0.06 mm³) at ~9×10⁴ neurons/mm³
+    # (Braitenberg & Schüz 1998, Cortex: statistics and geometry)
+    "tissue_cells": 5000.0,
     "kinetics": 0,
     "T_ref_gating_C": 36.0,       # Pospischil 2008 kinetics are written for 36 °C
     "tau_M_max_ms": 608.0,        # Pospischil 2008 RS cell
@@ -110,9 +130,14 @@ NEURON = Preparation(
         "area_cm2": 2.0e-4,
         "vol_i_L": 1.1e-11,
         "vol_o_L": 0.275e-11,     # ECS fraction 0.2 of tissue: vol_o = vol_i · 0.2/0.8
-        # channels: Pospischil 2008 RS cell (Table 1); V_T moved from -56.2 to -62 mV so that the
-        # threshold sits near -50 mV as in cortical slices and 10 mM K+ drives firing (row 19)
-        "gNa_mS": 50.0,
+        # channels: Pospischil 2008 RS cell (Table 1) with two changes. Their E_Na is a fixed
+        # +50 mV; here it is Nernst's (+72 mV), and with their gNa (50) spikes peaked at +67 mV.
+        # Somatic recordings of cortical pyramidal cells peak at +20...+50 mV (targets row 26;
+        # Stuart & Sakmann 1994 Nature; Bean 2007 Nat Rev Neurosci), so this lumped cell takes
+        # gNa 15 mS/cm² (peak +42 mV, half-width 0.56 ms at 37 °C), and V_T -65 mV (from -56.2)
+        # keeps threshold near -50 mV as in cortical slices, with 10 mM K+ driving firing (row 19)
+        "gNa_mS": 15.0,
+        "V_T_mV": -65.0,
         "gKd_mS": 5.0,
         "gM_mS": 0.09,
         # native M-current activates 5-10 mV more negative than Pospischil's -35 mV (Shah 2002

@@ -1,47 +1,62 @@
-"""Trace analysis a rig's software offers: spike detection and spike shape.
+"""Trace analysis a rig's software offers: spikes and their shape.
 
-Works on sampled arrays (t_s, V_mV); it needs samples fine enough to see a spike (≥ 10 kHz for
-shape, ≥ 1 kHz to count). Threshold is where dV/dt first exceeds ``dvdt_threshold`` (10 mV/ms,
-a common convention) before the peak; half-width is the width at half the threshold-to-peak
-amplitude, with linear interpolation between samples.
+Which events are spikes is decided once, by the cell's own detector in the kernel (an upward
+crossing of 0 mV on an upstroke of at least 10 mV/ms, checked every integration step), and
+recorded in the ``spikes`` channel. So counts never depend on the sample rate and always agree with
+``Session.spike_count()``, and a passive membrane's slow rise through 0 mV is never a spike.
+This module only measures shapes, where the samples are fine enough for it (``SHAPE_MIN_RATE_HZ``):
+threshold is where dV/dt first exceeds ``DVDT_THRESHOLD_mV_per_ms`` before the peak (a common
+convention); half-width is the width at half the threshold-to-peak amplitude, interpolated.
 """
 import numpy as np
 
 DVDT_THRESHOLD_mV_per_ms = 10.0
-PEAK_ABOVE_mV = 0.0  # a spike's peak must overshoot this (the kernel counts 0 mV crossings too)
+SHAPE_MIN_RATE_HZ = 10000.0  # a 0.5 ms spike needs ≥ 5 samples across its half-width
+SHAPE_KEYS = ("threshold_mV", "peak_mV", "half_width_ms")
 
 
-def find_spikes(t_s, V_mV, dvdt_threshold=DVDT_THRESHOLD_mV_per_ms):
-    """List of spikes, each a dict: t_s (peak), threshold_mV, peak_mV, half_width_ms, and rate_Hz
-    (instantaneous, from the interval since the previous spike; NaN for the first)."""
+def find_spikes(t_s, V_mV, spikes, dvdt_threshold=DVDT_THRESHOLD_mV_per_ms):
+    """List of spikes, each a dict of plain numbers: ``t_s`` (peak; the sample that holds the onset
+    when shapes can't be measured), ``threshold_mV``, ``peak_mV``, ``half_width_ms`` (None below
+    ``SHAPE_MIN_RATE_HZ``) and ``rate_Hz`` (instantaneous, from the interval since the previous
+    spike; None for the first). ``spikes`` is the kernel's channel: spikes begun in each sample."""
     t = np.asarray(t_s, dtype=float)
     v = np.asarray(V_mV, dtype=float)
-    if t.size < 3:
-        return []
-    up = np.flatnonzero((v[:-1] < PEAK_ABOVE_mV) & (v[1:] >= PEAK_ABOVE_mV)) + 1
-    dvdt = np.gradient(v, t * 1e3)
-    spikes = []
+    count = np.asarray(spikes, dtype=float).round().astype(int)
+    onsets = np.repeat(np.flatnonzero(count > 0), count[count > 0])
+    shapes = t.size > 2 and 1.0 / np.median(np.diff(t)) >= SHAPE_MIN_RATE_HZ * (1.0 - 1e-9)
+    dvdt = np.gradient(v, t * 1e3) if shapes else None
+    found = []
     previous_end = 0
-    for i in up:
-        end = i
-        while end + 1 < v.size and v[end + 1] >= v[end]:
-            end += 1
-        peak = end
-        start = i  # walk back from the 0 mV crossing while the membrane is still racing up
-        while start > previous_end and dvdt[start - 1] >= dvdt_threshold:
-            start -= 1
-        thr = v[start]
-        half = thr + 0.5 * (v[peak] - thr)
-        rise = _crossing(t, v, start, peak, half)
-        fall_end = peak
-        while fall_end + 1 < v.size and v[fall_end] > half:
-            fall_end += 1
-        fall = _crossing(t, v, fall_end - 1, fall_end, half)
-        rate = 1.0 / (t[peak] - spikes[-1]["t_s"]) if spikes else float("nan")
-        spikes.append({"t_s": float(t[peak]), "threshold_mV": float(thr), "peak_mV": float(v[peak]),
-                       "half_width_ms": float((fall - rise) * 1e3), "rate_Hz": float(rate)})
-        previous_end = fall_end
-    return spikes
+    for i in onsets:
+        spike = dict.fromkeys(SHAPE_KEYS)
+        spike["t_s"] = float(t[i])
+        if shapes:
+            shape, previous_end = _shape(t, v, dvdt, i, previous_end, dvdt_threshold)
+            spike.update(shape)
+        spike["rate_Hz"] = float(1.0 / (spike["t_s"] - found[-1]["t_s"])) if found else None
+        found.append(spike)
+    return found
+
+
+def _shape(t, v, dvdt, onset, previous_end, dvdt_threshold):
+    """Peak, threshold and half-width of the spike whose 0 mV crossing lies before sample ``onset``."""
+    peak = onset
+    while peak + 1 < v.size and v[peak + 1] >= v[peak]:
+        peak += 1
+    start = onset  # walk back from the crossing while the membrane is still racing up
+    while start > previous_end and dvdt[start - 1] >= dvdt_threshold:
+        start -= 1
+    thr = v[start]
+    half = thr + 0.5 * (v[peak] - thr)
+    rise = _crossing(t, v, start, peak, half)
+    fall_end = peak
+    while fall_end + 1 < v.size and v[fall_end] > half:
+        fall_end += 1
+    fall = _crossing(t, v, fall_end - 1, fall_end, half)
+    shape = {"t_s": float(t[peak]), "threshold_mV": float(thr), "peak_mV": float(v[peak]),
+             "half_width_ms": float((fall - rise) * 1e3)}
+    return shape, fall_end
 
 
 def _crossing(t, v, i0, i1, level):
@@ -54,8 +69,10 @@ def _crossing(t, v, i0, i1, level):
 
 
 def summarize(spikes, duration_s):
-    """Count, mean rate over ``duration_s``, and mean threshold, peak and half-width."""
-    summary = {"count": len(spikes), "rate_Hz": len(spikes) / duration_s if duration_s > 0 else 0.0}
-    for key in ("threshold_mV", "peak_mV", "half_width_ms"):
-        summary[key] = float(np.mean([sp[key] for sp in spikes])) if spikes else float("nan")
+    """Count, mean rate over ``duration_s``, and mean threshold, peak and half-width (None if
+    there are no spikes or no shapes)."""
+    summary = {"spike_count": len(spikes), "rate_Hz": len(spikes) / duration_s if duration_s > 0 else 0.0}
+    for key in SHAPE_KEYS:
+        values = [sp[key] for sp in spikes if sp[key] is not None]
+        summary[key] = float(np.mean(values)) if values else None
     return summary

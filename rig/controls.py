@@ -8,6 +8,8 @@ A preparation may override a default (``engine.preparations``); ranges are the s
 import difflib
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Control:
@@ -37,6 +39,8 @@ class Control:
             if str(value) not in self.choices:
                 raise ValueError(f"{self.name} = {value!r} is not allowed: choose {self.describe_range()}")
             return str(value)
+        if isinstance(value, (bool, np.bool_)):  # float(True) is 1.0: a typo, not a concentration
+            raise ValueError(f"{self.name} = {value!r} is not a number (valid range {self.describe_range()})")
         try:
             number = float(value)
         except (TypeError, ValueError):

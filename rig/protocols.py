@@ -1,11 +1,16 @@
 """Measurements as a rig's acquisition software runs them: membrane test, rheobase, I–V, f–I.
 
 Each runs on a copy of the present moment (``Session._sandbox``): the experiment's cell, clock
-and trace are left exactly as they were, and one marker records the result.
+and trace are left exactly as they were, and one marker records the result. Arguments are checked
+like controls (a step the amplifier cannot give raises ValueError naming it and the valid range),
+and results are plain Python numbers with units in their keys.
 """
+import math
+
 import numpy as np
 
 from .analysis import find_spikes, summarize
+from .controls import CONTROLS
 
 STEP_S = 0.5  # current steps for rheobase and f–I last 500 ms (targets.md row 13)
 
@@ -26,8 +31,8 @@ def membrane_test(session, target_mV=-5.0, pulse_s=0.5):
     tau_ms = -session.dt_ms / np.log(q)
     C_pF = step_pA * 1e-12 / (dv[0] / (1.0 - q) * 1e-3 / (tau_ms * 1e-3)) * 1e12
     r_in_MOhm = dv[-1] / step_pA * 1e3
-    result = {"R_in_MOhm": r_in_MOhm, "tau_ms": tau_ms, "C_pF": C_pF, "step_pA": step_pA,
-              "C_uF_per_cm2": C_pF * 1e-6 / session._p_geometric_area_cm2()}
+    result = {"R_in_MOhm": float(r_in_MOhm), "tau_ms": float(tau_ms), "C_pF": float(C_pF), "step_pA": step_pA,
+              "C_uF_per_cm2": float(C_pF * 1e-6 / session._p_geometric_area_cm2())}
     session.add_marker(f"membrane test: R_in {r_in_MOhm:.0f} MΩ, C {C_pF:.1f} pF, tau {tau_ms:.1f} ms")
     return result
 
@@ -49,39 +54,49 @@ def step_spikes(session, step_pA, duration_s=STEP_S, sample_rate_hz=25000.0):
         session._configure(clamp="current")
         session._pulse(step_pA)
         tr = session._capture(duration_s, sample_rate_hz)
-    return find_spikes(tr["t_s"], tr["V_mV"])
+    return find_spikes(tr["t_s"], tr["V_mV"], tr["spikes"])
 
 
-def rheobase(session, max_pA=2000.0, resolution_pA=1.0):
-    """Smallest 500 ms step (pA above holding) that fires at least one spike; inf if none does."""
-    lo, hi = 0.0, max_pA
-    if not step_spikes(session, hi):
-        session.add_marker(f"rheobase: no spike up to {max_pA:g} pA")
-        return float("inf")
-    while hi - lo > resolution_pA:
-        mid = 0.5 * (lo + hi)
-        if step_spikes(session, mid):
-            hi = mid
-        else:
-            lo = mid
-    session.add_marker(f"rheobase: {hi:.0f} pA")
-    return hi
+def rheobase(session, resolution_pA=1.0):
+    """Smallest 500 ms step (pA above holding) that fires at least one spike.
+
+    Returns ``{"rheobase_pA": ..., "message": ...}``. A cell that fires with no step at all
+    (e.g. in 10 mM K+) has no rheobase, nor has one that stays silent up to the largest step the
+    amplifier can add (e.g. in TTX): ``rheobase_pA`` is then None and the message says which.
+    """
+    hold = session.get("hold_pA")
+    lo, hi = 0.0, CONTROLS["hold_pA"].hi - hold
+    if step_spikes(session, 0.0):
+        rb, message = None, "the cell fires with no step at all: no rheobase"
+    elif hi <= 0.0 or not step_spikes(session, hi):
+        rb, message = None, f"no spike up to {max(hi, 0.0):.0f} pA above holding: the cell is not excitable now"
+    else:
+        while hi - lo > resolution_pA:
+            mid = 0.5 * (lo + hi)
+            if step_spikes(session, mid):
+                hi = mid
+            else:
+                lo = mid
+        rb, message = float(round(hi)), f"{hi:.0f} pA"
+    session.add_marker(f"rheobase: {message}")
+    return {"rheobase_pA": rb, "message": message}
 
 
 def fi_curve(session, steps_pA=None):
-    """500 ms current steps: spike count, mean rate and mean spike shape for each."""
-    steps = np.arange(0.0, 501.0, 50.0) if steps_pA is None else np.asarray(steps_pA, float)
+    """500 ms current steps: spike count, mean rate and mean spike shape for each (lists)."""
+    hold = session.get("hold_pA")
+    steps = _checked_steps("fi_curve", steps_pA, np.arange(0.0, 501.0, 50.0), CONTROLS["hold_pA"], hold)
     rows = [summarize(step_spikes(session, i), STEP_S) for i in steps]
     session.add_marker(f"f–I curve: {len(steps)} steps of {STEP_S * 1e3:.0f} ms")
     table = {"I_pA": steps}
-    table.update({key: np.array([r[key] for r in rows]) for key in rows[0]})
+    table.update({key: [r[key] for r in rows] for key in rows[0]})
     return table
 
 
 def iv_curve(session, steps_mV=None, step_s=0.2):
     """Voltage-clamp steps to each potential from the present moment: peak (largest |I|) and
-    end-of-step current."""
-    steps = np.arange(-120.0, 41.0, 10.0) if steps_mV is None else np.asarray(steps_mV, float)
+    end-of-step current (lists)."""
+    steps = _checked_steps("iv_curve", steps_mV, np.arange(-120.0, 41.0, 10.0), CONTROLS["hold_mV"])
     peak, steady = [], []
     for v in steps:
         with session._sandbox():
@@ -89,7 +104,32 @@ def iv_curve(session, steps_mV=None, step_s=0.2):
             session._pulse(v - session.get("hold_mV"))
             tr = session._capture(step_s, sample_rate_hz=25000.0)
         i = tr["I_pA"][1:]  # the first sample holds the ideal clamp's capacitive charge
-        peak.append(i[np.argmax(np.abs(i))])
-        steady.append(i[-1])
+        peak.append(float(i[np.argmax(np.abs(i))]))
+        steady.append(float(i[-1]))
     session.add_marker(f"I–V: {len(steps)} steps of {step_s * 1e3:.0f} ms")
-    return {"V_mV": steps, "I_peak_pA": np.array(peak), "I_steady_pA": np.array(steady)}
+    return {"V_mV": steps, "I_peak_pA": peak, "I_steady_pA": steady}
+
+
+def _checked_steps(protocol, values, default, control, holding=0.0):
+    """The steps as a list of floats, each one the amplifier can give (holding + step within the
+    control's range), or ValueError naming the first that is not."""
+    if values is None:
+        return [float(v) for v in default]
+    if isinstance(values, (str, bytes)) or not np.iterable(values) or len(values) == 0:
+        raise ValueError(f"{protocol}: steps must be a non-empty list of numbers in {control.unit}, got {values!r}")
+    steps = []
+    for value in values:
+        if isinstance(value, (bool, np.bool_)):
+            number = math.nan
+        else:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                number = math.nan
+        lo, hi = control.lo - holding, control.hi - holding
+        if not lo <= number <= hi:  # also NaN
+            where = f" (holding {holding:g} {control.unit})" if holding else ""
+            raise ValueError(f"{protocol}: step {value!r} {control.unit} is not allowed: valid "
+                             f"{lo:g}–{hi:g} {control.unit}{where}")
+        steps.append(number)
+    return steps

@@ -1,7 +1,8 @@
-"""The headless experiment: one patched cell, the rig around it, and what was recorded.
+"""The headless experiment: one patched cell in its slice, the rig around it, and what was recorded.
 
 ``Session`` is the one API that tests, notebooks, the CLI and the window share. It owns the model
-state and parameter vectors, applies controls from ``rig.controls`` (each change leaves a marker),
+state and parameter vectors (the patched cell, its shell, the unpatched neighbourhood and the bath:
+``engine.kernel``), applies controls from ``rig.controls`` (each change leaves a marker),
 advances simulated time with the engine kernel and keeps the recorded trace. It never touches Qt,
 and it never sleeps on wall-clock time: simulated time moves only through ``run``.
 A worker thread may drive ``run`` while another thread calls ``set``: a lock keeps each call whole,
@@ -13,7 +14,7 @@ import threading
 import numpy as np
 
 from engine import budget
-from engine.kernel import OUTPUT_NAMES, P, S, STATE_NAMES, advance, new_tables, seed_noise
+from engine.kernel import O, OUTPUT_NAMES, P, S, STATE_NAMES, advance, new_tables, seed_noise
 from engine.preparations import PREPARATIONS
 
 from . import analysis, protocols
@@ -23,7 +24,9 @@ from .export import check_writable, write_csv
 from .trace import Trace
 
 AMPLIFIER_CONTROLS = {name for name, c in CONTROLS.items() if c.group == "Amplifier"}
-_OUT = {name: i for i, name in enumerate(OUTPUT_NAMES)}
+SEED_MAX = 2**32 - 1  # NumPy's legacy generator, which the kernel's noise uses
+# what the books count since the recording started (engine/budget.py), zeroed when it starts
+_BOOKS = tuple(name for name in STATE_NAMES if name.endswith("_mmol"))
 
 
 class Session:
@@ -34,8 +37,11 @@ class Session:
     >>> s.run(2.0)
     >>> s.readout()["V_mV"]
 
-    Extra keyword arguments set controls before the cell settles (the slice has sat in that
-    solution for a long time before you patch it), e.g. ``Session(kcc2_rel=0, nkcc1_rel=0)``.
+    Extra keyword arguments are starting conditions. Solutions, drugs, temperature, gas and the
+    cell's make-up are what the slice has sat in for a long time before you patch it, so the cell
+    settles in them, e.g. ``Session(kcc2_rel=0, nkcc1_rel=0)``. Amplifier settings are not part of
+    the slice's history: the cell settles unpatched and they apply at t = 0, so
+    ``Session(hold_pA=300)`` starts from the same ions as ``Session()``.
     """
 
     BLOCK_SAMPLES = 8192  # samples per kernel call in run(); the output buffer is reused
@@ -44,31 +50,41 @@ class Session:
         if preparation not in PREPARATIONS:
             raise ValueError(f"unknown preparation {preparation!r}: choose one of {', '.join(PREPARATIONS)}")
         self.preparation = PREPARATIONS[preparation]
+        seed = _checked_seed(seed)
         self._lock = threading.RLock()
         self._p = self.preparation.parameter_vector()
         self._y = self.preparation.state_vector()
         self.dt_ms = float(self._p[P["dt_ms"]])
+        self.step_rate_hz = 1000.0 / self.dt_ms
         self._decim = self._steps_per_sample(sample_rate_hz)
-        self.sample_rate_hz = 1000.0 / (self._decim * self.dt_ms)
+        self.sample_rate_hz = self.step_rate_hz / self._decim
         self._out = np.zeros((len(OUTPUT_NAMES), self.BLOCK_SAMPLES + 1))
         self._tables = new_tables()
         self._last = np.zeros(len(OUTPUT_NAMES))
         self.amplifier = Amplifier()
-        seed_noise(int(seed))
+        seed_noise(seed)
 
         self._values = {name: c.default for name, c in CONTROLS.items()}
         self._values.update(self.preparation.control_defaults)
-        self._values.update(self._validated(controls))
+        starting = self._validated(controls)
+        self._values.update({k: v for k, v in starting.items() if k not in AMPLIFIER_CONTROLS})
         for name, value in self._values.items():
             self._apply(name, value)
-        # the bath at the slice and the drugs in the chamber start equilibrated with the solution
-        for state, control in (("Na_b_mM", "bath_Na_mM"), ("K_b_mM", "bath_K_mM"), ("Cl_b_mM", "bath_Cl_mM"),
-                               ("Na_o_mM", "bath_Na_mM"), ("K_o_mM", "bath_K_mM"), ("Cl_o_mM", "bath_Cl_mM"),
-                               ("retigabine_uM", "retigabine_uM"), ("gaba_uM", "gaba_uM"), ("ttx_nM", "ttx_nM")):
-            self._y[S[state]] = self._values[control]
+        # bath, tissue ECS and the shell at the slice, and the drugs in the chamber, start
+        # equilibrated with the solution
+        for ion in ("Na", "K", "Cl"):
+            for where in ("b", "t", "o"):
+                self._y[S[f"{ion}_{where}_mM"]] = self._values[f"bath_{ion}_mM"]
+        for drug in ("retigabine_uM", "gaba_uM", "ttx_nM"):
+            self._y[S[drug]] = self._values[drug]
         self._y[S["O2_b_mM"]] = self._p[P["O2_sat_mM"]] * self._values["o2_pct"] / 100.0
         self._y[S["O2_mM"]] = self._y[S["O2_b_mM"]]
         self._settle()
+        # the pipette arrives now: amplifier settings apply at t = 0
+        for name, value in starting.items():
+            if name in AMPLIFIER_CONTROLS:
+                self._values[name] = value
+                self._apply(name, value)
 
         self._trace = Trace(OUTPUT_NAMES)
         self._markers = []
@@ -77,7 +93,7 @@ class Session:
 
     def _steps_per_sample(self, sample_rate_hz):
         """Integration steps per sample; the rate must divide the step rate (50 kHz at 20 µs)."""
-        step_rate_hz = 1000.0 / self.dt_ms
+        step_rate_hz = self.step_rate_hz
         try:
             ratio = step_rate_hz / float(sample_rate_hz)
         except (TypeError, ValueError, ZeroDivisionError):
@@ -131,7 +147,11 @@ class Session:
     # ---- time -----------------------------------------------------------------------------
     @property
     def t_s(self):
-        return float(self._y[S["t_ms"]]) * 1e-3
+        """Simulated seconds since the recording started, exactly on the step grid."""
+        return float(self._y[S["steps"]] / self.step_rate_hz)
+
+    def _steps(self, duration_s):
+        return round(duration_s * self.step_rate_hz)
 
     def run(self, duration_s):
         """Advance ``duration_s`` simulated seconds, recording every sample."""
@@ -139,12 +159,12 @@ class Session:
         if not duration_s >= 0.0:
             raise ValueError(f"run duration must be a non-negative number of seconds, got {duration_s!r}")
         with self._lock:
-            self._advance(round(duration_s * 1000.0 / self.dt_ms), self._trace)
+            self._advance(self._steps(duration_s), self._trace)
 
     def run_to(self, t_s):
         """Advance until the clock reads ``t_s`` (to the nearest step; nothing if already there)."""
         with self._lock:
-            n_steps = round((float(t_s) - self.t_s) * 1000.0 / self.dt_ms)
+            n_steps = self._steps(float(t_s)) - round(self._y[S["steps"]])
             if n_steps > 0:
                 self._advance(n_steps, self._trace)
 
@@ -170,6 +190,7 @@ class Session:
             n = min(n_steps, chunk)
             pos = advance(self._y, self._p, *self._tables, n, decim, self._out, 0)
             if pos:
+                self._out[O["t_s"], :pos] /= self.step_rate_hz  # the kernel counts steps
                 self._last[:] = self._out[:, pos - 1]
                 if sink is not None:
                     sink.append(self._out[:, :pos])
@@ -180,22 +201,27 @@ class Session:
         self._y[S["steps_to_sample"]] = steps_to_first
         self._y[S["I_amp_sum"]] = 0.0
         self._y[S["I_amp_count"]] = 0.0
+        self._y[S["spikes_in_sample"]] = 0.0
 
     def _settle(self, max_windows=60, window_s=2.0):
-        """Bring the cell to its resting state before the recording starts.
+        """Bring the slice to its resting state before the recording starts.
 
-        The cytosol (ions, ATP, O2: minutes) runs the preparation's ``settle_speedup`` times
-        faster while the cell settles, with the membrane capacitance scaled to match (the kernel
+        The cytosols (ions, ATP, O2: minutes) run the preparation's ``settle_speedup`` times
+        faster while the cells settle, with the membrane capacitance scaled to match (the kernel
         keeps charge conserved), so a resting cell starts where it would be after a long time in
-        the bath. A cell that fires while settling settles in real time instead (two minutes at
-        most). Then a short run at normal speed.
+        the bath. First the gates find their steady state in real time (half a second: a spike
+        from the arbitrary starting gates would be amplified a thousandfold into the cytosol). A
+        cell that fires while settling settles in real time instead (two minutes at most). Then a
+        short run at normal speed.
         """
         self._new_sample_grid()
         slow = [S[name] for name in ("Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM")]
+        self._p[P["settle_speedup"]] = 1.0
+        self._advance(self._steps(0.5))
         self._p[P["settle_speedup"]] = self.preparation.settle_speedup
         for _ in range(max_windows):
             start = self._y.copy()
-            self._advance(round(window_s * 1000.0 / self.dt_ms))
+            self._advance(self._steps(window_s))
             if self._y[S["spike_count"]] > start[S["spike_count"]] and self._p[P["settle_speedup"]] > 1.0:
                 # a firing cell cannot be fast-forwarded (its spikes would keep the membrane's
                 # pace, not the cytosol's): undo this window and settle in real time from here
@@ -205,12 +231,11 @@ class Session:
             if np.all(np.abs(self._y[slow] - start[slow]) < 1e-6 * np.abs(start[slow])):
                 break
         self._p[P["settle_speedup"]] = 1.0
-        self._advance(round(2000.0 / self.dt_ms))
-        for name in ("t_ms", "spike_count", "last_spike_ms", "Na_to_bath_mmol", "K_to_bath_mmol",
-                     "Cl_to_bath_mmol", "K_to_glia_mmol", "charge_injected_mmol", "untracked_charge_out_mmol"):
+        self._advance(self._steps(2.0))
+        for name in ("steps", "spike_count") + _BOOKS:
             self._y[S[name]] = 0.0
         self._new_sample_grid(self._decim)  # the recording samples at t = 1, 2, 3... intervals
-        self._last[_OUT["t_s"]] = 0.0
+        self._last[O["t_s"]] = 0.0
 
     # ---- what the rig shows ---------------------------------------------------------------
     def readout(self):
@@ -243,15 +268,21 @@ class Session:
     def budget_error(self):
         """Relative drift of each conserved total since the recording started (row 22).
 
-        Ions relative to their total; charge relative to the cell's cation charge and as the
-        equivalent error in membrane potential (mV).
+        Two sets of books (``engine.budget``): the patched cell's (``Na``, ``K``, ``Cl``,
+        ``charge``) and the tissue's with the neighbour (``tissue_Na`` ...). Ions relative to their
+        total; charge relative to the cytosol's cation charge and as the equivalent error in
+        membrane potential (``charge_mV``, ``tissue_charge_mV``).
         """
         now = budget.totals(self._y, self._p)
-        err = {k: abs(now[k] - self._budget0[k]) / abs(self._budget0[k])
-               for k in ("Na_mmol", "K_mmol", "Cl_mmol")}
-        drift = abs(now["charge_residual_mmol"] - self._budget0["charge_residual_mmol"])
-        err["charge"] = drift / budget.cation_charge_mmol(self._y, self._p)
-        err["charge_mV"] = drift / budget.charge_mmol_per_mV(self._p)
+        err = {}
+        for book, prefix in (("", ""), ("tissue_", "nb_")):
+            for ion in budget.IONS:
+                key = f"{book}{ion}_mmol"
+                err[f"{book}{ion}"] = abs(now[key] - self._budget0[key]) / abs(self._budget0[key])
+            key = f"{book}charge_residual_mmol"
+            drift = abs(now[key] - self._budget0[key])
+            err[f"{book}charge"] = drift / budget.cation_charge_mmol(self._y, self._p, prefix)
+            err[f"{book}charge_mV"] = drift / budget.charge_mmol_per_mV(self._p)
         return err
 
     def state(self):
@@ -288,9 +319,9 @@ class Session:
         The clock keeps running forward (the trace stays in time order) and a marker says so.
         """
         with self._lock:
-            t_ms = self._y[S["t_ms"]]
+            steps = self._y[S["steps"]]
             self._put_back(snap)
-            self._y[S["t_ms"]] = t_ms
+            self._y[S["steps"]] = steps
             self._history.extend((self.t_s, name, value) for name, value in self._values.items())
             self._markers.append((self.t_s, "restored snapshot"))
 
@@ -322,7 +353,7 @@ class Session:
         """Run ``duration_s`` and return the samples as arrays, without adding them to the trace."""
         decim = self._steps_per_sample(sample_rate_hz)
         sink = Trace(OUTPUT_NAMES)
-        self._advance(round(duration_s * 1000.0 / self.dt_ms), sink, decim)
+        self._advance(self._steps(duration_s), sink, decim)
         return sink.arrays()
 
     def _pulse(self, amount):
@@ -340,7 +371,9 @@ class Session:
         return protocols.membrane_test(self)
 
     def rheobase(self):
-        """Smallest 500 ms current step (pA, on top of the holding current) that fires a spike."""
+        """Smallest 500 ms current step on top of the holding current that fires a spike:
+        ``{"rheobase_pA": ..., "message": ...}``; ``rheobase_pA`` is None, and the message says
+        why, when nothing fires up to the amplifier's limit or the cell fires with no step at all."""
         return protocols.rheobase(self)
 
     def iv_curve(self, steps_mV=None):
@@ -354,10 +387,18 @@ class Session:
     def spikes(self, start_s=None):
         """Spikes in the recorded trace: time, threshold, peak, half-width, rate (rig.analysis).
 
-        Shapes need a sample rate of 10 kHz or more; at lower rates spikes are only counted.
+        Every spike the cell's detector counted is listed, whatever the sample rate; shapes need
+        10 kHz or more, and below that threshold, peak and half-width are None.
         """
         tr = self.trace(start_s)
-        return analysis.find_spikes(tr["t_s"], tr["V_mV"])
+        return analysis.find_spikes(tr["t_s"], tr["V_mV"], tr["spikes"])
+
+
+def _checked_seed(seed):
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)) and 0 <= seed <= SEED_MAX:
+        return int(seed)
+    raise ValueError(f"seed = {seed!r} is not allowed: the seed of the amplifier noise is a whole number "
+                     f"0–{SEED_MAX}")
 
 
 def _fmt(value):

@@ -91,7 +91,7 @@ def _threshold_mV(s, step_pA):
 def test_row13_nav_left_shift_lowers_rheobase_and_threshold():
     wt = Session(preparation="neuron", sample_rate_hz=100)
     mut = Session(preparation="neuron", sample_rate_hz=100, nav_shift_mV=-8.0)
-    rb_wt, rb_mut = wt.rheobase(), mut.rheobase()
+    rb_wt, rb_mut = wt.rheobase()["rheobase_pA"], mut.rheobase()["rheobase_pA"]
     assert rb_mut <= 0.85 * rb_wt
     drop = _threshold_mV(wt, rb_wt * 1.5) - _threshold_mV(mut, rb_wt * 1.5)
     assert 3.0 <= drop <= 10.0
@@ -103,7 +103,7 @@ def _rest_rin_spikes(s, step_pA):
 
 def test_row14_kcnq_gain_of_function():
     wt = Session(preparation="neuron", sample_rate_hz=100)
-    step = 2.0 * wt.rheobase()
+    step = 2.0 * wt.rheobase()["rheobase_pA"]
     v0, r0, n0 = _rest_rin_spikes(wt, step)
     v1, r1, n1 = _rest_rin_spikes(Session(preparation="neuron", sample_rate_hz=100, kcnq_gain=2.0), step)
     assert v0 - v1 >= 1.0
@@ -113,7 +113,7 @@ def test_row14_kcnq_gain_of_function():
 
 def test_row15_retigabine():
     control = Session(preparation="neuron", sample_rate_hz=100)
-    step = 2.0 * control.rheobase()
+    step = 2.0 * control.rheobase()["rheobase_pA"]
     v0, r0, n0 = _rest_rin_spikes(control, step)
     doses = [0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
     rest = []
@@ -133,7 +133,7 @@ def test_row20_spikes_are_broader_when_cold():
     widths = {}
     for temperature in (37.0, 25.0):
         s = Session(preparation="neuron", sample_rate_hz=100, temperature_C=temperature)
-        widths[temperature] = step_spikes(s, 1.5 * s.rheobase())[0]["half_width_ms"]
+        widths[temperature] = step_spikes(s, 1.5 * s.rheobase()["rheobase_pA"])[0]["half_width_ms"]
     assert 1.5 <= widths[25.0] / widths[37.0] <= 4.0
 
 
