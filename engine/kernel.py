@@ -102,7 +102,7 @@ PARAM_NAMES = (
     "demyelination", "kir_block", "myelin_wraps",
     # amplifier and spike detector
     "clamp_code", "inject_pA", "command_mV", "rs_MOhm", "noise_V_mV", "noise_I_pA",
-    "spike_threshold_mV", "spike_min_dVdt_mV_per_ms",
+    "spike_threshold_mV",
 )
 P = _index(PARAM_NAMES)
 P_DT, P_SPEEDUP = P["dt_ms"], P["settle_speedup"]
@@ -132,7 +132,7 @@ P_NAVSHIFT, P_KCNQ, P_DEMY, P_KIRBLOCK, P_WRAPS = (P["nav_shift_mV"], P["kcnq_ga
                                                   P["kir_block"], P["myelin_wraps"])
 P_CLAMP, P_INJ, P_CMD, P_RS = P["clamp_code"], P["inject_pA"], P["command_mV"], P["rs_MOhm"]
 P_NOISE_V, P_NOISE_I = P["noise_V_mV"], P["noise_I_pA"]
-P_SPK_THR, P_SPK_DVDT = P["spike_threshold_mV"], P["spike_min_dVdt_mV_per_ms"]
+P_SPK_THR = P["spike_threshold_mV"]
 
 CLAMP_CURRENT, CLAMP_VOLTAGE = 0, 1  # I = 0 is current clamp with inject_pA = 0
 
@@ -467,7 +467,6 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     i_inj = 0.0 if voltage_clamp else p[P_INJ] / to_pA  # µA/cm² injected in current clamp
     v_cmd = p[P_CMD]
     v_thr = p[P_SPK_THR]
-    dv_spike = p[P_SPK_DVDT] * dt  # a spike crosses the threshold rising at least this much a step
     tau_shell = p[P_TAU_SHELL]
     n_cells = p[P_CELLS]
     kh = p[P_GLIA_KH]; ks = p[P_GLIA_KS]
@@ -635,12 +634,13 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         K_t += dK_t_slow
         Cl_t += dCl_t_slow
 
-        # spike detector: upward crossings of the threshold on a fast upstroke (a slow passive
-        # rise through 0 mV is no action potential)
+        # spike detector: upward crossings of the threshold driven by the membrane's own inward
+        # current, i.e. regenerative (an action potential), not a passive membrane charged
+        # through 0 mV by the pipette
         if V_new >= v_thr:
             if not above:
                 above = True
-                if V_new - V >= dv_spike:
+                if I_Na + I_K + I_Cl + I_untracked < 0.0:
                     spikes += 1.0
                     spikes_in_sample += 1.0
         else:

@@ -59,10 +59,9 @@ COMMON_PARAMS = {
     "retigabine_shift_max_mV": -30.0,  # KCNQ2/3 V½ shift at saturation, -30 to -40 (Tatulian 2001)
     "retigabine_EC50_uM": 2.0,    # 1-2 µM (Main 2000 Mol Pharmacol 58:253)
     "retigabine_gain_max": 1.0,   # Tatulian 2001 saw a modest rise; left out to keep row 15 in range
-    "spike_threshold_mV": 0.0,    # upward 0 mV crossings count as spikes (perf-anchors.md)
-    # ... rising at least 10 mV/ms, the usual dV/dt criterion of spike onset (Naundorf 2006
-    # Nature; rig/analysis.py): a passive membrane's slow rise through 0 mV is no spike
-    "spike_min_dVdt_mV_per_ms": 10.0,
+    # upward 0 mV crossings count as spikes (perf-anchors.md) when the membrane's own current
+    # is inward there (engine/kernel.py): an overshoot on a regenerative upstroke
+    "spike_threshold_mV": 0.0,
     # energy (model-spec §4): ATP ~2.5 mM at rest, O2 in tissue below the bath's
     "O2_sat_mM": 0.98,            # dissolved O2 at 100 % gas, 37 °C (Henry's law, water vapour removed)
     "tau_gas_ms": 60000.0,        # a gas change reaches the slice through reservoir, tubing and chamber
