@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test bench figures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# the README's table of target rows, filled with what the tests measure
+figures: $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen VIRTUAL_RIG_FIGURES=.figures.json $(BIN)/python -m pytest -q
+	$(BIN)/python tests/readme_rows.py .figures.json README.md
 
 bench: $(VENV)/.installed-run
 	$(BIN)/python bench/engine.py

@@ -401,6 +401,9 @@ def _membrane_step(tab, dt, double_step, cm, rtf, V, m, h, n, pg, membrane, Na_i
 
 
 NO_PIPETTE = (False, False, 0.0, 0.0, 0.0)
+# Always True in the app; bench/engine.py compiles a copy of `advance` with it False to report what
+# integrating the neighbour's membrane costs, measured side by side in one run.
+WITH_NEIGHBOUR = True
 
 
 @njit(cache=True, nogil=True, fastmath=FAST, error_model="numpy")
@@ -613,7 +616,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         # it steps its membrane every other step over 2 dt (on even step counts, so it is at most
         # one step ahead): its ion fluxes, all the tissue needs of it, agree with those at dt
         # within 0.1 % (300 pA held for 5 s: the same 46 spikes, Na_i and K_i within 0.1 %).
-        if (int(steps) & 1) == 0:
+        if WITH_NEIGHBOUR and (int(steps) & 1) == 0:
             nV, nm, nh, nn, npg, nI_Na, nI_K, nI_Cl, nI_untracked, _ = _membrane_step(
                 tab, dt2, True, cm, rtf, nV, nm, nh, nn, npg, membrane, nNa_i, nK_i, nCl_i, Na_t, K_t, Cl_t,
                 nE_Na, nE_K, ni_pump, NO_PIPETTE)

@@ -2,7 +2,8 @@
 experiment without Qt and writes the trace as CSV.
 
 ``--set NAME=VALUE`` is a starting condition: the slice has sat in it long enough for the cell to
-settle before the recording starts. ``--at T NAME=VALUE ...`` changes a control T seconds into the
+settle before the recording starts (amplifier settings, which are not the slice's history, apply
+at t = 0 instead). ``--at T NAME=VALUE ...`` changes a control T seconds into the
 recording (``--at 0`` at its very start), with a marker; a bare ``--at T`` takes the ``--set``
 options typed since the previous ``--at``::
 
@@ -58,15 +59,15 @@ def build_parser():
     parser.add_argument("--duration", type=float, default=10.0, metavar="SECONDS",
                         help="simulated seconds to record (default 10)")
     parser.add_argument("--set", action=_Ordered, dest="schedule", metavar="NAME=VALUE",
-                        help="starting condition: the cell settles in it before recording "
-                             "(or, followed by a bare --at T, a change at T)")
+                        help="starting condition: the cell settles in it before recording; "
+                             "amplifier settings apply at t = 0 (followed by a bare --at T: a change at T)")
     parser.add_argument("--at", action=_Ordered, dest="schedule", nargs="+", metavar="T [NAME=VALUE ...]",
                         help="change controls T seconds into the recording (marked on the trace)")
     parser.add_argument("--csv", metavar="PATH", help="write the recording here")
     parser.add_argument("--sample-rate-hz", type=float, default=1000.0,
                         help="samples per second in the CSV (default 1000, spreadsheet-sized; "
                              "10000 resolves spike shapes)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed for amplifier noise")
+    parser.add_argument("--seed", type=int, default=0, help="random seed for amplifier noise (0–4294967295)")
     return parser
 
 

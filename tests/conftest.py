@@ -1,4 +1,10 @@
-"""Shared fixtures. Engine and rig tests need no Qt; UI tests use pytest-qt offscreen."""
+"""Shared fixtures. Engine and rig tests need no Qt; UI tests use pytest-qt offscreen.
+
+Row tests report what they measured through the ``figure`` fixture; with
+``VIRTUAL_RIG_FIGURES=path`` set, a passing run writes those figures to ``path`` (JSON) and
+``tests/readme_rows.py`` puts them in the README's table of rows (``make figures``).
+"""
+import json
 import os
 
 import pytest
@@ -6,6 +12,23 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from rig import Session  # noqa: E402
+
+FIGURES = {}
+
+
+@pytest.fixture
+def figure(request):
+    """``figure(row, text)``: what this test measured for a row of targets.md, e.g. ``"+2.1 mV"``."""
+    def record(row, text):
+        FIGURES.setdefault(str(row), []).append(text)
+    return record
+
+
+def pytest_sessionfinish(session, exitstatus):
+    path = os.environ.get("VIRTUAL_RIG_FIGURES")
+    if path and exitstatus == 0:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(FIGURES, f, indent=1, ensure_ascii=False)
 
 
 @pytest.fixture(scope="session")

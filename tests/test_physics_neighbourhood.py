@@ -26,7 +26,7 @@ def fresh():
 
 
 @pytest.mark.parametrize("step", ["2x rheobase", "500 pA"])
-def test_row23_firing_adapts_and_K_o_barely_moves(fresh, step):
+def test_row23_firing_adapts_and_K_o_barely_moves(fresh, step, figure):
     s, snap, rheobase_pA = fresh
     s.restore(snap)
     k_o = s.readout()["K_o_mM"]
@@ -35,9 +35,11 @@ def test_row23_firing_adapts_and_K_o_barely_moves(fresh, step):
     assert len(intervals) >= 3, "a regular-spiking cell fires a train"
     assert intervals[-1] >= intervals[0]  # spike-frequency adaptation (M-current), not acceleration
     assert tr["K_o_mM"].max() - k_o < 0.5
+    figure(23, f"{step}: intervals {1e3 * intervals[0]:.0f} → {1e3 * intervals[-1]:.0f} ms, "
+               f"K_o +{tr['K_o_mM'].max() - k_o:.2f} mM")
 
 
-def test_row24_a_held_current_fires_for_a_minute():
+def test_row24_a_held_current_fires_for_a_minute(figure):
     s = Session(preparation="neuron", sample_rate_hz=1000)
     rest = s.readout()
     s.set(hold_pA=200.0)
@@ -50,6 +52,8 @@ def test_row24_a_held_current_fires_for_a_minute():
     tr = s.trace()
     assert tr["ATP_mM"].min() >= 0.8 * rest["ATP_mM"]
     assert tr["K_o_mM"].max() - rest["K_o_mM"] < 1.0
+    figure(24, f"{early:.1f} → {late:.1f} Hz, ATP ≥ {100 * tr['ATP_mM'].min() / rest['ATP_mM']:.0f} % of rest, "
+               f"K_o +{tr['K_o_mM'].max() - rest['K_o_mM']:.2f} mM")
 
 
 def test_row24_the_immature_neuron_in_GABA_survives_a_held_current_too():
@@ -62,15 +66,16 @@ def test_row24_the_immature_neuron_in_GABA_survives_a_held_current_too():
     assert r["K_o_mM"] - rest["K_o_mM"] < 1.0
 
 
-def test_row25_voltage_clamp_does_not_empty_the_slice():
+def test_row25_voltage_clamp_does_not_empty_the_slice(figure):
     s = Session(preparation="neuron", sample_rate_hz=100)
     s.set(clamp="voltage", hold_mV=-100.0)
     s.run(60.0)
     k_o = s.trace()["K_o_mM"]
     assert np.abs(k_o - 3.0).max() <= 0.3
+    figure(25, f"K_o within {np.abs(k_o - 3.0).max():.3f} mM of the bath")
 
 
-def test_row26_action_potential_height_and_width(fresh):
+def test_row26_action_potential_height_and_width(fresh, figure):
     s, snap, rheobase_pA = fresh  # recorded at 10 kHz: shapes are measured
     s.restore(snap)
     _, spikes = _held(s, 2.0 * rheobase_pA, 0.5)
@@ -78,6 +83,8 @@ def test_row26_action_potential_height_and_width(fresh):
     for sp in spikes:
         assert 20.0 <= sp["peak_mV"] <= 50.0
         assert 0.4 <= sp["half_width_ms"] <= 1.2
+    peaks, widths = [sp["peak_mV"] for sp in spikes], [sp["half_width_ms"] for sp in spikes]
+    figure(26, f"peak {min(peaks):+.0f}…{max(peaks):+.0f} mV, half-width {min(widths):.2f}…{max(widths):.2f} ms")
 
 
 def test_the_bath_still_moves_the_whole_slice():
