@@ -410,8 +410,9 @@ WITH_NEIGHBOUR = True
 def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     """Advance state ``y`` by ``n_steps`` steps of ``p[dt_ms]``; return the new ``out_pos``.
 
-    Every ``decim`` steps one sample (OUTPUT_NAMES rows) is written at column ``out_pos`` of ``out``;
-    the caller sizes ``out`` for ``n_steps // decim + 1`` more columns. The ``t_s`` row holds the
+    Every ``decim`` steps one sample (OUTPUT_NAMES columns) is written at row ``out_pos`` of ``out``
+    (samples × channels: one sample's writes share a cache line); the caller sizes ``out`` for
+    ``n_steps // decim + 1`` more rows. The ``t_s`` column holds the
     step count: the caller divides it by the step rate outside fast-math, so that sample times
     land exactly on the grid (1.0, not 0.99999999999938). ``tab``/``key`` is the gating table
     workspace from ``new_tables()``, refilled here only when its key parameters changed.
@@ -654,7 +655,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         sts -= 1.0
         if sts <= 0.0:
             sts = decim
-            out[O_T, out_pos] = steps
+            out[out_pos, O_T] = steps
             v_rec = V
             if noise_V > 0.0:
                 v_rec += noise_V * np.random.standard_normal()
@@ -663,24 +664,24 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             n_sum = 0.0
             if noise_I > 0.0:
                 i_rec += noise_I * np.random.standard_normal()
-            out[O_V, out_pos] = v_rec
-            out[O_I, out_pos] = i_rec
-            out[O_EK, out_pos] = E_K
-            out[O_ENA, out_pos] = E_Na
-            out[O_ECL, out_pos] = E_Cl
-            out[O_NAI, out_pos] = Na_i
-            out[O_KI, out_pos] = K_i
-            out[O_CLI, out_pos] = Cl_i
-            out[O_NAO, out_pos] = Na_o
-            out[O_KO, out_pos] = K_o
-            out[O_CLO, out_pos] = Cl_o
-            out[O_ATP, out_pos] = ATP
-            out[O_O2, out_pos] = O2
-            out[O_IPUMP, out_pos] = i_pump * to_pA
-            out[O_ATPUSE, out_pos] = atp_pump * per_s_from_mM_ms_i
+            out[out_pos, O_V] = v_rec
+            out[out_pos, O_I] = i_rec
+            out[out_pos, O_EK] = E_K
+            out[out_pos, O_ENA] = E_Na
+            out[out_pos, O_ECL] = E_Cl
+            out[out_pos, O_NAI] = Na_i
+            out[out_pos, O_KI] = K_i
+            out[out_pos, O_CLI] = Cl_i
+            out[out_pos, O_NAO] = Na_o
+            out[out_pos, O_KO] = K_o
+            out[out_pos, O_CLO] = Cl_o
+            out[out_pos, O_ATP] = ATP
+            out[out_pos, O_O2] = O2
+            out[out_pos, O_IPUMP] = i_pump * to_pA
+            out[out_pos, O_ATPUSE] = atp_pump * per_s_from_mM_ms_i
             # all Na+ entry but the pump's, molecules/s
-            out[O_NAIN, out_pos] = (-(I_Na - 3.0 * i_pump) * k_i + j_nkcc1) * per_s_from_mM_ms_i
-            out[O_SPK, out_pos] = spikes_in_sample
+            out[out_pos, O_NAIN] = (-(I_Na - 3.0 * i_pump) * k_i + j_nkcc1) * per_s_from_mM_ms_i
+            out[out_pos, O_SPK] = spikes_in_sample
             spikes_in_sample = 0.0
             out_pos += 1
 

@@ -58,7 +58,7 @@ class Session:
         self.step_rate_hz = 1000.0 / self.dt_ms
         self._decim = self._steps_per_sample(sample_rate_hz)
         self.sample_rate_hz = self.step_rate_hz / self._decim
-        self._out = np.zeros((len(OUTPUT_NAMES), self.BLOCK_SAMPLES + 1))
+        self._out = np.zeros((self.BLOCK_SAMPLES + 1, len(OUTPUT_NAMES)))
         self._tables = new_tables()
         self._last = np.zeros(len(OUTPUT_NAMES))
         self.amplifier = Amplifier()
@@ -190,10 +190,10 @@ class Session:
             n = min(n_steps, chunk)
             pos = advance(self._y, self._p, *self._tables, n, decim, self._out, 0)
             if pos:
-                self._out[O["t_s"], :pos] /= self.step_rate_hz  # the kernel counts steps
-                self._last[:] = self._out[:, pos - 1]
+                self._out[:pos, O["t_s"]] /= self.step_rate_hz  # the kernel counts steps
+                self._last[:] = self._out[pos - 1]
                 if sink is not None:
-                    sink.append(self._out[:, :pos])
+                    sink.append(self._out[:pos].T)
             n_steps -= n
 
     def _new_sample_grid(self, steps_to_first=1):
