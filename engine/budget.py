@@ -3,8 +3,8 @@
 Every flux in the kernel takes from one place what it puts in another, and the state carries what
 left each system, so two sets of books must each stay constant whatever the user does (the test of
 row 22 watches them):
-- the patched cell's: its cytosol and shell, plus what went to the tissue ECS, through the pipette
-  and as untracked HCO3-;
+- the patched cell's: its cytosol and shell, plus what went to the tissue ECS and as untracked
+  HCO3-, minus the K+ that carried the pipette's current in;
 - the tissue's, per neighbour's share (mmol for one neighbour and its share of the tissue ECS):
   the neighbour and the tissue ECS, plus what went to the bath and into glia, minus the patched
   cell's share of what its shell gave the tissue.
@@ -25,10 +25,10 @@ def totals(y, p):
         out[f"{ion}_mmol"] = vi * y[S[f"{ion}_i_mM"]] + vo * y[S[f"{ion}_o_mM"]] + to_tissue
         out[f"tissue_{ion}_mmol"] = (vi * y[S[f"{NB}{ion}_i_mM"]] + vo * y[S[f"{ion}_t_mM"]]
                                      + y[S[f"{ion}_to_bath_mmol"]] - to_tissue / cells)
+    out["K_mmol"] -= y[S["K_from_pipette_mmol"]]
     out["tissue_K_mmol"] += y[S["K_to_glia_mmol"]]
-    # membrane charge = cytosolic ion charge + what the pipette injected - untracked efflux
-    out["charge_residual_mmol"] = (_cytosol_charge_mmol(y, p, "") + y[S["charge_injected_mmol"]]
-                                   - y[S["untracked_charge_out_mmol"]]
+    # membrane charge = cytosolic ion charge (pipette K+ included) - untracked efflux
+    out["charge_residual_mmol"] = (_cytosol_charge_mmol(y, p, "") - y[S["untracked_charge_out_mmol"]]
                                    - charge_mmol_per_mV(p) * y[S["V_mV"]])
     out["tissue_charge_residual_mmol"] = (_cytosol_charge_mmol(y, p, NB) - y[S["nb_untracked_charge_out_mmol"]]
                                           - charge_mmol_per_mV(p) * y[S[NB + "V_mV"]])

@@ -50,9 +50,10 @@ STATE_NAMES = CELL_STATE_NAMES + (
     # clock (whole steps since the recording started), sampling, spike detector
     "steps", "steps_to_sample", "I_amp_sum", "I_amp_count", "spikes_in_sample",
     "spike_count", "above_threshold",
-    # budgets (engine/budget.py), mmol. The patched cell's books: what left cell + shell
+    # budgets (engine/budget.py), mmol. The patched cell's books: what left cell + shell, and the
+    # K+ that carried the pipette's current into the cell
     "Na_to_tissue_mmol", "K_to_tissue_mmol", "Cl_to_tissue_mmol",
-    "charge_injected_mmol", "untracked_charge_out_mmol",
+    "K_from_pipette_mmol", "untracked_charge_out_mmol",
     # the tissue's books, per neighbour's share: what left neighbour + tissue ECS
     "Na_to_bath_mmol", "K_to_bath_mmol", "Cl_to_bath_mmol", "K_to_glia_mmol",
     "nb_untracked_charge_out_mmol",
@@ -70,7 +71,7 @@ S_RTG, S_GABA, S_TTX = S["retigabine_uM"], S["gaba_uM"], S["ttx_nM"]
 S_STEPS, S_STS, S_ISUM, S_INUM = S["steps"], S["steps_to_sample"], S["I_amp_sum"], S["I_amp_count"]
 S_SPK_SAMPLE, S_SPK, S_ABOVE = S["spikes_in_sample"], S["spike_count"], S["above_threshold"]
 S_NA_TISSUE, S_K_TISSUE, S_CL_TISSUE = S["Na_to_tissue_mmol"], S["K_to_tissue_mmol"], S["Cl_to_tissue_mmol"]
-S_QINJ, S_UNTRACKED = S["charge_injected_mmol"], S["untracked_charge_out_mmol"]
+S_K_PIPETTE, S_UNTRACKED = S["K_from_pipette_mmol"], S["untracked_charge_out_mmol"]
 S_NA_BATH, S_K_BATH, S_CL_BATH = S["Na_to_bath_mmol"], S["K_to_bath_mmol"], S["Cl_to_bath_mmol"]
 S_K_GLIA, S_NB_UNTRACKED = S["K_to_glia_mmol"], S["nb_untracked_charge_out_mmol"]
 
@@ -492,7 +493,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     spikes_in_sample = y[S_SPK_SAMPLE]
     untracked = y[S_UNTRACKED]
     nb_untracked = y[S_NB_UNTRACKED]
-    injected = y[S_QINJ]
+    from_pipette = y[S_K_PIPETTE]
     # amplifier current summed since the last sample: samples are interval means, as behind an
     # anti-alias filter (an ideal clamp's capacitive step lasts one step)
     i_sum = y[S_ISUM]
@@ -602,14 +603,17 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         dNa_i = -I_Na * k_i * dt
         dK_i = -I_K * k_i * dt
         dCl_i = I_Cl * k_i * dt
+        # the pipette's current is carried by K+ (gramicidin pores pass monovalent cations; the
+        # pipette holds K-gluconate/KCl): a held current brings the K+ the membrane lets out
+        dK_pipette = i_amp * k_i * dt
         Na_i += speed * (dNa_i + dNa_i_slow)
-        K_i += speed * (dK_i + dK_i_slow)
+        K_i += speed * (dK_i + dK_i_slow + dK_pipette)
         Cl_i += speed * (dCl_i + dCl_i_slow)
         Na_o += -dNa_i * r_io + dNa_o_slow
         K_o += -dK_i * r_io + dK_o_slow
         Cl_o += -dCl_i * r_io + dCl_o_slow
         untracked += vol_i * I_untracked * k_i * dt
-        injected += vol_i * i_amp * k_i * dt
+        from_pipette += vol_i * dK_pipette
         i_sum += i_amp
         n_sum += 1.0
 
@@ -699,7 +703,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     y[S_SPK_SAMPLE] = spikes_in_sample
     y[S_UNTRACKED] = untracked
     y[S_NB_UNTRACKED] = nb_untracked
-    y[S_QINJ] = injected
+    y[S_K_PIPETTE] = from_pipette
     y[S_ISUM] = i_sum
     y[S_INUM] = n_sum
     return out_pos

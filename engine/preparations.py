@@ -129,13 +129,18 @@ NEURON = Preparation(
         "area_cm2": 2.0e-4,
         "vol_i_L": 1.1e-11,
         "vol_o_L": 0.275e-11,     # ECS fraction 0.2 of tissue: vol_o = vol_i · 0.2/0.8
-        # channels: Pospischil 2008 RS cell (Table 1) with two changes. Their E_Na is a fixed
+        # channels: Pospischil 2008 RS cell (Table 1) with three changes. Their E_Na is a fixed
         # +50 mV; here it is Nernst's (+72 mV), and with their gNa (50) spikes peaked at +67 mV.
         # Somatic recordings of cortical pyramidal cells peak at +20...+50 mV (targets row 26;
         # Stuart & Sakmann 1994 Nature; Bean 2007 Nat Rev Neurosci), so this lumped cell takes
-        # gNa 15 mS/cm² (peak +42 mV, half-width 0.56 ms at 37 °C), and V_T -65 mV (from -56.2)
-        # keeps threshold near -50 mV as in cortical slices, with 10 mM K+ driving firing (row 19)
-        "gNa_mS": 15.0,
+        # gNa 20 mS/cm² (peak +42 mV, half-width 0.57 ms at 37 °C). Their inactivation overlaps
+        # activation so much that the window current at -35 mV was ~3 % of the peak conductance,
+        # where the persistent Na+ current of cortical cells is ~1 % (Crill 1996 Annu Rev Physiol):
+        # h∞ sits 6 mV more negative (inactivation V½ near -60 mV; Rush 2005 J Physiol), which cuts
+        # it fivefold. V_T -65 mV (from -56.2) keeps threshold near -50 mV as in cortical slices,
+        # with 10 mM K+ driving firing (row 19)
+        "gNa_mS": 20.0,
+        "nav_h_shift_mV": -6.0,
         "V_T_mV": -65.0,
         "gKd_mS": 5.0,
         "gM_mS": 0.09,
@@ -163,11 +168,15 @@ IMMATURE_NEURON = replace(
     description=(
         "The same membrane as the mature neuron, but with the chloride handling of the first "
         "postnatal week: NKCC1 loads Cl- and KCC2 is barely expressed, so E_Cl sits well above rest "
-        "and GABA depolarises (Ben-Ari 2002 Nat Rev Neurosci; Rivera 1999 Nature). Only chloride "
-        "handling differs, so the comparison isolates it."),
+        "and GABA depolarises (Ben-Ari 2002 Nat Rev Neurosci; Rivera 1999 Nature). The membrane is "
+        "the same, so the comparison isolates chloride; the slice around it has the larger "
+        "extracellular space of neonatal tissue (Lehmenkühler 1993)."),
     params={**NEURON.params,
             "U_kcc2_mM_per_ms": 1.5e-6,   # KCC2 ~5 % of mature (Rivera 1999)
-            "U_nkcc1_mM_per_ms": 3.0e-5},  # NKCC1 dominant (Yamada 2004 J Physiol)
+            "U_nkcc1_mM_per_ms": 3.0e-5,  # NKCC1 dominant (Yamada 2004 J Physiol)
+            # neonatal cortex has twice the extracellular space: α 0.36-0.46 at P2-P10
+            # (Lehmenkühler 1993 Neuroscience 55:339); vol_o = vol_i · 0.4/0.6
+            "vol_o_L": 7.3e-12},
     # the immature cell holds more Cl- from the start (fewer impermeant anions), not more K+
     initial={**MAMMALIAN_START, "Cl_i_mM": 58.0},
 )

@@ -19,18 +19,22 @@ def membrane_test(session, target_mV=-5.0, pulse_s=0.5):
     """Current-clamp test pulse sized for about ``target_mV``.
 
     The response is the pulse sweep minus the same stretch without the pulse, so drift and
-    ongoing activity cancel. Capacitance and time constant come from its first samples (for an RC
-    membrane ΔV1 = A(1-q), ΔV2 = A(1-q²), q = e^(-Δt/τ), initial slope ΔI/C = A/τ); input
-    resistance from ΔV at the end of the pulse (slow conductance changes included, as on a rig).
-    A rig averages many test sweeps to beat the noise; here that average is the noise-free sweep.
+    ongoing activity cancel. Input resistance from ΔV at the end of the pulse (slow conductance
+    changes included, as on a rig); capacitance from the first sample, which the membrane's own
+    currents have had one step to disturb (for an RC membrane ΔV1 = ΔI R (1 - e^(-Δt/τ)));
+    time constant τ = R_in C, as papers report it (a fit to the charging curve would be spoiled
+    by any spike that the pulse delays). A rig averages many test sweeps to beat the noise; here
+    that average is the noise-free sweep.
     """
     probe = _pulse_response(session, -10.0, pulse_s, 1000.0)[-1]
     step_pA = float(np.clip(-10.0 * target_mV / probe if probe < 0 else -10.0, -2000.0, 2000.0))
-    dv = _pulse_response(session, step_pA, pulse_s, 1000.0 / session.dt_ms)
-    q = dv[1] / dv[0] - 1.0
-    tau_ms = -session.dt_ms / np.log(q)
-    C_pF = step_pA * 1e-12 / (dv[0] / (1.0 - q) * 1e-3 / (tau_ms * 1e-3)) * 1e12
+    dt_ms = session.dt_ms
+    dv = _pulse_response(session, step_pA, pulse_s, 1000.0 / dt_ms)
     r_in_MOhm = dv[-1] / step_pA * 1e3
+    C_pF = step_pA * dt_ms / dv[0]  # ΔI Δt / ΔV1, then corrected for the leak over that step:
+    tau_ms = r_in_MOhm * C_pF * 1e-3
+    C_pF = tau_ms * step_pA * -math.expm1(-dt_ms / tau_ms) / dv[0]
+    tau_ms = r_in_MOhm * C_pF * 1e-3
     result = {"R_in_MOhm": float(r_in_MOhm), "tau_ms": float(tau_ms), "C_pF": float(C_pF), "step_pA": step_pA,
               "C_uF_per_cm2": float(C_pF * 1e-6 / session._p_geometric_area_cm2())}
     session.add_marker(f"membrane test: R_in {r_in_MOhm:.0f} MΩ, C {C_pF:.1f} pF, tau {tau_ms:.1f} ms")

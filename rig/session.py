@@ -156,7 +156,7 @@ class Session:
     def run(self, duration_s):
         """Advance ``duration_s`` simulated seconds, recording every sample."""
         duration_s = float(duration_s)
-        if not duration_s >= 0.0:
+        if not 0.0 <= duration_s < float("inf"):
             raise ValueError(f"run duration must be a non-negative number of seconds, got {duration_s!r}")
         with self._lock:
             self._advance(self._steps(duration_s), self._trace)

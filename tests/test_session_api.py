@@ -193,4 +193,4 @@ def test_membrane_test_measures_the_cell_through_noise_and_drift():
     assert after["C_pF"] == pytest.approx(200.0, rel=1e-3)
     assert after["R_in_MOhm"] == pytest.approx(quiet["R_in_MOhm"], rel=0.15)
     assert [text for _, text in s.markers()].count(
-        f"membrane test: R_in {after['R_in_MOhm']:.0f} MΩ, C 200.0 pF, tau {after['tau_ms']:.1f} ms") == 1
+        f"membrane test: R_in {after['R_in_MOhm']:.0f} MΩ, C {after['C_pF']:.1f} pF, tau {after['tau_ms']:.1f} ms") == 1
