@@ -11,10 +11,13 @@ options typed since the previous ``--at``::
     virtual-rig --headless --duration 60 --at 20 bath_K_mM=8 --at 40 o2_pct=0 --csv out.csv
 """
 import argparse
+import contextlib
 import importlib
 import os
+import signal
 import sys
 import textwrap
+import threading
 
 from engine.preparations import PREPARATIONS
 
@@ -54,7 +57,8 @@ def build_parser():
         epilog=_controls_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--headless", action="store_true", help="run without a window and write CSV")
+    parser.add_argument("--headless", action="store_true",
+                        help="run a scripted experiment without a window (--csv keeps the recording)")
     parser.add_argument("--preparation", default="neuron", help="the cell to patch (see below)")
     parser.add_argument("--duration", type=float, default=10.0, metavar="SECONDS",
                         help="simulated seconds to record (default 10)")
@@ -113,21 +117,49 @@ def run_headless(args, out=None):
     if args.csv:
         check_writable(args.csv)
     session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz, **start)
-    for t, changes in events:
-        if t > args.duration:
-            print(f"note: change at {t:g} s is after the end ({args.duration:g} s) and was not applied", file=out)
-            continue
-        session.run_to(t)
-        session.set(**changes)
-    session.run_to(args.duration)
+    with _ctrl_c_stops() as stop:
+        for t, changes in events:
+            if t > args.duration:
+                print(f"note: change at {t:g} s is after the end ({args.duration:g} s) and was not applied", file=out)
+            elif _run_to(session, t, stop):
+                session.set(**changes)
+        _run_to(session, args.duration, stop)
+    if stop.is_set():
+        print(f"\ninterrupted at t = {session.t_s:.3f} s: keeping what was recorded", file=out)
     r = session.readout()
-    print(f"{session.preparation.title}: {args.duration:g} s recorded, {session.spike_count()} spikes; "
+    print(f"{session.preparation.title}: {session.t_s:g} s recorded, {session.spike_count()} spikes; "
           f"now V = {r['V_mV']:.1f} mV, E_K = {r['E_K_mV']:.1f} mV, E_Cl = {r['E_Cl_mV']:.1f} mV", file=out)
     for t, text in session.markers():
         print(f"  marker {t:8.3f} s  {text}", file=out)
     if args.csv:
         session.export_csv(args.csv)
         print(f"wrote {args.csv}", file=out)
+    return stop.is_set()
+
+
+SLICE_S = 1.0  # the run stops within this much simulated time of a Ctrl-C
+
+
+def _run_to(session, t_s, stop):
+    """Advance to ``t_s`` in slices, stopping early if asked; return whether it got there."""
+    while not stop.is_set():
+        before = session.t_s
+        session.run_to(min(t_s, before + SLICE_S))
+        if session.t_s == before:  # there (to the nearest step)
+            break
+    return not stop.is_set()
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops():
+    """Ctrl-C sets the yielded event (the run stops between slices, nothing recorded is lost)
+    instead of raising KeyboardInterrupt in the middle of a block."""
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def main(argv=None):
@@ -136,7 +168,8 @@ def main(argv=None):
     if not args.headless:
         extra = [flag for flag, used in (("--csv", args.csv), ("--set/--at", args.schedule)) if used]
         if extra:
-            parser.error(f"{' and '.join(extra)} only work with --headless (the window has its own controls)")
+            verb = "work" if len(extra) > 1 else "works"
+            parser.error(f"{' and '.join(extra)} only {verb} with --headless (the window has its own controls)")
         if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
                                                      or os.environ.get("QT_QPA_PLATFORM")):
             print("virtual-rig: no display to open the window on; run experiments with --headless "
@@ -146,8 +179,11 @@ def main(argv=None):
         # for, so no headless path ever imports Qt
         return importlib.import_module("ui.app").main()
     try:
-        run_headless(args)
+        interrupted = run_headless(args)
     except (ValueError, ExportError) as e:
         print(f"virtual-rig: error: {e}", file=sys.stderr)
         return 2
-    return 0
+    except KeyboardInterrupt:  # before the recording started: nothing to keep
+        print("virtual-rig: interrupted", file=sys.stderr)
+        return 130
+    return 130 if interrupted else 0

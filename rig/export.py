@@ -41,12 +41,23 @@ def marker_column(t_s, markers):
 
 
 def check_writable(path):
-    """Raise ExportError now if ``path`` cannot be written (before a long run, not after)."""
-    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    """Raise ExportError now if ``path`` cannot be written (before a long run, not after): the
+    folder must exist and take a trial file, and the path must not be a folder itself."""
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise ExportError(f"cannot write {path!r}: not a file path") from None
+    folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ExportError(f"cannot write {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise ExportError(f"cannot write {path}: no permission to write in {folder}")
+    if os.path.isdir(path):
+        raise ExportError(f"cannot write {path}: it is a folder; give a file name, e.g. {os.path.join(path, 'out.csv')}")
+    try:
+        fd, trial = tempfile.mkstemp(prefix=".export-check-", dir=folder)
+    except OSError as e:
+        raise ExportError(f"cannot write {path}: {e.strerror or e} in {folder}") from None
+    os.close(fd)
+    os.unlink(trial)
 
 
 def write_csv(path, data, history, markers):

@@ -72,8 +72,10 @@ def rheobase(session, resolution_pA=1.0):
     lo, hi = 0.0, CONTROLS["hold_pA"].hi - hold
     if step_spikes(session, 0.0):
         rb, message = None, "the cell fires with no step at all: no rheobase"
-    elif hi <= 0.0 or not step_spikes(session, hi):
-        rb, message = None, f"no spike up to {max(hi, 0.0):.0f} pA above holding: the cell is not excitable now"
+    elif hi <= 0.0:
+        rb, message = None, f"holding {hold:g} pA is the amplifier's limit: no room for a step"
+    elif not step_spikes(session, hi):
+        rb, message = None, f"no spike up to {hi:.0f} pA above holding: the cell is not excitable now"
     else:
         while hi - lo > resolution_pA:
             mid = 0.5 * (lo + hi)
@@ -98,8 +100,8 @@ def fi_curve(session, steps_pA=None):
 
 
 def iv_curve(session, steps_mV=None, step_s=0.2):
-    """Voltage-clamp steps to each potential from the present moment: peak (largest |I|) and
-    end-of-step current (lists)."""
+    """Voltage-clamp steps to each potential from the present moment: peak inward current (the
+    most negative: the transient Na+ current where there is one) and end-of-step current (lists)."""
     steps = _checked_steps("iv_curve", steps_mV, np.arange(-120.0, 41.0, 10.0), CONTROLS["hold_mV"])
     peak, steady = [], []
     for v in steps:
@@ -108,7 +110,7 @@ def iv_curve(session, steps_mV=None, step_s=0.2):
             session._pulse(v - session.get("hold_mV"))
             tr = session._capture(step_s, sample_rate_hz=25000.0)
         i = tr["I_pA"][1:]  # the first sample holds the ideal clamp's capacitive charge
-        peak.append(float(i[np.argmax(np.abs(i))]))
+        peak.append(float(i.min()))
         steady.append(float(i[-1]))
     session.add_marker(f"I–V: {len(steps)} steps of {step_s * 1e3:.0f} ms")
     return {"V_mV": steps, "I_peak_pA": peak, "I_steady_pA": steady}

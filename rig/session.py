@@ -9,6 +9,7 @@ A worker thread may drive ``run`` while another thread calls ``set``: a lock kee
 and the kernel releases the GIL while it integrates.
 """
 import contextlib
+import math
 import threading
 
 import numpy as np
@@ -98,6 +99,8 @@ class Session:
             ratio = step_rate_hz / float(sample_rate_hz)
         except (TypeError, ValueError, ZeroDivisionError):
             ratio = float("nan")
+        if isinstance(sample_rate_hz, (bool, np.bool_)):
+            ratio = float("nan")
         if not (ratio >= 1.0 and abs(ratio - round(ratio)) < 1e-9):
             good = ", ".join(f"{step_rate_hz / k:g}" for k in (1, 2, 5, 10, 25, 50, 100, 500, 5000))
             raise ValueError(f"sample rate {sample_rate_hz!r} Hz must divide the integration rate "
@@ -155,7 +158,7 @@ class Session:
 
     def run(self, duration_s):
         """Advance ``duration_s`` simulated seconds, recording every sample."""
-        duration_s = float(duration_s)
+        duration_s = float(duration_s) if not isinstance(duration_s, (bool, np.bool_)) else math.nan
         if not 0.0 <= duration_s < float("inf"):
             raise ValueError(f"run duration must be a non-negative number of seconds, got {duration_s!r}")
         with self._lock:
@@ -283,7 +286,7 @@ class Session:
             drift = abs(now[key] - self._budget0[key])
             err[f"{book}charge"] = drift / budget.cation_charge_mmol(self._y, self._p, prefix)
             err[f"{book}charge_mV"] = drift / budget.charge_mmol_per_mV(self._p)
-        return err
+        return {key: float(value) for key, value in err.items()}
 
     def state(self):
         """Every model state variable by name."""

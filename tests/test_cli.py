@@ -1,5 +1,6 @@
 """The command line: headless runs write a CSV; --help lists every control; bad input exits 2."""
 import csv
+import signal
 import subprocess
 import sys
 
@@ -43,7 +44,7 @@ def test_csv_folder_is_checked_before_running(tmp_path, capsys):
 def test_window_options_need_headless(capsys):
     with pytest.raises(SystemExit):
         main(["--csv", "x.csv"])
-    assert "only work with --headless" in capsys.readouterr().err
+    assert "--csv only works with --headless" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -66,3 +67,32 @@ def test_help_lists_every_control_with_range():
     for c in CONTROLS.values():
         assert c.name in out
     assert "0.5–150 mM" in out
+
+
+def test_ctrl_c_stops_the_run_and_keeps_every_sample_recorded(tmp_path, capsys, monkeypatch):
+    from rig.session import Session
+    run_to = Session.run_to
+
+    def press_ctrl_c_at_2_s(self, t_s):  # the student presses Ctrl-C two simulated seconds in
+        run_to(self, t_s)
+        if self.t_s >= 2.0:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(Session, "run_to", press_ctrl_c_at_2_s)
+    out = tmp_path / "cut.csv"
+    assert main(["--headless", "--duration", "3600", "--at", "1", "bath_K_mM=8", "--csv", str(out)]) == 130
+    printed = capsys.readouterr().out
+    assert "interrupted at t = 2.000 s: keeping what was recorded" in printed
+    with open(out, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2000 and float(rows[-1]["t_s"]) == 2.0  # every sample up to the stop
+    assert [r["marker"] for r in rows if r["marker"]] == ["bath_K_mM 3 -> 8"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C works again after
+
+
+@pytest.mark.parametrize("where, message", [("folder", "it is a folder; give a file name"),
+                                            ("proc", "cannot write /proc/out.csv")])
+def test_an_unwritable_csv_is_refused_before_the_run(tmp_path, capsys, where, message):
+    path = str(tmp_path) if where == "folder" else "/proc/out.csv"
+    assert main(["--headless", "--duration", "600", "--csv", path]) == 2
+    assert message in capsys.readouterr().err

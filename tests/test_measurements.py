@@ -129,5 +129,22 @@ def test_a_boolean_is_not_a_concentration(neuron, value):
     assert neuron.get("bath_K_mM") == 3.0
 
 
+def test_rheobase_at_the_amplifier_limit_says_there_is_no_room(neuron):
+    neuron.set(hold_pA=2000.0, ttx_nM=1000.0, perfusion_tau_s=0)  # silent, and no room for a step
+    assert neuron.rheobase() == {"rheobase_pA": None,
+                                 "message": "holding 2000 pA is the amplifier's limit: no room for a step"}
+
+
+@pytest.mark.parametrize("call", [lambda s: s.run(True), lambda s: s.run(float("inf")), lambda s: s.run(-1)])
+def test_run_takes_a_duration_in_seconds(neuron, call):
+    with pytest.raises(ValueError, match="run duration must be a non-negative number of seconds"):
+        call(neuron)
+
+
+def test_a_boolean_is_not_a_sample_rate():
+    with pytest.raises(ValueError, match="sample rate True Hz must divide"):
+        Session(sample_rate_hz=True)
+
+
 def test_membrane_test_fields_are_finite(neuron):
     assert all(math.isfinite(v) for v in neuron.membrane_test().values())

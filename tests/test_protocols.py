@@ -34,9 +34,10 @@ def test_iv_curve_in_ttx_is_a_leak_line_through_rest():
 
 
 def test_iv_curve_shows_the_sodium_current():
-    iv = Session(preparation="neuron", sample_rate_hz=100, clamp="voltage").iv_curve([-80.0, -20.0])
+    iv = Session(preparation="neuron", sample_rate_hz=100, clamp="voltage").iv_curve([-80.0, -20.0, 20.0])
     assert iv["I_peak_pA"][1] < -1000.0  # transient inward Na+ current at -20 mV
     assert iv["I_steady_pA"][1] > iv["I_peak_pA"][1]
+    assert iv["I_peak_pA"][2] < 0.0 < iv["I_steady_pA"][2]  # below E_Na the peak stays inward
 
 
 def test_fi_curve_rises_with_current(cell):
