@@ -196,7 +196,7 @@ class Session:
                 self._out[:pos, O["t_s"]] /= self.step_rate_hz  # the kernel counts steps
                 self._last[:] = self._out[pos - 1]
                 if sink is not None:
-                    sink.append(self._out[:pos].T)
+                    sink.append(self._out[:pos])
             n_steps -= n
 
     def _new_sample_grid(self, steps_to_first=1):

@@ -1,7 +1,8 @@
 """The recorded trace in memory: decimated samples appended block by block.
 
-Blocks are copied out of the kernel's reusable output buffer into a list of chunks, so appending
-costs nothing per sample in Python; ``arrays()`` joins them on demand.
+Blocks (samples × channels, as the kernel writes them) are copied out of its reusable output
+buffer into a list of chunks, a plain memory copy, so appending costs nothing per sample in
+Python; ``arrays()`` and ``column()`` join them on demand.
 """
 import numpy as np
 
@@ -13,9 +14,9 @@ class Trace:
         self._length = 0
 
     def append(self, block):
-        """Append ``block`` (channels × samples); it is copied."""
-        self._chunks.append(np.array(block, dtype=np.float64, copy=True))
-        self._length += block.shape[1]
+        """Append ``block`` (samples × channels); it is copied."""
+        self._chunks.append(np.array(block, dtype=np.float64, order="C", copy=True))
+        self._length += block.shape[0]
 
     def __len__(self):
         return self._length
@@ -27,14 +28,15 @@ class Trace:
         for chunk in reversed(self._chunks):
             if first <= start:
                 break
-            first -= chunk.shape[1]
-            parts.append(chunk[i])
+            first -= chunk.shape[0]
+            parts.append(chunk[:, i])
         if not parts:
             return np.zeros(0)
         return np.concatenate(parts[::-1])[max(start - first, 0):]
 
     def arrays(self):
+        """Every channel as its own contiguous array."""
         if not self._chunks:
             return {name: np.zeros(0) for name in self.names}
-        joined = np.concatenate(self._chunks, axis=1)
+        joined = np.concatenate(self._chunks, axis=0).T.copy()
         return {name: joined[i] for i, name in enumerate(self.names)}
