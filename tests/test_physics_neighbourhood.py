@@ -52,7 +52,7 @@ def test_row24_a_held_current_fires_for_a_minute(figure):
     tr = s.trace()
     assert tr["ATP_mM"].min() >= 0.8 * rest["ATP_mM"]
     assert tr["K_o_mM"].max() - rest["K_o_mM"] < 1.0
-    figure(24, f"{early:.1f} → {late:.1f} Hz, ATP ≥ {100 * tr['ATP_mM'].min() / rest['ATP_mM']:.0f} % of rest, "
+    figure(24, f"{early:.1f} → {late:.1f} Hz, ATP ≥ {int(100 * tr['ATP_mM'].min() / rest['ATP_mM'])} % of rest, "
                f"K_o +{tr['K_o_mM'].max() - rest['K_o_mM']:.2f} mM")
 
 
