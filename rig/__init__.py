@@ -4,6 +4,7 @@
 """
 from .controls import CONTROLS
 from .export import ExportError
+from .runloop import RunLoop
 from .session import Session
 
-__all__ = ["CONTROLS", "ExportError", "Session"]
+__all__ = ["CONTROLS", "ExportError", "RunLoop", "Session"]

@@ -114,11 +114,7 @@ class Session:
         All names and values are checked before anything changes: a bad one raises ValueError
         naming it and its valid range, and the experiment goes on untouched.
         """
-        new = self._validated(changes)
-        for name, value in new.items():
-            if CONTROLS[name].fixed and value != self._values[name]:
-                raise ValueError(f"{name} is fixed once the cell is patched: choose it when you make the "
-                                 f"Session, e.g. Session(preparation=..., {name}={value:g})")
+        new = self.validate(**changes)
         with self._lock:
             t_s = self.t_s
             for name, value in new.items():
@@ -129,6 +125,16 @@ class Session:
                 self._apply(name, value)
                 self._history.append((t_s, name, value))
                 self._markers.append((t_s, f"{name} {_fmt(old)} -> {_fmt(value)}"))
+
+    def validate(self, **changes):
+        """The changes as ``set`` would apply them, or ValueError naming the first bad one (an
+        unknown name, a value out of range, a control fixed once the cell is patched)."""
+        new = self._validated(changes)
+        for name, value in new.items():
+            if CONTROLS[name].fixed and value != self._values[name]:
+                raise ValueError(f"{name} is fixed once the cell is patched: choose it when you make the "
+                                 f"Session, e.g. Session(preparation=..., {name}={value:g})")
+        return new
 
     def get(self, name):
         return self._values[lookup(name).name]
@@ -195,6 +201,7 @@ class Session:
             if pos:
                 self._out[:pos, O["t_s"]] /= self.step_rate_hz  # the kernel counts steps
                 self._last[:] = self._out[pos - 1]
+                self._publish()
                 if sink is not None:
                     sink.append(self._out[:pos])
             n_steps -= n
@@ -239,16 +246,22 @@ class Session:
             self._y[S[name]] = 0.0
         self._new_sample_grid(self._decim)  # the recording samples at t = 1, 2, 3... intervals
         self._last[O["t_s"]] = 0.0
+        self._publish()
 
     # ---- what the rig shows ---------------------------------------------------------------
     def readout(self):
-        """The meters now: membrane potential, amplifier current, reversal potentials, ions, energy."""
-        with self._lock:
-            r = {name: float(self._last[i]) for i, name in enumerate(OUTPUT_NAMES)}
-            r["t_s"] = self.t_s
-            r["Na_efflux_pump_per_s"] = 3.0 * r["ATP_use_per_s"]
-            r["spike_count"] = int(self._y[S["spike_count"]])
-            return r
+        """The meters now: membrane potential, amplifier current, reversal potentials, ions, energy.
+
+        Never waits for the engine: it reads what the last block published."""
+        return dict(self._meters)
+
+    def _publish(self):
+        """Make the meters of this moment what ``readout`` returns (one atomic swap)."""
+        r = {name: float(self._last[i]) for i, name in enumerate(OUTPUT_NAMES)}
+        r["t_s"] = self.t_s
+        r["Na_efflux_pump_per_s"] = 3.0 * r["ATP_use_per_s"]
+        r["spike_count"] = int(self._y[S["spike_count"]])
+        self._meters = r
 
     def trace(self, start_s=None):
         """Recorded samples as a dict of equal-length arrays (t_s, V_mV, I_pA, ...); with
@@ -325,6 +338,7 @@ class Session:
             steps = self._y[S["steps"]]
             self._put_back(snap)
             self._y[S["steps"]] = steps
+            self._publish()
             self._history.extend((self.t_s, name, value) for name, value in self._values.items())
             self._markers.append((self.t_s, "restored snapshot"))
 
@@ -334,6 +348,7 @@ class Session:
         self._values = dict(snap["values"])
         vars(self.amplifier).update(snap["amplifier"])
         self._last[:] = snap["last"]
+        self._publish()
 
     # ---- measurements on a copy of this moment (rig.protocols) ----------------------------
     @contextlib.contextmanager

@@ -1,0 +1,95 @@
+"""The run loop a window drives: commands from any thread land within a slice, pause holds the
+cell's clock, speed is kept or the achieved speed is reported. No Qt.
+
+The loop paces itself on the wall clock, so these tests poll for what they expect with a deadline
+(a second at most) rather than advancing simulated time themselves.
+"""
+import threading
+import time
+
+import pytest
+
+from rig import RunLoop, Session
+
+
+def wait_for(condition, timeout_s=3.0):
+    deadline = time.perf_counter() + timeout_s
+    while not condition():
+        assert time.perf_counter() < deadline, "timed out"
+        time.sleep(0.002)
+
+
+@pytest.fixture
+def loop():
+    running = RunLoop(Session(preparation="neuron", sample_rate_hz=1000), speed=1.0)
+    running.start()
+    yield running
+    running.stop()
+    assert running.error is None
+
+
+def test_a_change_from_another_thread_lands_within_20_ms_of_cell_time(loop):
+    wait_for(lambda: loop.session.t_s > 0.05)
+    asked = []
+
+    def student():
+        asked.append(loop.session.t_s)
+        loop.set(bath_K_mM=8.0)
+
+    threading.Thread(target=student).start()
+    wait_for(lambda: loop.session.markers())
+    t_marker, text = loop.session.markers()[0]
+    assert text == "bath_K_mM 3 -> 8"
+    assert 0.0 <= t_marker - asked[0] <= 0.020
+
+
+def test_a_bad_value_is_refused_in_the_caller_and_nothing_changes(loop):
+    with pytest.raises(ValueError, match="bath_K_mM = 900 is out of range"):
+        loop.set(bath_K_mM=900)
+    with pytest.raises(ValueError, match="myelin_wraps is fixed"):
+        loop.set(myelin_wraps=10)
+    loop.set(temperature_C=30.0)
+    wait_for(lambda: loop.session.markers())
+    assert [text for _, text in loop.session.markers()] == ["temperature_C 37 -> 30"]
+
+
+def test_pause_holds_the_clock_and_resume_goes_on(loop):
+    wait_for(lambda: loop.session.t_s > 0.02)
+    loop.pause()
+    time.sleep(0.03)  # a slice in flight finishes
+    held = loop.session.t_s
+    time.sleep(0.1)
+    assert loop.session.t_s == held and loop.paused
+    loop.set(hold_pA=50.0)  # commands still land while paused
+    wait_for(lambda: loop.session.markers())
+    assert loop.session.markers()[0][0] == held
+    loop.resume()
+    wait_for(lambda: loop.session.t_s > held + 0.02)
+
+
+def test_real_time_is_kept_and_reported(loop):
+    wait_for(lambda: loop.achieved_speed is not None)
+    assert loop.achieved_speed == pytest.approx(1.0, rel=0.2)
+
+
+def test_as_fast_as_possible_reports_what_it_achieves_and_the_meters_stay_readable():
+    loop = RunLoop(Session(preparation="neuron", sample_rate_hz=1000), speed=None)
+    loop.start()
+    try:
+        wait_for(lambda: loop.achieved_speed is not None)
+        assert loop.achieved_speed > 20.0
+        t0 = time.perf_counter()
+        loop.session.readout()
+        assert time.perf_counter() - t0 < 0.05  # waits for one slice at most
+        loop.speed = 10
+        time.sleep(2 * 0.5)
+        wait_for(lambda: loop.achieved_speed < 12.0)
+    finally:
+        loop.stop()
+    assert loop.error is None and not loop.alive
+
+
+@pytest.mark.parametrize("speed", [0, 0.5, 101, "fast", True, float("nan")])
+def test_a_bad_speed_names_the_range(speed):
+    with pytest.raises(ValueError, match="1–100 × real time, or None"):
+        RunLoop(Session(sample_rate_hz=100), speed=speed)
