@@ -50,6 +50,7 @@ STATE_NAMES = CELL_STATE_NAMES + (
     # clock (whole steps since the recording started), sampling, spike detector
     "steps", "steps_to_sample", "I_amp_sum", "I_amp_count", "spikes_in_sample",
     "spike_count", "above_threshold",
+    "noise_draws",                              # normal numbers drawn from the noise stream so far
     # budgets (engine/budget.py), mmol. The patched cell's books: what left cell + shell, and the
     # K+ that carried the pipette's current into the cell
     "Na_to_tissue_mmol", "K_to_tissue_mmol", "Cl_to_tissue_mmol",
@@ -70,6 +71,7 @@ S_O2B, S_O2 = S["O2_b_mM"], S["O2_mM"]
 S_RTG, S_GABA, S_TTX = S["retigabine_uM"], S["gaba_uM"], S["ttx_nM"]
 S_STEPS, S_STS, S_ISUM, S_INUM = S["steps"], S["steps_to_sample"], S["I_amp_sum"], S["I_amp_count"]
 S_SPK_SAMPLE, S_SPK, S_ABOVE = S["spikes_in_sample"], S["spike_count"], S["above_threshold"]
+S_DRAWS = S["noise_draws"]
 S_NA_TISSUE, S_K_TISSUE, S_CL_TISSUE = S["Na_to_tissue_mmol"], S["K_to_tissue_mmol"], S["Cl_to_tissue_mmol"]
 S_K_PIPETTE, S_UNTRACKED = S["K_from_pipette_mmol"], S["untracked_charge_out_mmol"]
 S_NA_BATH, S_K_BATH, S_CL_BATH = S["Na_to_bath_mmol"], S["K_to_bath_mmol"], S["Cl_to_bath_mmol"]
@@ -102,7 +104,7 @@ PARAM_NAMES = (
     "kcc2_rel", "nkcc1_rel", "retigabine_uM", "gaba_uM", "ttx_nM", "nav_shift_mV", "kcnq_gain",
     "demyelination", "kir_block", "myelin_wraps",
     # amplifier and spike detector
-    "clamp_code", "inject_pA", "command_mV", "rs_MOhm", "noise_V_mV", "noise_I_pA",
+    "clamp_code", "inject_pA", "command_mV", "rs_MOhm", "noise_V_mV", "noise_I_pA", "noise_seed",
     "spike_threshold_mV",
 )
 P = _index(PARAM_NAMES)
@@ -132,7 +134,7 @@ P_KCC2, P_NKCC1, P_RTG, P_GABA, P_TTX = P["kcc2_rel"], P["nkcc1_rel"], P["retiga
 P_NAVSHIFT, P_KCNQ, P_DEMY, P_KIRBLOCK, P_WRAPS = (P["nav_shift_mV"], P["kcnq_gain"], P["demyelination"],
                                                   P["kir_block"], P["myelin_wraps"])
 P_CLAMP, P_INJ, P_CMD, P_RS = P["clamp_code"], P["inject_pA"], P["command_mV"], P["rs_MOhm"]
-P_NOISE_V, P_NOISE_I = P["noise_V_mV"], P["noise_I_pA"]
+P_NOISE_V, P_NOISE_I, P_SEED = P["noise_V_mV"], P["noise_I_pA"], P["noise_seed"]
 P_SPK_THR = P["spike_threshold_mV"]
 
 CLAMP_CURRENT, CLAMP_VOLTAGE = 0, 1  # I = 0 is current clamp with inject_pA = 0
@@ -307,6 +309,32 @@ def _decay(dt_ms, tau_ms):
     return math.exp(-dt_ms / tau_ms)
 
 
+# ---- the amplifier's noise: a counter-based stream (splitmix64, Steele 2014), so that the same
+# seed gives the same samples however a run is sliced and on whichever thread it runs, and two
+# Sessions never share a generator's state
+GOLDEN_U64 = np.uint64(0x9E3779B97F4A7C15)
+MIX1_U64 = np.uint64(0xBF58476D1CE4E5B9)
+MIX2_U64 = np.uint64(0x94D049BB133111EB)
+TWO_POW_M53 = 2.0 ** -53
+
+
+@njit(cache=True, inline="always")
+def _splitmix64(seed, k):
+    """The k-th 64-bit output of the stream ``seed``."""
+    z = np.uint64(seed) + np.uint64(k) * GOLDEN_U64
+    z = (z ^ (z >> np.uint64(30))) * MIX1_U64
+    z = (z ^ (z >> np.uint64(27))) * MIX2_U64
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def normal_draw(seed, n):
+    """Standard normal number ``n`` (0, 1, 2...) of the stream ``seed`` (Box–Muller)."""
+    u1 = (float(_splitmix64(seed, 2.0 * n + 1.0) >> np.uint64(11)) + 1.0) * TWO_POW_M53  # (0, 1]
+    u2 = float(_splitmix64(seed, 2.0 * n + 2.0) >> np.uint64(11)) * TWO_POW_M53
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
 RS_IDEAL_BELOW_MOhm = 0.01  # series resistance this small clamps ideally (and never divides by ~0)
 SLOW_EVERY = 10  # steps between updates of reversal potentials, pump, transporters, glia, energy
 
@@ -455,6 +483,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     g_kd_max = p[P_GKD]
     noise_V = 0.0 if voltage_clamp else p[P_NOISE_V]
     noise_I = p[P_NOISE_I] if voltage_clamp else 0.0
+    seed = p[P_SEED]
     nav_shift = p[P_NAVSHIFT]
     U_kcc2 = p[P_UKCC2] * p[P_KCC2] * phi_t
     U_nkcc1 = p[P_UNKCC1] * p[P_NKCC1] * phi_t
@@ -491,6 +520,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     above = y[S_ABOVE] > 0.5
     spikes = y[S_SPK]
     spikes_in_sample = y[S_SPK_SAMPLE]
+    draws = y[S_DRAWS]
     untracked = y[S_UNTRACKED]
     nb_untracked = y[S_NB_UNTRACKED]
     from_pipette = y[S_K_PIPETTE]
@@ -662,12 +692,14 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             out[out_pos, O_T] = steps
             v_rec = V
             if noise_V > 0.0:
-                v_rec += noise_V * np.random.standard_normal()
+                v_rec += noise_V * normal_draw(seed, draws)
+                draws += 1.0
             i_rec = i_sum / n_sum * to_pA
             i_sum = 0.0
             n_sum = 0.0
             if noise_I > 0.0:
-                i_rec += noise_I * np.random.standard_normal()
+                i_rec += noise_I * normal_draw(seed, draws)
+                draws += 1.0
             out[out_pos, O_V] = v_rec
             out[out_pos, O_I] = i_rec
             out[out_pos, O_EK] = E_K
@@ -701,6 +733,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     y[S_ABOVE] = 1.0 if above else 0.0
     y[S_SPK] = spikes
     y[S_SPK_SAMPLE] = spikes_in_sample
+    y[S_DRAWS] = draws
     y[S_UNTRACKED] = untracked
     y[S_NB_UNTRACKED] = nb_untracked
     y[S_K_PIPETTE] = from_pipette
@@ -708,8 +741,3 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     y[S_INUM] = n_sum
     return out_pos
 
-
-@njit(cache=True)
-def seed_noise(seed):
-    """Seed the kernel's own random generator (amplifier noise)."""
-    np.random.seed(seed)

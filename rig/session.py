@@ -15,7 +15,7 @@ import threading
 import numpy as np
 
 from engine import budget
-from engine.kernel import O, OUTPUT_NAMES, P, S, STATE_NAMES, advance, new_tables, seed_noise
+from engine.kernel import O, OUTPUT_NAMES, P, S, STATE_NAMES, advance, new_tables
 from engine.preparations import PREPARATIONS
 
 from . import analysis, protocols
@@ -25,7 +25,7 @@ from .export import check_writable, write_csv
 from .trace import Trace
 
 AMPLIFIER_CONTROLS = {name for name, c in CONTROLS.items() if c.group == "Amplifier"}
-SEED_MAX = 2**32 - 1  # NumPy's legacy generator, which the kernel's noise uses
+SEED_MAX = 2**32 - 1  # the kernel's noise stream takes any 64-bit seed; 32 bits keep it exact in p
 # what the books count since the recording started (engine/budget.py), zeroed when it starts
 _BOOKS = tuple(name for name in STATE_NAMES if name.endswith("_mmol"))
 
@@ -63,7 +63,7 @@ class Session:
         self._tables = new_tables()
         self._last = np.zeros(len(OUTPUT_NAMES))
         self.amplifier = Amplifier()
-        seed_noise(seed)
+        self._p[P["noise_seed"]] = seed  # this Session's own noise stream (engine.kernel)
 
         self._values = {name: c.default for name, c in CONTROLS.items()}
         self._values.update(self.preparation.control_defaults)
