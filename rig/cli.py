@@ -1,5 +1,7 @@
-"""Command line: ``virtual-rig`` opens the window; ``virtual-rig --headless ...`` runs a scripted
-experiment without Qt and writes the trace as CSV.
+"""Headless experiments from the command line: ``virtual-rig --headless ...`` (or
+``python -m rig ...``) runs a scripted experiment without Qt and writes the trace as CSV. The
+``virtual-rig`` command itself lives with the window (``ui.console``), which hands headless work
+here; nothing in ``rig`` reaches up to ``ui``.
 
 ``--set NAME=VALUE`` is a starting condition: the slice has sat in it long enough for the cell to
 settle before the recording starts (amplifier settings, which are not the slice's history, apply
@@ -12,8 +14,6 @@ options typed since the previous ``--at``::
 """
 import argparse
 import contextlib
-import importlib
-import os
 import signal
 import sys
 import textwrap
@@ -163,21 +163,8 @@ def _ctrl_c_stops():
 
 
 def main(argv=None):
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not args.headless:
-        extra = [flag for flag, used in (("--csv", args.csv), ("--set/--at", args.schedule)) if used]
-        if extra:
-            verb = "work" if len(extra) > 1 else "works"
-            parser.error(f"{' and '.join(extra)} only {verb} with --headless (the window has its own controls)")
-        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-                                                     or os.environ.get("QT_QPA_PLATFORM")):
-            print("virtual-rig: no display to open the window on; run experiments with --headless "
-                  "(see virtual-rig --help)", file=sys.stderr)
-            return 2
-        # the one place rig reaches up to ui: the window is loaded by name, and only when asked
-        # for, so no headless path ever imports Qt
-        return importlib.import_module("ui.app").main()
+    """Run a headless experiment (``--headless`` is implied); return the exit code."""
+    args = build_parser().parse_args(argv)
     try:
         interrupted = run_headless(args)
     except (ValueError, ExportError) as e:

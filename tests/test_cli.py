@@ -41,12 +41,6 @@ def test_csv_folder_is_checked_before_running(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_window_options_need_headless(capsys):
-    with pytest.raises(SystemExit):
-        main(["--csv", "x.csv"])
-    assert "--csv only works with --headless" in capsys.readouterr().err
-
-
 @pytest.mark.parametrize("argv, message", [
     (["--set", "bath_K_mM=900"], "bath_K_mM = '900' is out of range"),
     (["--set", "bath_K=8"], "unknown control 'bath_K'"),

@@ -1,0 +1,31 @@
+"""The ``virtual-rig`` command (``ui.console``): the window, or headless work handed to ``rig.cli``
+without Qt, so that ``rig`` never reaches up to ``ui``."""
+import subprocess
+import sys
+
+import pytest
+
+from ui.console import main
+
+
+def test_window_options_need_headless(capsys):
+    with pytest.raises(SystemExit):
+        main(["--csv", "x.csv"])
+    assert "--csv only works with --headless" in capsys.readouterr().err
+
+
+def test_no_display_says_how_to_run_headless(monkeypatch, capsys):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert main([]) == 2
+    assert "no display to open the window on; run experiments with --headless" in capsys.readouterr().err
+
+
+def test_headless_runs_with_qt_blocked(tmp_path):
+    code = ("import sys; sys.modules['PySide6'] = None; sys.modules['pyqtgraph'] = None\n"
+            "from ui.console import main\n"
+            f"sys.exit(main(['--headless', '--duration', '0.2', '--csv', {str(tmp_path / 'x.csv')!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "0.2 s recorded" in done.stdout and (tmp_path / "x.csv").exists()

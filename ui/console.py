@@ -1,0 +1,28 @@
+"""The ``virtual-rig`` command: opens the window, or with ``--headless`` hands a scripted
+experiment to ``rig.cli`` without ever importing Qt (a machine without a display, or without Qt's
+libraries, still runs experiments).
+"""
+import os
+import sys
+
+from rig import cli
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = cli.build_parser()
+    args = parser.parse_args(argv)
+    if args.headless:
+        return cli.main(argv)
+    extra = [flag for flag, used in (("--csv", args.csv), ("--set/--at", args.schedule)) if used]
+    if extra:
+        verb = "work" if len(extra) > 1 else "works"
+        parser.error(f"{' and '.join(extra)} only {verb} with --headless (the window has its own controls)")
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                                                 or os.environ.get("QT_QPA_PLATFORM")):
+        print("virtual-rig: no display to open the window on; run experiments with --headless "
+              "(see virtual-rig --help)", file=sys.stderr)
+        return 2
+    from .app import main as open_window  # Qt loads here, and only here
+
+    return open_window()
