@@ -14,10 +14,12 @@ options typed since the previous ``--at``::
 """
 import argparse
 import contextlib
+import importlib.metadata
 import signal
 import sys
 import textwrap
 import threading
+import time
 
 from engine.preparations import PREPARATIONS
 
@@ -62,17 +64,25 @@ def build_parser():
     parser.add_argument("--preparation", default="neuron", help="the cell to patch (see below)")
     parser.add_argument("--duration", type=float, default=10.0, metavar="SECONDS",
                         help="simulated seconds to record (default 10)")
-    parser.add_argument("--set", action=_Ordered, dest="schedule", metavar="NAME=VALUE",
-                        help="starting condition: the cell settles in it before recording; "
-                             "amplifier settings apply at t = 0 (followed by a bare --at T: a change at T)")
-    parser.add_argument("--at", action=_Ordered, dest="schedule", nargs="+", metavar="T [NAME=VALUE ...]",
+    parser.add_argument("--set", action=_Ordered, dest="schedule", nargs="+", metavar="NAME=VALUE",
+                        help="starting conditions: the cell settles in them before recording; "
+                             "amplifier settings apply at t = 0 (followed by a bare --at T: changes at T)")
+    parser.add_argument("--at", action=_Ordered, dest="schedule", nargs="+", metavar=("T", "NAME=VALUE"),
                         help="change controls T seconds into the recording (marked on the trace)")
     parser.add_argument("--csv", metavar="PATH", help="write the recording here")
     parser.add_argument("--sample-rate-hz", type=float, default=1000.0,
                         help="samples per second in the CSV (default 1000, spreadsheet-sized; "
                              "10000 resolves spike shapes)")
     parser.add_argument("--seed", type=int, default=0, help="random seed for amplifier noise (0–4294967295)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     return parser
+
+
+def _version():
+    try:
+        return importlib.metadata.version("virtual-rig")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 def _assignment(text):
@@ -88,7 +98,7 @@ def schedule_from(items):
     start, events, pending = {}, [], {}
     for option, values in items or []:
         if option == "--set":
-            pending.update([_assignment(values)])
+            pending.update(_assignment(v) for v in values)
             continue
         try:
             t = float(values[0])
@@ -114,16 +124,18 @@ def run_headless(args, out=None):
     start, events = schedule_from(args.schedule)
     if not 0.0 < args.duration < float("inf"):
         raise ValueError("--duration must be a positive number of seconds")
-    if args.csv:
+    if args.csv is not None:
         check_writable(args.csv)
     session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz, **start)
+    progress = Progress(session, args.duration)
     with _ctrl_c_stops() as stop:
         for t, changes in events:
             if t > args.duration:
                 print(f"note: change at {t:g} s is after the end ({args.duration:g} s) and was not applied", file=out)
-            elif _run_to(session, t, stop):
+            elif _run_to(session, t, stop, progress):
                 session.set(**changes)
-        _run_to(session, args.duration, stop)
+        _run_to(session, args.duration, stop, progress)
+    progress.done()
     if stop.is_set():
         print(f"\ninterrupted at t = {session.t_s:.3f} s: keeping what was recorded", file=out)
     r = session.readout()
@@ -131,20 +143,51 @@ def run_headless(args, out=None):
           f"now V = {r['V_mV']:.1f} mV, E_K = {r['E_K_mV']:.1f} mV, E_Cl = {r['E_Cl_mV']:.1f} mV", file=out)
     for t, text in session.markers():
         print(f"  marker {t:8.3f} s  {text}", file=out)
-    if args.csv:
+    if args.csv is not None:
         session.export_csv(args.csv)
         print(f"wrote {args.csv}", file=out)
     return stop.is_set()
 
 
 SLICE_S = 1.0  # the run stops within this much simulated time of a Ctrl-C
+PROGRESS_AFTER_S = 2.0  # wall-clock seconds before a run starts reporting its progress
+PROGRESS_EVERY_S = 1.0
 
 
-def _run_to(session, t_s, stop):
+class Progress:
+    """A progress line on stderr for runs longer than a few seconds (rewritten in place on a
+    terminal, a line every few seconds in a log)."""
+
+    def __init__(self, session, duration_s, stream=None):
+        self.session, self.duration_s = session, duration_s
+        self.stream = stream or sys.stderr
+        self.started = self.last = time.perf_counter()
+        self.shown = False
+
+    def __call__(self):
+        now = time.perf_counter()
+        if now - self.started < PROGRESS_AFTER_S or now - self.last < PROGRESS_EVERY_S:
+            return
+        tty = self.stream.isatty()
+        if not tty and now - self.last < 5 * PROGRESS_EVERY_S and self.shown:
+            return
+        t = self.session.t_s
+        line = (f"virtual-rig: t = {t:.0f} of {self.duration_s:g} s ({100 * t / self.duration_s:.0f} %), "
+                f"{t / (now - self.started):.0f}× real time; Ctrl-C stops and keeps the recording")
+        print("\r" + line if tty else line, end="" if tty else "\n", file=self.stream, flush=True)
+        self.last, self.shown = now, True
+
+    def done(self):
+        if self.shown and self.stream.isatty():
+            print(file=self.stream)
+
+
+def _run_to(session, t_s, stop, progress):
     """Advance to ``t_s`` in slices, stopping early if asked; return whether it got there."""
     while not stop.is_set():
         before = session.t_s
         session.run_to(min(t_s, before + SLICE_S))
+        progress()
         if session.t_s == before:  # there (to the nearest step)
             break
     return not stop.is_set()

@@ -47,6 +47,8 @@ def check_writable(path):
         path = os.fspath(path)
     except TypeError:
         raise ExportError(f"cannot write {path!r}: not a file path") from None
+    if not path.strip():
+        raise ExportError("cannot write to an empty file name: give one, e.g. out.csv")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ExportError(f"cannot write {path}: folder {folder} does not exist")

@@ -24,8 +24,8 @@ def test_headless_run_writes_csv_with_marker(tmp_path, capsys):
 
 
 def test_schedule_syntax():
-    start, events = schedule_from([("--set", "temperature_C=30"), ("--at", ["5", "bath_K_mM=8", "o2_pct=0"]),
-                                   ("--set", "bath_K_mM=3"), ("--at", ["9"]), ("--at", ["0", "hold_pA=5"])])
+    start, events = schedule_from([("--set", ["temperature_C=30"]), ("--at", ["5", "bath_K_mM=8", "o2_pct=0"]),
+                                   ("--set", ["bath_K_mM=3"]), ("--at", ["9"]), ("--at", ["0", "hold_pA=5"])])
     assert start == {"temperature_C": 30.0}
     assert events == [(0.0, {"hold_pA": 5.0}), (5.0, {"bath_K_mM": 8.0, "o2_pct": 0.0}),
                       (9.0, {"bath_K_mM": 3.0})]
@@ -90,3 +90,30 @@ def test_an_unwritable_csv_is_refused_before_the_run(tmp_path, capsys, where, me
     path = str(tmp_path) if where == "folder" else "/proc/out.csv"
     assert main(["--headless", "--duration", "600", "--csv", path]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_set_takes_several_assignments_like_at():
+    start, events = schedule_from([("--set", ["bath_K_mM=4", "temperature_C=30"]), ("--at", ["2", "o2_pct=0"])])
+    assert start == {"bath_K_mM": 4.0, "temperature_C": 30.0}
+    assert events == [(2.0, {"o2_pct": 0.0})]
+
+
+def test_an_empty_csv_name_is_refused(capsys):
+    assert main(["--headless", "--duration", "1", "--csv", ""]) == 2
+    assert "empty file name" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith("virtual-rig 0.")
+
+
+def test_a_long_run_reports_its_progress_on_stderr(capsys, monkeypatch):
+    from rig import cli
+    monkeypatch.setattr(cli, "PROGRESS_AFTER_S", 0.0)
+    monkeypatch.setattr(cli, "PROGRESS_EVERY_S", 0.0)
+    assert main(["--headless", "--duration", "3"]) == 0
+    err = capsys.readouterr().err
+    assert "virtual-rig: t = 1 of 3 s (33 %)" in err and "Ctrl-C stops and keeps the recording" in err
