@@ -23,6 +23,7 @@ from .amplifier import Amplifier
 from .controls import CONTROLS, lookup
 from .export import check_writable, write_csv
 from .trace import Trace
+from .view import ScopeView
 
 AMPLIFIER_CONTROLS = {name for name, c in CONTROLS.items() if c.group == "Amplifier"}
 SEED_MAX = 2**32 - 1  # the kernel's noise stream takes any 64-bit seed; 32 bits keep it exact in p
@@ -88,6 +89,8 @@ class Session:
                 self._apply(name, value)
 
         self._trace = Trace(OUTPUT_NAMES)
+        self.view = ScopeView(OUTPUT_NAMES, self.sample_rate_hz)  # what the scopes show (rig.view)
+        self._recorded = (self._trace, self.view)
         self._markers = []
         self._history = [(0.0, name, value) for name, value in self._values.items()]
         self._budget0 = budget.totals(self._y, self._p)
@@ -168,14 +171,14 @@ class Session:
         if not 0.0 <= duration_s < float("inf"):
             raise ValueError(f"run duration must be a non-negative number of seconds, got {duration_s!r}")
         with self._lock:
-            self._advance(self._steps(duration_s), self._trace)
+            self._advance(self._steps(duration_s), self._recorded)
 
     def run_to(self, t_s):
         """Advance until the clock reads ``t_s`` (to the nearest step; nothing if already there)."""
         with self._lock:
             n_steps = self._steps(float(t_s)) - round(self._y[S["steps"]])
             if n_steps > 0:
-                self._advance(n_steps, self._trace)
+                self._advance(n_steps, self._recorded)
 
     def run_until_settled(self, max_s=600.0, tol_mV=0.1, window_s=5.0):
         """Run in windows until V moves less than ``tol_mV`` over one window; return whether it did."""
@@ -189,10 +192,10 @@ class Session:
                 return True
         return False
 
-    def _advance(self, n_steps, sink=None, decim=None):
-        """Run the kernel ``n_steps``; samples (every ``decim`` steps) go to ``sink`` if given."""
+    def _advance(self, n_steps, sinks=(), decim=None):
+        """Run the kernel ``n_steps``; samples (every ``decim`` steps) go to each of ``sinks``."""
         decim = decim or self._decim
-        if decim != self._decim or sink is None:
+        if decim != self._decim or not sinks:
             self._new_sample_grid()
         chunk = self.BLOCK_SAMPLES * decim
         while n_steps > 0:
@@ -202,7 +205,7 @@ class Session:
                 self._out[:pos, O["t_s"]] /= self.step_rate_hz  # the kernel counts steps
                 self._last[:] = self._out[pos - 1]
                 self._publish()
-                if sink is not None:
+                for sink in sinks:
                     sink.append(self._out[:pos])
             n_steps -= n
 
@@ -371,7 +374,7 @@ class Session:
         """Run ``duration_s`` and return the samples as arrays, without adding them to the trace."""
         decim = self._steps_per_sample(sample_rate_hz)
         sink = Trace(OUTPUT_NAMES)
-        self._advance(self._steps(duration_s), sink, decim)
+        self._advance(self._steps(duration_s), (sink,), decim)
         return sink.arrays()
 
     def _pulse(self, amount):
