@@ -4,7 +4,8 @@
 """
 from .controls import CONTROLS
 from .export import ExportError
+from .recorder import RecordingError, read_recording
 from .runloop import RunLoop
 from .session import Session
 
-__all__ = ["CONTROLS", "ExportError", "RunLoop", "Session"]
+__all__ = ["CONTROLS", "ExportError", "RecordingError", "RunLoop", "Session", "read_recording"]

@@ -25,6 +25,7 @@ from engine.preparations import PREPARATIONS
 
 from .controls import CONTROLS, lookup
 from .export import ExportError, check_writable
+from .recorder import RecordingError, check_new_folder
 
 
 def _controls_help():
@@ -70,6 +71,9 @@ def build_parser():
     parser.add_argument("--at", action=_Ordered, dest="schedule", nargs="+", metavar=("T", "NAME=VALUE"),
                         help="change controls T seconds into the recording (marked on the trace)")
     parser.add_argument("--csv", metavar="PATH", help="write the recording here")
+    parser.add_argument("--record", metavar="FOLDER",
+                        help="stream the recording to this new folder while it runs (NAME.vrig; "
+                             "a crash loses at most the last second)")
     parser.add_argument("--sample-rate-hz", type=float, default=1000.0,
                         help="samples per second in the CSV (default 1000, spreadsheet-sized; "
                              "10000 resolves spike shapes)")
@@ -126,7 +130,11 @@ def run_headless(args, out=None):
         raise ValueError("--duration must be a positive number of seconds")
     if args.csv is not None:
         check_writable(args.csv)
+    if args.record is not None:
+        check_new_folder(args.record)
     session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz, **start)
+    if args.record is not None:
+        session.start_recording(args.record)
     progress = Progress(session, args.duration)
     with _ctrl_c_stops() as stop:
         for t, changes in events:
@@ -136,6 +144,7 @@ def run_headless(args, out=None):
                 session.set(**changes)
         _run_to(session, args.duration, stop, progress)
     progress.done()
+    session.stop_recording()
     if stop.is_set():
         print(f"\ninterrupted at t = {session.t_s:.3f} s: keeping what was recorded", file=out)
     r = session.readout()
@@ -210,7 +219,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         interrupted = run_headless(args)
-    except (ValueError, ExportError) as e:
+    except (ValueError, ExportError, RecordingError) as e:
         print(f"virtual-rig: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # before the recording started: nothing to keep

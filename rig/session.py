@@ -9,6 +9,7 @@ A worker thread may drive ``run`` while another thread calls ``set``: a lock kee
 and the kernel releases the GIL while it integrates.
 """
 import contextlib
+import importlib.metadata
 import math
 import threading
 
@@ -23,6 +24,7 @@ from .amplifier import Amplifier
 from .controls import CONTROLS, lookup
 from .export import check_writable, write_csv
 from .trace import Trace
+from .recorder import Recorder, RecordingError
 from .view import ScopeView
 
 AMPLIFIER_CONTROLS = {name for name, c in CONTROLS.items() if c.group == "Amplifier"}
@@ -91,6 +93,7 @@ class Session:
         self._trace = Trace(OUTPUT_NAMES)
         self.view = ScopeView(OUTPUT_NAMES, self.sample_rate_hz)  # what the scopes show (rig.view)
         self._recorded = (self._trace, self.view)
+        self._recorder = None
         self._markers = []
         self._history = [(0.0, name, value) for name, value in self._values.items()]
         self._budget0 = budget.totals(self._y, self._p)
@@ -127,7 +130,7 @@ class Session:
                 self._values[name] = value
                 self._apply(name, value)
                 self._history.append((t_s, name, value))
-                self._markers.append((t_s, f"{name} {_fmt(old)} -> {_fmt(value)}"))
+                self._mark(t_s, f"{name} {_fmt(old)} -> {_fmt(value)}", control=name, value=value)
 
     def validate(self, **changes):
         """The changes as ``set`` would apply them, or ValueError naming the first bad one (an
@@ -343,7 +346,7 @@ class Session:
             self._y[S["steps"]] = steps
             self._publish()
             self._history.extend((self.t_s, name, value) for name, value in self._values.items())
-            self._markers.append((self.t_s, "restored snapshot"))
+            self._mark(self.t_s, "restored snapshot", controls=self.controls())
 
     def _put_back(self, snap):
         self._y[:] = snap["y"]
@@ -385,7 +388,33 @@ class Session:
     def add_marker(self, text):
         """A marker of your own (or a measurement's) at the current time."""
         with self._lock:
-            self._markers.append((self.t_s, str(text)))
+            self._mark(self.t_s, str(text))
+
+    def _mark(self, t_s, text, **fields):
+        self._markers.append((t_s, text))
+        if self._recorder is not None:
+            self._recorder.event(t_s, marker=text, **fields)
+
+    # ---- recording to disk (rig.recorder) --------------------------------------------------
+    def start_recording(self, path):
+        """Stream every channel from now on to the recording folder ``path`` (``NAME.vrig``),
+        with markers and control changes; a crash loses at most the last second."""
+        with self._lock:
+            if self._recorder is not None:
+                raise RecordingError(f"already recording to {self._recorder.path}: stop that first")
+            meta = {"preparation": self.preparation.name, "seed": int(self._p[P["noise_seed"]]),
+                    "sample_rate_hz": self.sample_rate_hz, "dt_ms": self.dt_ms, "model_version": _version(),
+                    "start_t_s": self.t_s, "controls": self.controls()}
+            self._recorder = Recorder(path, OUTPUT_NAMES[1:], meta)  # t_s follows from the sample index
+            self._recorded = (self._trace, self.view, _WithoutTime(self._recorder))
+
+    def stop_recording(self):
+        """Close the recording (everything is on disk); the Session goes on."""
+        with self._lock:
+            if self._recorder is not None:
+                self._recorder.close()
+                self._recorder = None
+                self._recorded = (self._trace, self.view)
 
     def membrane_test(self):
         """Input resistance (MΩ), capacitance (pF) and time constant (ms) from a small step."""
@@ -413,6 +442,23 @@ class Session:
         """
         tr = self.trace(start_s)
         return analysis.find_spikes(tr["t_s"], tr["V_mV"], tr["spikes"])
+
+
+class _WithoutTime:
+    """A sink that passes on every channel but the first (t_s)."""
+
+    def __init__(self, sink):
+        self.sink = sink
+
+    def append(self, block):
+        self.sink.append(block[:, 1:])
+
+
+def _version():
+    try:
+        return importlib.metadata.version("virtual-rig")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _checked_seed(seed):

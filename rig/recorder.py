@@ -1,0 +1,108 @@
+"""Recording to disk while the cell runs: a folder that survives a crash.
+
+A recording is a folder (``NAME.vrig``) of three files, chosen for crash safety first:
+- ``meta.json``: what was recorded (channels, sample rate, dt, preparation, seed, model version,
+  date, the cell's clock at the start, every control's starting value), written once,
+  atomically, before the first sample;
+- ``samples.f32``: the samples, little-endian float32, one row of all channels but time per sample
+  (sample i was taken at start_t_s + (i + 1) / sample_rate_hz), appended block by block. Rows have a fixed size, so a file cut off mid-write is read up to its
+  last whole row, and every row before it is exactly what was written;
+- ``events.jsonl``: markers and control changes, one JSON object per line, appended as they happen.
+Both appended files are flushed to the operating system at least every second, so killing the
+process (``kill -9``, a crash, a full disk later on) loses at most the last second: the OS keeps
+what was flushed. Nothing but appending ever touches a file, and no file is rewritten.
+"""
+import datetime
+import json
+import os
+import time
+
+import numpy as np
+
+FLUSH_EVERY_S = 1.0
+FORMAT = "virtual-rig recording 1"
+
+
+class RecordingError(OSError):
+    """A recording cannot be written or read; the message names the path and the reason."""
+
+
+def check_new_folder(path):
+    """Raise RecordingError now if a recording cannot be made at ``path`` (before a long run)."""
+    path = os.fspath(path)
+    parent = os.path.dirname(os.path.abspath(path))
+    if not path.strip():
+        raise RecordingError("cannot record to an empty name: give one, e.g. experiment.vrig")
+    if os.path.exists(path):
+        raise RecordingError(f"cannot record to {path}: it exists already (recordings are never overwritten; "
+                             f"choose a new name)")
+    if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
+        raise RecordingError(f"cannot record to {path}: cannot write in {parent}")
+
+
+class Recorder:
+    def __init__(self, path, names, meta):
+        self.path = os.fspath(path)
+        self.names = tuple(names)
+        try:
+            os.makedirs(self.path)
+        except FileExistsError:
+            raise RecordingError(f"cannot record to {self.path}: it exists already (recordings are never "
+                                 f"overwritten; choose a new name)") from None
+        except OSError as e:
+            raise RecordingError(f"cannot record to {self.path}: {e.strerror or e}") from None
+        meta = {"format": FORMAT, "channels": list(self.names), "dtype": "<f4",
+                "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"), **meta}
+        tmp = os.path.join(self.path, ".meta.json")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(meta, f, indent=1, ensure_ascii=False)
+        os.replace(tmp, os.path.join(self.path, "meta.json"))
+        self._samples = open(os.path.join(self.path, "samples.f32"), "ab")
+        self._events = open(os.path.join(self.path, "events.jsonl"), "a", encoding="utf-8")
+        self._flushed = time.monotonic()
+
+    def append(self, block):
+        """Append samples (samples × channels)."""
+        self._samples.write(np.asarray(block, dtype="<f4").tobytes())
+        self._flush_if_due()
+
+    def event(self, t_s, **fields):
+        """Append one event (a marker, a control change) at ``t_s``."""
+        self._events.write(json.dumps({"t_s": t_s, **fields}, ensure_ascii=False) + "\n")
+        self._flush_if_due()
+
+    def _flush_if_due(self):
+        if time.monotonic() - self._flushed >= FLUSH_EVERY_S:
+            self.flush()
+
+    def flush(self):
+        self._samples.flush()
+        self._events.flush()
+        self._flushed = time.monotonic()
+
+    def close(self):
+        if not self._samples.closed:
+            self.flush()
+            self._samples.close()
+            self._events.close()
+
+
+def read_recording(path):
+    """(meta, {channel: float32 array}, [event dicts]) of a recording, cut off or not: a partial
+    last row or line (a crash mid-write) is left out, everything before it is returned exactly."""
+    path = os.fspath(path)
+    try:
+        with open(os.path.join(path, "meta.json"), encoding="utf-8") as f:
+            meta = json.load(f)
+        raw = np.fromfile(os.path.join(path, "samples.f32"), dtype="<f4")
+        with open(os.path.join(path, "events.jsonl"), encoding="utf-8") as f:
+            lines = f.read().split("\n")
+    except (OSError, ValueError) as e:
+        raise RecordingError(f"cannot read recording {path}: {getattr(e, 'strerror', None) or e}") from None
+    n = len(meta["channels"])
+    rows = raw[: len(raw) // n * n].reshape(-1, n)
+    events = [json.loads(line) for line in lines[:-1]]  # after the last newline: a line cut off mid-write
+    # sample i was taken at start_t_s + (i + 1) / rate: time is kept exact, not in float32
+    channels = {"t_s": meta["start_t_s"] + np.arange(1, len(rows) + 1) / meta["sample_rate_hz"]}
+    channels.update({name: rows[:, i] for i, name in enumerate(meta["channels"])})
+    return meta, channels, events
