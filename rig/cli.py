@@ -25,7 +25,7 @@ from engine.preparations import PREPARATIONS
 
 from .controls import CONTROLS, lookup
 from .export import ExportError, check_writable
-from .recorder import RecordingError, check_new_folder
+from .recorder import RecordingError, check_new_folder, recover
 
 
 def _controls_help():
@@ -214,8 +214,32 @@ def _ctrl_c_stops():
         signal.signal(signal.SIGINT, previous)
 
 
+def recover_command(argv):
+    """``virtual-rig recover PATH``: make a cut-off recording whole and say what it holds."""
+    parser = argparse.ArgumentParser(prog="virtual-rig recover",
+                                     description="Make a recording cut off by a crash whole again.")
+    parser.add_argument("path", metavar="PATH", help="the recording folder (NAME.vrig)")
+    args = parser.parse_args(argv)
+    try:
+        r = recover(args.path)
+    except RecordingError as e:
+        print(f"virtual-rig: error: {e}", file=sys.stderr)
+        return 2
+    lost = f"; dropped {r['dropped_bytes']} bytes cut off mid-write" if r["dropped_bytes"] else ""
+    print(f"recovered {args.path}: {r['samples']} samples from t = {r['from_s']:.4f} to {r['to_s']:.4f} s, "
+          f"{r['events']} events{lost}")
+    return 0
+
+
+COMMANDS = {"recover": recover_command}
+
+
 def main(argv=None):
-    """Run a headless experiment (``--headless`` is implied); return the exit code."""
+    """Run a headless experiment (``--headless`` is implied), or a command on a recording
+    (``recover PATH``); return the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in COMMANDS:
+        return COMMANDS[argv[0]](argv[1:])
     args = build_parser().parse_args(argv)
     try:
         interrupted = run_headless(args)

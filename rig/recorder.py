@@ -106,3 +106,24 @@ def read_recording(path):
     channels = {"t_s": meta["start_t_s"] + np.arange(1, len(rows) + 1) / meta["sample_rate_hz"]}
     channels.update({name: rows[:, i] for i, name in enumerate(meta["channels"])})
     return meta, channels, events
+
+
+def recover(path):
+    """Make a cut-off recording whole: drop a sample row or event line cut off mid-write (the
+    only damage a crash can do) and say what the recording holds. Returns a summary dict."""
+    path = os.fspath(path)
+    meta, channels, events = read_recording(path)
+    dropped = 0
+    samples = os.path.join(path, "samples.f32")
+    keep = len(channels["t_s"]) * 4 * len(meta["channels"])
+    dropped += os.path.getsize(samples) - keep
+    os.truncate(samples, keep)
+    events_path = os.path.join(path, "events.jsonl")
+    with open(events_path, "rb") as f:
+        text = f.read()
+    keep = text.rfind(b"\n") + 1
+    dropped += len(text) - keep
+    os.truncate(events_path, keep)
+    t = channels["t_s"]
+    return {"samples": len(t), "from_s": float(t[0]) if len(t) else meta["start_t_s"],
+            "to_s": float(t[-1]) if len(t) else meta["start_t_s"], "events": len(events), "dropped_bytes": dropped}

@@ -29,3 +29,8 @@ def test_headless_runs_with_qt_blocked(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "0.2 s recorded" in done.stdout and (tmp_path / "x.csv").exists()
+
+
+def test_recover_needs_no_window(tmp_path, capsys):
+    assert main(["recover", str(tmp_path / "none.vrig")]) == 2
+    assert "cannot read recording" in capsys.readouterr().err

@@ -94,3 +94,21 @@ def test_kill_9_loses_at_most_the_last_second(tmp_path):
     assert np.array_equal(channels["V_mV"], again.trace()["V_mV"].astype(np.float32))
     assert os.path.getsize(path / "samples.f32") >= n * 4 * len(meta["channels"])
     json.loads((path / "meta.json").read_text())
+
+
+def test_recover_makes_a_cut_off_recording_whole(tmp_path, capsys):
+    s = noisy()
+    s.start_recording(tmp_path / "d.vrig")
+    s.run(0.1)
+    s.add_marker("x")
+    s.stop_recording()
+    with open(tmp_path / "d.vrig" / "samples.f32", "ab") as f:
+        f.write(b"\x01" * 30)
+    with open(tmp_path / "d.vrig" / "events.jsonl", "a") as f:
+        f.write('{"t_s": 0.2, "mar')
+    assert main(["recover", str(tmp_path / "d.vrig")]) == 0
+    out = capsys.readouterr().out
+    assert "1000 samples from t = 0.0001 to 0.1000 s, 1 events; dropped 47 bytes cut off mid-write" in out
+    assert os.path.getsize(tmp_path / "d.vrig" / "samples.f32") == 1000 * 4 * 17
+    assert main(["recover", str(tmp_path / "nowhere.vrig")]) == 2
+    assert "cannot read recording" in capsys.readouterr().err

@@ -10,6 +10,8 @@ from rig import cli
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in cli.COMMANDS:  # work on a recording: no window
+        return cli.main(argv)
     parser = cli.build_parser()
     args = parser.parse_args(argv)
     if args.headless:
