@@ -15,6 +15,7 @@ options typed since the previous ``--at``::
 import argparse
 import contextlib
 import importlib.metadata
+import os
 import signal
 import sys
 import textwrap
@@ -128,6 +129,7 @@ def run_headless(args, out=None):
     start, events = schedule_from(args.schedule)
     if not 0.0 < args.duration < float("inf"):
         raise ValueError("--duration must be a positive number of seconds")
+    _check_memory(args.duration, args.sample_rate_hz)
     if args.csv is not None:
         check_writable(args.csv)
     if args.record is not None:
@@ -156,6 +158,22 @@ def run_headless(args, out=None):
         session.export_csv(args.csv)
         print(f"wrote {args.csv}", file=out)
     return stop.is_set()
+
+
+def _check_memory(duration_s, sample_rate_hz):
+    """Refuse a run whose trace (kept in memory as float64, every channel) would not fit in half
+    of this machine's memory, before it starts rather than when the machine starts swapping."""
+    from engine.kernel import OUTPUT_NAMES
+
+    need = duration_s * sample_rate_hz * len(OUTPUT_NAMES) * 8
+    try:
+        have = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return
+    if need > 0.5 * have:
+        raise ValueError(f"{duration_s:g} s at {sample_rate_hz:g} Hz would keep {need / 1e9:.1f} GB of trace in "
+                         f"memory, more than half of this machine's {have / 1e9:.0f} GB: lower --duration or "
+                         f"--sample-rate-hz")
 
 
 SLICE_S = 1.0  # the run stops within this much simulated time of a Ctrl-C

@@ -117,3 +117,8 @@ def test_a_long_run_reports_its_progress_on_stderr(capsys, monkeypatch):
     assert main(["--headless", "--duration", "3"]) == 0
     err = capsys.readouterr().err
     assert "virtual-rig: t = 1 of 3 s (33 %)" in err and "Ctrl-C stops and keeps the recording" in err
+
+
+def test_a_run_too_long_for_memory_is_refused_before_it_starts(capsys):
+    assert main(["--headless", "--duration", "1e12"]) == 2
+    assert "GB of trace in memory, more than half of this machine's" in capsys.readouterr().err
