@@ -27,6 +27,7 @@ from engine.preparations import PREPARATIONS
 from .controls import CONTROLS, lookup
 from .export import ExportError, check_writable
 from .recorder import RecordingError, check_new_folder, recover
+from .scenario import load_scenario
 
 
 def _controls_help():
@@ -64,8 +65,11 @@ def build_parser():
     parser.add_argument("--headless", action="store_true",
                         help="run a scripted experiment without a window (--csv keeps the recording)")
     parser.add_argument("--preparation", default="neuron", help="the cell to patch (see below)")
-    parser.add_argument("--duration", type=float, default=10.0, metavar="SECONDS",
-                        help="simulated seconds to record (default 10)")
+    parser.add_argument("--duration", type=float, metavar="SECONDS",
+                        help="simulated seconds to record (default 10, or the scenario's duration_s)")
+    parser.add_argument("--scenario", metavar="FILE",
+                        help="run the experiment a scenario file (TOML) writes down: preparation, "
+                             "[start] conditions and timed [[at]] changes with captions")
     parser.add_argument("--set", action=_Ordered, dest="schedule", nargs="+", metavar="NAME=VALUE",
                         help="starting conditions: the cell settles in them before recording; "
                              "amplifier settings apply at t = 0 (followed by a bare --at T: changes at T)")
@@ -127,6 +131,12 @@ def run_headless(args, out=None):
 
     out = out or sys.stdout
     start, events = schedule_from(args.schedule)
+    scenario = load_scenario(args.scenario) if args.scenario is not None else None
+    if scenario and (start or args.preparation != "neuron"):
+        raise ValueError("with --scenario, write the preparation and starting conditions in the scenario file "
+                         "([start]); --at still adds changes")
+    if args.duration is None:
+        args.duration = scenario.duration_s if scenario else 10.0
     if not 0.0 < args.duration < float("inf"):
         raise ValueError("--duration must be a positive number of seconds")
     _check_memory(args.duration, args.sample_rate_hz)
@@ -134,7 +144,10 @@ def run_headless(args, out=None):
         check_writable(args.csv)
     if args.record is not None:
         check_new_folder(args.record)
-    session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz, **start)
+    if scenario:
+        session = Session.from_scenario(args.scenario, sample_rate_hz=args.sample_rate_hz)
+    else:
+        session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz, **start)
     if args.record is not None:
         session.start_recording(args.record)
     progress = Progress(session, args.duration)

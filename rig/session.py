@@ -25,6 +25,7 @@ from .controls import CONTROLS, lookup
 from .export import check_writable, write_csv
 from .trace import Trace
 from .recorder import Recorder, RecordingError
+from .scenario import load_scenario
 from .view import ScopeView
 
 AMPLIFIER_CONTROLS = {name for name, c in CONTROLS.items() if c.group == "Amplifier"}
@@ -94,6 +95,8 @@ class Session:
         self.view = ScopeView(OUTPUT_NAMES, self.sample_rate_hz)  # what the scopes show (rig.view)
         self._recorded = (self._trace, self.view)
         self._recorder = None
+        self._timeline = []  # a scenario's timed changes still to come: [(t_s, changes, caption)]
+        self.scenario = None
         self._markers = []
         self._history = [(0.0, name, value) for name, value in self._values.items()]
         self._budget0 = budget.totals(self._y, self._p)
@@ -174,14 +177,35 @@ class Session:
         if not 0.0 <= duration_s < float("inf"):
             raise ValueError(f"run duration must be a non-negative number of seconds, got {duration_s!r}")
         with self._lock:
-            self._advance(self._steps(duration_s), self._recorded)
+            self._record_to(round(self._y[S["steps"]]) + self._steps(duration_s))
 
     def run_to(self, t_s):
         """Advance until the clock reads ``t_s`` (to the nearest step; nothing if already there)."""
         with self._lock:
-            n_steps = self._steps(float(t_s)) - round(self._y[S["steps"]])
-            if n_steps > 0:
-                self._advance(n_steps, self._recorded)
+            self._record_to(self._steps(float(t_s)))
+
+    def _record_to(self, end_step):
+        """Record up to step ``end_step``, applying a scenario's changes on their step."""
+        while self._timeline and self._steps(self._timeline[0][0]) <= end_step:
+            t_s, changes, caption = self._timeline.pop(0)
+            self._advance(max(self._steps(t_s) - round(self._y[S["steps"]]), 0), self._recorded)
+            self.set(**changes)
+            if caption:
+                self._mark(self.t_s, caption)
+        n_steps = end_step - round(self._y[S["steps"]])
+        if n_steps > 0:
+            self._advance(n_steps, self._recorded)
+
+    @classmethod
+    def from_scenario(cls, path, sample_rate_hz=10000.0):
+        """A Session set up as the scenario file says (rig.scenario), whose timed changes are
+        applied, each with its marker and caption, as the recording reaches them."""
+        scenario = load_scenario(path)
+        session = cls(preparation=scenario.preparation, seed=scenario.seed, sample_rate_hz=sample_rate_hz,
+                      **scenario.start)
+        session.scenario = scenario
+        session._timeline = list(scenario.timeline)
+        return session
 
     def run_until_settled(self, max_s=600.0, tol_mV=0.1, window_s=5.0):
         """Run in windows until V moves less than ``tol_mV`` over one window; return whether it did."""

@@ -1,0 +1,124 @@
+"""Scenario files: an experiment written down (TOML), for practicals, demos and the CLI.
+
+    preparation = "neuron"
+    speed = 10                 # for the live rig: x real time (1-100)
+    duration_s = 120           # how long the CLI records
+    [start]                    # starting conditions: the slice has sat in them
+    bath_K_mM = 3
+    [[at]]                     # timed changes, each marked on the trace
+    t_s = 20
+    bath_K_mM = 8
+    caption = "High K+ washes in: watch E_K and V"
+
+Every error names the file, the line and the field, and gives the valid range, before anything
+runs.
+"""
+import re
+from dataclasses import dataclass, field
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+from engine.preparations import PREPARATIONS
+
+from .controls import lookup
+from .runloop import checked_speed
+
+TOP_LEVEL = ("preparation", "speed", "duration_s", "seed", "start", "at")
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used; the message names the file, the line and the field."""
+
+
+@dataclass
+class Scenario:
+    path: str
+    preparation: str = "neuron"
+    speed: float = 1.0
+    duration_s: float = 60.0
+    seed: int = 0
+    start: dict = field(default_factory=dict)
+    timeline: list = field(default_factory=list)  # [(t_s, {control: value}, caption)], in time order
+
+
+def load_scenario(path):
+    path = str(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise ScenarioError(f"cannot read scenario {path}: {e.strerror or e}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        where = re.search(r"line (\d+)", str(e))
+        line = f", line {where.group(1)}" if where else ""
+        raise ScenarioError(f"{path}{line}: not valid TOML: {str(e).split(' (at')[0]}") from None
+    lines = text.splitlines()
+
+    def fail(key, message, after=0):
+        raise ScenarioError(f"{path}, line {_line_of(lines, key, after)}: {message}")
+
+    for key in raw:
+        if key not in TOP_LEVEL:
+            fail(key, f"unknown field {key!r}: a scenario has {', '.join(TOP_LEVEL)}")
+    scenario = Scenario(path)
+    prep = raw.get("preparation", "neuron")
+    if prep not in PREPARATIONS:
+        fail("preparation", f"preparation = {prep!r}: choose one of {', '.join(PREPARATIONS)}")
+    scenario.preparation = prep
+    try:
+        scenario.speed = checked_speed(raw.get("speed", 1.0))
+    except ValueError as e:
+        fail("speed", str(e))
+    duration = raw.get("duration_s", 60.0)
+    if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not 0 < duration < float("inf"):
+        fail("duration_s", f"duration_s = {duration!r} must be a positive number of seconds")
+    scenario.duration_s = float(duration)
+    seed = raw.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        fail("seed", f"seed = {seed!r} must be a whole number 0–4294967295")
+    scenario.seed = seed
+
+    start_at = _line_of(lines, "[start]") - 1
+    scenario.start = _controls(raw.get("start", {}), lambda k, m: fail(k, f"[start] {m}", start_at))
+    at_lines = [i for i, line in enumerate(lines) if line.strip() == "[[at]]"]
+    for n, entry in enumerate(raw.get("at", [])):
+        after = at_lines[n] if n < len(at_lines) else 0
+        entry = dict(entry)
+        t = entry.pop("t_s", None)
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 <= t < float("inf"):
+            fail("t_s" if t is not None else "[[at]]",
+                 f"[[at]] number {n + 1} needs t_s = seconds (0 or more), got {t!r}", after)
+        caption = entry.pop("caption", "")
+        if not isinstance(caption, str):
+            fail("caption", f"caption = {caption!r} must be text", after)
+        changes = _controls(entry, lambda k, m: fail(k, f"[[at]] t_s = {t:g}: {m}", after))
+        if not changes and not caption:
+            fail("[[at]]", f"[[at]] t_s = {t:g} changes nothing: add a control or a caption", after)
+        scenario.timeline.append((float(t), changes, caption))
+    scenario.timeline.sort(key=lambda event: event[0])
+    return scenario
+
+
+def _controls(table, fail):
+    controls = {}
+    for name, value in table.items():
+        try:
+            control = lookup(name)
+            controls[control.name] = control.validate(value)
+        except ValueError as e:
+            fail(name, str(e))
+    return controls
+
+
+def _line_of(lines, key, after=0):
+    """1-based line of ``key = ...`` (or of a header like ``[start]``) at or after line ``after``."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=" if not key.startswith("[") else rf"^\s*{re.escape(key)}\s*$")
+    for i in range(max(after, 0), len(lines)):
+        if pattern.match(lines[i]):
+            return i + 1
+    return max(after, 0) + 1
