@@ -75,6 +75,9 @@ def build_parser():
                              "amplifier settings apply at t = 0 (followed by a bare --at T: changes at T)")
     parser.add_argument("--at", action=_Ordered, dest="schedule", nargs="+", metavar=("T", "NAME=VALUE"),
                         help="change controls T seconds into the recording (marked on the trace)")
+    parser.add_argument("--preset", metavar="NAME",
+                        help="start in a named mutation or solution, e.g. \"High K+ (10 mM)\" "
+                             "(resources/presets.json); --set overrides it")
     parser.add_argument("--csv", metavar="PATH", help="write the recording here")
     parser.add_argument("--record", metavar="FOLDER",
                         help="stream the recording to this new folder while it runs (NAME.vrig; "
@@ -132,7 +135,7 @@ def run_headless(args, out=None):
     out = out or sys.stdout
     start, events = schedule_from(args.schedule)
     scenario = load_scenario(args.scenario) if args.scenario is not None else None
-    if scenario and (start or args.preparation != "neuron"):
+    if scenario and (start or args.preset or args.preparation != "neuron"):
         raise ValueError("with --scenario, write the preparation and starting conditions in the scenario file "
                          "([start]); --at still adds changes")
     if args.duration is None:
@@ -147,7 +150,8 @@ def run_headless(args, out=None):
     if scenario:
         session = Session.from_scenario(args.scenario, sample_rate_hz=args.sample_rate_hz)
     else:
-        session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz, **start)
+        session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz,
+                          preset=args.preset, **start)
     if args.record is not None:
         session.start_recording(args.record)
     progress = Progress(session, args.duration)

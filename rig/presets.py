@@ -32,3 +32,14 @@ def load_presets(path=PRESETS_PATH):
             except ValueError as e:
                 raise PresetError(f"{path}: preset {group!r} / {name!r}: {e}") from None
     return presets
+
+
+def preset(name, path=PRESETS_PATH):
+    """The control values of the preset called ``name`` (any group; case does not matter), or a
+    ValueError listing the presets there are."""
+    found = {key.lower(): values for group in load_presets(path).values() for key, values in group.items()}
+    try:
+        return dict(found[str(name).lower()])
+    except KeyError:
+        names = "; ".join(key for group in load_presets(path).values() for key in group)
+        raise ValueError(f"unknown preset {name!r}: choose one of {names}") from None

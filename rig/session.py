@@ -19,7 +19,7 @@ from engine import budget
 from engine.kernel import O, OUTPUT_NAMES, P, S, STATE_NAMES, advance, new_tables
 from engine.preparations import PREPARATIONS
 
-from . import analysis, protocols
+from . import analysis, presets, protocols
 from .amplifier import Amplifier
 from .controls import CONTROLS, lookup
 from .export import check_writable, write_csv
@@ -51,7 +51,9 @@ class Session:
 
     BLOCK_SAMPLES = 8192  # samples per kernel call in run(); the output buffer is reused
 
-    def __init__(self, preparation="neuron", seed=0, sample_rate_hz=10000.0, **controls):
+    def __init__(self, preparation="neuron", seed=0, sample_rate_hz=10000.0, preset=None, **controls):
+        if preset is not None:  # a named mutation or solution (resources/presets.json); controls override it
+            controls = {**presets.preset(preset), **controls}
         if preparation not in PREPARATIONS:
             raise ValueError(f"unknown preparation {preparation!r}: choose one of {', '.join(PREPARATIONS)}")
         self.preparation = PREPARATIONS[preparation]

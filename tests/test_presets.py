@@ -25,3 +25,18 @@ def test_typo_in_presets_names_file_preset_and_control(tmp_path):
     bad.write_text('{"mutations": {')
     with pytest.raises(PresetError, match="line 1 column"):
         load_presets(bad)
+
+
+def test_a_session_starts_in_a_preset_and_controls_override_it():
+    s = Session(sample_rate_hz=100, preset="high k+ (10 mM)")
+    assert s.get("bath_K_mM") == 10.0
+    t = Session(sample_rate_hz=100, preset="High K+ (10 mM)", bath_K_mM=8.0)
+    assert t.get("bath_K_mM") == 8.0
+    with pytest.raises(ValueError, match=r"unknown preset 'nope': choose one of GEFS\+"):
+        Session(preset="nope")
+
+
+def test_the_cli_takes_a_preset(capsys):
+    from rig.cli import main
+    assert main(["--headless", "--duration", "0.5", "--preset", "TTX 1 uM", "--set", "hold_pA=500"]) == 0
+    assert "0.5 s recorded, 0 spikes" in capsys.readouterr().out  # TTX: 500 pA fires nothing
