@@ -14,7 +14,6 @@ options typed since the previous ``--at``::
 """
 import argparse
 import contextlib
-import importlib.metadata
 import os
 import signal
 import sys
@@ -28,6 +27,7 @@ from .controls import CONTROLS, lookup
 from .export import ExportError, check_writable
 from .recorder import RecordingError, check_new_folder, recover
 from .scenario import load_scenario
+from .version import version
 
 
 def _controls_help():
@@ -86,15 +86,8 @@ def build_parser():
                         help="samples per second in the CSV (default 1000, spreadsheet-sized; "
                              "10000 resolves spike shapes)")
     parser.add_argument("--seed", type=int, default=0, help="random seed for amplifier noise (0–4294967295)")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     return parser
-
-
-def _version():
-    try:
-        return importlib.metadata.version("virtual-rig")
-    except importlib.metadata.PackageNotFoundError:
-        return "(not installed)"
 
 
 def _assignment(text):

@@ -9,7 +9,6 @@ A worker thread may drive ``run`` while another thread calls ``set``: a lock kee
 and the kernel releases the GIL while it integrates.
 """
 import contextlib
-import importlib.metadata
 import math
 import threading
 
@@ -26,6 +25,7 @@ from .export import check_writable, write_csv
 from .trace import Trace
 from .recorder import Recorder, RecordingError
 from .scenario import load_scenario
+from .version import version
 from .view import ScopeView
 
 AMPLIFIER_CONTROLS = {name for name, c in CONTROLS.items() if c.group == "Amplifier"}
@@ -429,7 +429,7 @@ class Session:
             if self._recorder is not None:
                 raise RecordingError(f"already recording to {self._recorder.path}: stop that first")
             meta = {"preparation": self.preparation.name, "seed": int(self._p[P["noise_seed"]]),
-                    "sample_rate_hz": self.sample_rate_hz, "dt_ms": self.dt_ms, "model_version": _version(),
+                    "sample_rate_hz": self.sample_rate_hz, "dt_ms": self.dt_ms, "model_version": version(),
                     "start_t_s": self.t_s, "controls": self.controls()}
             self._recorder = Recorder(path, OUTPUT_NAMES[1:], meta)  # t_s follows from the sample index
             self._recorded = (self._trace, self.view, _WithoutTime(self._recorder))
@@ -478,13 +478,6 @@ class _WithoutTime:
 
     def append(self, block):
         self.sink.append(block[:, 1:])
-
-
-def _version():
-    try:
-        return importlib.metadata.version("virtual-rig")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def _checked_seed(seed):
