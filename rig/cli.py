@@ -27,6 +27,7 @@ from .controls import CONTROLS, lookup
 from .export import ExportError, check_writable
 from .recorder import RecordingError, check_new_folder, recover
 from .scenario import load_scenario
+from .shipped import shipped_scenarios
 from .version import version
 
 
@@ -67,8 +68,9 @@ def build_parser():
     parser.add_argument("--preparation", default="neuron", help="the cell to patch (see below)")
     parser.add_argument("--duration", type=float, metavar="SECONDS",
                         help="simulated seconds to record (default 10, or the scenario's duration_s)")
-    parser.add_argument("--scenario", metavar="FILE",
-                        help="run the experiment a scenario file (TOML) writes down: preparation, "
+    parser.add_argument("--scenario", metavar="FILE|NAME",
+                        help="run the experiment a scenario file (TOML) writes down, or a shipped one by "
+                             f"name ({', '.join(shipped_scenarios())}): preparation, "
                              "[start] conditions and timed [[at]] changes with captions")
     parser.add_argument("--set", action=_Ordered, dest="schedule", nargs="+", metavar="NAME=VALUE",
                         help="starting conditions: the cell settles in them before recording; "

@@ -1,13 +1,13 @@
-"""Named presets (mutations, solutions) from ``resources/presets.json``, checked against the
+"""Named presets (mutations, solutions) from ``resources/presets.json`` (``rig.shipped``), checked against the
 control registry when they are read, so a typo in the file is reported with its place, not met
 mid-experiment. A preset is a dict of control values for ``Session.set``.
 """
 import json
-from pathlib import Path
 
 from .controls import lookup
+from .shipped import RESOURCES
 
-PRESETS_PATH = Path(__file__).resolve().parent.parent / "resources" / "presets.json"
+PRESETS_PATH = RESOURCES / "presets.json"
 
 
 class PresetError(ValueError):

@@ -25,6 +25,7 @@ from engine.preparations import PREPARATIONS
 
 from .controls import lookup
 from .runloop import checked_speed
+from .shipped import scenario_path, shipped_scenarios
 
 TOP_LEVEL = ("preparation", "speed", "duration_s", "seed", "start", "at")
 
@@ -45,12 +46,14 @@ class Scenario:
 
 
 def load_scenario(path):
-    path = str(path)
+    """The scenario in file ``path``, or in the shipped scenario of that name (``high_potassium``)."""
+    path = str(scenario_path(path))
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError as e:
-        raise ScenarioError(f"cannot read scenario {path}: {e.strerror or e}") from None
+        raise ScenarioError(f"cannot read scenario {path}: {e.strerror or e} (the app ships "
+                            f"{', '.join(shipped_scenarios())})") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
