@@ -24,7 +24,7 @@ import time
 from engine.preparations import PREPARATIONS
 
 from .controls import CONTROLS, lookup
-from .export import ExportError, check_writable
+from .export import ExportError, Recorded, check_writable, export
 from .recorder import RecordingError, check_new_folder, recover
 from .scenario import load_scenario
 from .shipped import shipped_scenarios
@@ -80,7 +80,8 @@ def build_parser():
     parser.add_argument("--preset", metavar="NAME",
                         help="start in a named mutation or solution, e.g. \"High K+ (10 mM)\" "
                              "(resources/presets.json); --set overrides it")
-    parser.add_argument("--csv", metavar="PATH", help="write the recording here")
+    parser.add_argument("--csv", metavar="PATH", help="write the recording here as CSV (a spike table beside it)")
+    parser.add_argument("--atf", metavar="PATH", help="write the recording here as Axon Text File (Clampfit, pyABF)")
     parser.add_argument("--record", metavar="FOLDER",
                         help="stream the recording to this new folder while it runs (NAME.vrig; "
                              "a crash loses at most the last second)")
@@ -137,16 +138,19 @@ def run_headless(args, out=None):
         args.duration = scenario.duration_s if scenario else 10.0
     if not 0.0 < args.duration < float("inf"):
         raise ValueError("--duration must be a positive number of seconds")
-    _check_memory(args.duration, args.sample_rate_hz)
-    if args.csv is not None:
-        check_writable(args.csv)
+    keep_trace = args.record is None  # a recording keeps the samples on disk, not in memory
+    if keep_trace:
+        _check_memory(args.duration, args.sample_rate_hz)
+    for path in (args.csv, args.atf):
+        if path is not None:
+            check_writable(path)
     if args.record is not None:
         check_new_folder(args.record)
     if scenario:
-        session = Session.from_scenario(args.scenario, sample_rate_hz=args.sample_rate_hz)
+        session = Session.from_scenario(args.scenario, sample_rate_hz=args.sample_rate_hz, keep_trace=keep_trace)
     else:
         session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz,
-                          preset=args.preset, **start)
+                          preset=args.preset, keep_trace=keep_trace, **start)
     if args.record is not None:
         session.start_recording(args.record)
     progress = Progress(session, args.duration)
@@ -166,10 +170,17 @@ def run_headless(args, out=None):
           f"now V = {r['V_mV']:.1f} mV, E_K = {r['E_K_mV']:.1f} mV, E_Cl = {r['E_Cl_mV']:.1f} mV", file=out)
     for t, text in session.markers():
         print(f"  marker {t:8.3f} s  {text}", file=out)
-    if args.csv is not None:
-        session.export_csv(args.csv)
-        print(f"wrote {args.csv}", file=out)
+    if args.csv is not None or args.atf is not None:
+        recorded = Recorded.from_recording(args.record) if args.record is not None else None
+        report = export(recorded, args.csv, args.atf) if recorded else session.export(args.csv, args.atf)
+        _say_exported(report, out)
     return stop.is_set()
+
+
+def _say_exported(report, out):
+    print(f"wrote {', '.join(report['files'])} ({report['rows']:,} samples, {report['spikes']} spikes)", file=out)
+    if report["warning"]:
+        print(f"warning: {report['warning']}", file=sys.stderr)
 
 
 def _check_memory(duration_s, sample_rate_hz):
@@ -261,7 +272,32 @@ def recover_command(argv):
     return 0
 
 
-COMMANDS = {"recover": recover_command}
+def export_command(argv):
+    """``virtual-rig export PATH --csv OUT [--atf OUT] [--from S] [--to S] [--rate HZ]``."""
+    parser = argparse.ArgumentParser(
+        prog="virtual-rig export",
+        description="Export a recording (or part of it) as CSV for a spreadsheet and/or as Axon Text File "
+                    "for Clampfit and pyABF, each with a spike table beside it (NAME-spikes.csv).")
+    parser.add_argument("path", metavar="PATH", help="the recording folder (NAME.vrig)")
+    parser.add_argument("--csv", metavar="OUT", help="write CSV here")
+    parser.add_argument("--atf", metavar="OUT", help="write Axon Text File 1.0 here")
+    parser.add_argument("--from", dest="from_s", type=float, metavar="S", help="from this time (s; default: the start)")
+    parser.add_argument("--to", dest="to_s", type=float, metavar="S", help="to this time (s; default: the end)")
+    parser.add_argument("--rate", type=float, metavar="HZ",
+                        help="keep this many samples per second (must divide the recording's rate)")
+    args = parser.parse_args(argv)
+    if args.csv is None and args.atf is None:
+        parser.error("say what to write: --csv OUT and/or --atf OUT")
+    try:
+        report = export(Recorded.from_recording(args.path), args.csv, args.atf, args.from_s, args.to_s, args.rate)
+    except (ExportError, RecordingError) as e:
+        print(f"virtual-rig: error: {e}", file=sys.stderr)
+        return 2
+    _say_exported(report, sys.stdout)
+    return 0
+
+
+COMMANDS = {"recover": recover_command, "export": export_command}
 
 
 def main(argv=None):

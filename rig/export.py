@@ -1,43 +1,316 @@
-"""CSV export that a spreadsheet opens: one header row with units in every name, one row a sample.
+"""Export a recording (or a Session's trace) for a spreadsheet, for Clampfit, and as a spike table.
 
-Columns: the recorded channels, then every control from the registry as it was at that sample
-(so a student can plot V against bath_K_mM), then ``marker`` with the text of any change that
-happened since the previous sample. The file is written next to its destination and renamed into
-place, so a failed write never leaves half a file; problems raise ExportError naming the path.
+- **CSV** (``write_csv``): row 1 is the header, units in every name (``V_mV``, ``I_pA``); one row
+  per sample: time, every channel, then a column for each control that changed during the export
+  (so a student can plot V against ``bath_K_mM``), ``marker`` (what changed at that sample), and
+  last two columns ``about`` and ``value`` whose first rows hold the metadata (preparation, seed,
+  sample rate, dt, model version, date, every control's starting value). Keeping the metadata in
+  columns of its own, not in comment lines above the header, is what lets a spreadsheet, pandas or
+  R open the file as it is: row 1 is the header and every row has the same columns.
+- **ATF** (``write_atf``): Axon Text File 1.0, gap free, as Clampfit writes it; time starts at 0
+  at the first exported sample (``SweepStartTimesMS`` says where that was in the recording).
+- **Spike table** beside either (``NAME-spikes.csv``): time, threshold, peak, half-width and
+  instantaneous rate of every spike the cell's detector counted in the exported stretch (measured
+  at the full sample rate, whatever ``rate_hz`` thins the trace to); an ATF export also gets
+  ``NAME-markers.csv``, since ATF has no place for text.
+
+Numbers are formatted by a compiled loop (``rig.textformat``), a block of rows at a time, so a
+million rows take a second or two and memory stays small. Every file is written next to its
+destination and renamed into place: a failed export never leaves half a file, and problems raise
+ExportError naming the path.
 """
 import csv
+import io
 import os
 import tempfile
+from dataclasses import dataclass
 
 import numpy as np
 
+from . import analysis
 from .controls import CONTROLS
+from .recorder import read_recording
+from .textformat import decimals_for, decimals_for_interval, format_rows, tail_table
+
+SPREADSHEET_ROWS = 1_048_576  # Excel and LibreOffice Calc: rows in a sheet, header included
+BLOCK_ROWS = 65_536  # rows formatted at a time
 
 
 class ExportError(OSError):
     """The export could not be written; the message names the path and the reason."""
 
 
-def control_columns(t_s, history):
-    """Each control's value at each sample time, from the (t_s, name, value) history in time order."""
-    columns = {}
+@dataclass
+class Recorded:
+    """What an export reads: metadata, the channels (``t_s`` first), the control history
+    [(t_s, control, value)] starting with every control's value at the start, and the markers
+    [(t_s, text)]."""
+    meta: dict
+    channels: dict
+    history: list
+    markers: list
+
+    @classmethod
+    def from_recording(cls, path):
+        """A recording folder (``rig.recorder``), its samples read in place, not copied."""
+        meta, channels, events = read_recording(path)
+        start = meta["start_t_s"]
+        history = [(start, name, value) for name, value in meta["controls"].items()]
+        markers = []
+        for e in events:
+            if "control" in e:
+                history.append((e["t_s"], e["control"], e["value"]))
+            history.extend((e["t_s"], name, value) for name, value in e.get("controls", {}).items())
+            if "marker" in e:
+                markers.append((e["t_s"], e["marker"]))
+        return cls(meta, channels, history, markers)
+
+    @property
+    def sample_rate_hz(self):
+        return float(self.meta["sample_rate_hz"])
+
+    def select(self, from_s=None, to_s=None, rate_hz=None):
+        """The samples from ``from_s`` to ``to_s`` (simulated seconds, inclusive), every k-th of
+        them for ``rate_hz``, which must divide the recording's rate; a ValueError says why not."""
+        t = self.channels["t_s"]
+        if not len(t):
+            raise ValueError("the recording holds no samples yet")
+        if from_s is not None and to_s is not None and not from_s <= to_s:
+            raise ValueError(f"--from {from_s:g} s is after --to {to_s:g} s")
+        lo = t[0] if from_s is None else float(from_s)
+        hi = t[-1] if to_s is None else float(to_s)
+        first, end = np.searchsorted(t, lo - 1e-9), np.searchsorted(t, hi + 1e-9)
+        if first >= end:
+            raise ValueError(f"no samples between {lo:g} and {hi:g} s: the recording runs from "
+                             f"{t[0]:g} to {t[-1]:g} s")
+        step = 1
+        if rate_hz is not None:
+            ratio = self.sample_rate_hz / float(rate_hz) if float(rate_hz) > 0 else 0.0
+            if not (ratio >= 1 and abs(ratio - round(ratio)) < 1e-9):
+                raise ValueError(f"--rate {rate_hz:g} Hz must divide the recording's {self.sample_rate_hz:g} Hz "
+                                 f"(e.g. {self.sample_rate_hz / 10:g} or {self.sample_rate_hz / 100:g})")
+            step = round(ratio)
+        spikes = analysis.find_spikes(t[first:end], self.channels["V_mV"][first:end], self.channels["spikes"][first:end])
+        picked = {name: column[first:end:step] for name, column in self.channels.items()}
+        # a thinned sample counts every spike begun since the previous one, so none vanish
+        picked["spikes"] = np.diff(np.cumsum(self.channels["spikes"][first:end], dtype=np.float64)[::step], prepend=0.0)
+        meta = {**self.meta, "sample_rate_hz": self.sample_rate_hz / step}
+        return Selection(Recorded(meta, picked, self.history, self.markers), spikes)
+
+
+@dataclass
+class Selection:
+    """An exported stretch and the spikes in it (found at the full rate)."""
+    recorded: Recorded
+    spikes: list
+
+    @property
+    def rows(self):
+        return len(self.recorded.channels["t_s"])
+
+
+def export(recorded, csv_path=None, atf_path=None, from_s=None, to_s=None, rate_hz=None):
+    """Write ``recorded`` as CSV and/or ATF, each with its spike table beside it. Returns a report:
+    ``{"rows", "spikes", "files", "warning"}``; ``warning`` (or None) says when a CSV has more rows
+    than a spreadsheet takes."""
+    for path in (csv_path, atf_path):
+        if path is not None:
+            check_writable(path)
+    try:
+        part = recorded.select(from_s, to_s, rate_hz)
+    except ValueError as e:
+        raise ExportError(f"cannot export: {e}") from None
+    files = []
+    for path, write in ((csv_path, write_csv), (atf_path, write_atf)):
+        if path is not None:
+            files += write(path, part)
+    warning = None
+    if csv_path is not None and part.rows + 1 > SPREADSHEET_ROWS:
+        span = part.rows / part.recorded.sample_rate_hz
+        warning = (f"{csv_path} has {part.rows:,} rows: a spreadsheet (Excel, LibreOffice) shows only the "
+                   f"first {SPREADSHEET_ROWS:,}. Export a part (--from S --to S) or fewer samples "
+                   f"(--rate HZ: {span:.0f} s at 1000 Hz is {round(span * 1000):,} rows); the spike table "
+                   f"keeps every spike either way")
+    return {"rows": part.rows, "spikes": len(part.spikes), "files": files, "warning": warning}
+
+
+# ---- CSV -------------------------------------------------------------------------------------
+def write_csv(path, part):
+    """The trace as CSV (see the module's text) and the spike table beside it; returns the paths."""
+    rec = part.recorded
+    t = rec.channels["t_s"]
+    names = [n for n in rec.channels if n != "t_s"]
+    changing = _changing_controls(rec.history, t)
+    columns = ["t_s"] + names + list(changing) + ["marker", "about", "value"]
+    about = _about(rec.meta)
+    tails, index = _csv_tails(t, changing, rec.markers, about)
+
+    def blocks():
+        yield _csv_line(columns).encode("utf-8")
+        yield from _number_blocks(rec, names, ",", tails, index)
+        empty = "," * (len(columns) - 3)  # an export shorter than its metadata: rows of metadata alone
+        yield "".join(empty + _csv_line(["", *row]) for row in about[len(t):]).encode("utf-8")
+
+    _write_atomically(path, blocks())
+    return [os.fspath(path), _write_spike_table(path, part.spikes)]
+
+
+def _changing_controls(history, t):
+    """{control: (change times, values)} for each control whose value changes within ``t``."""
+    out = {}
     for name in CONTROLS:
-        changes = [(t, v) for t, n, v in history if n == name]
-        times = np.array([t for t, _ in changes])
-        idx = np.searchsorted(times, t_s, side="right") - 1
-        values = [v for _, v in changes]
-        columns[name] = [values[max(i, 0)] for i in idx]
-    return columns
+        changes = [(when, value) for when, n, value in history if n == name]
+        times, values = np.array([when for when, _ in changes]), [value for _, value in changes]
+        first = _value_at(times, values, t[0])
+        if any(value != first for when, value in changes if t[0] < when <= t[-1]):
+            out[name] = (times, values)
+    return out
 
 
-def marker_column(t_s, markers):
-    """Marker texts placed on the first sample at or after their time."""
-    texts = [""] * len(t_s)
-    for t, text in markers:
-        i = min(int(np.searchsorted(t_s, t - 1e-12)), len(t_s) - 1)
-        if i >= 0 and len(t_s):
-            texts[i] = f"{texts[i]}; {text}" if texts[i] else text
-    return texts
+def _value_at(times, values, t_s):
+    """The value set last at or before ``t_s`` (a change and its marker show from the first
+    sample at or after it)."""
+    return values[max(int(np.searchsorted(times, t_s + 1e-12, side="right")) - 1, 0)]
+
+
+def _csv_tails(t, changing, markers, about):
+    """The text after each row's numbers, as distinct tails and each row's index into them:
+    the changing controls' values, the marker, and the metadata in the first rows."""
+    n = len(t)
+    cuts = set()  # rows where a control takes a new value
+    for times, _ in changing.values():
+        cuts.update(np.searchsorted(t, times[(times > t[0]) & (times <= t[-1])] - 1e-12).tolist())
+    starts = [0] + sorted(cuts)
+    index = np.zeros(n, np.int64)
+    index[starts[1:]] = 1
+    index = np.cumsum(index)  # rows of one stretch of constant values share a tail
+
+    def tail(row, marker="", about_row=("", "")):
+        fields = [_fmt(_value_at(times, values, t[row])) for times, values in changing.values()]
+        return "," + _csv_line(fields + [marker, *about_row], end="")
+
+    texts = [tail(row) for row in starts]
+    interval = (t[-1] - t[0]) / (n - 1) if n > 1 else 0.0
+    marks = {}
+    for when, text in markers:
+        if t[0] - interval < when <= t[-1] + 1e-12:
+            row = min(int(np.searchsorted(t, when - 1e-12)), n - 1)
+            marks[row] = f"{marks[row]}; {text}" if row in marks else text
+    for row in sorted(set(marks) | set(range(min(len(about), n)))):
+        texts.append(tail(row, marks.get(row, ""), about[row] if row < len(about) else ("", "")))
+        index[row] = len(texts) - 1
+    return tail_table(texts), index
+
+
+def _about(meta):
+    """The metadata as (about, value) rows, every control's starting value among them."""
+    rows = [("about", "a Virtual Rig recording"), ("model_version", meta.get("model_version", "")),
+            ("preparation", meta.get("preparation", "")), ("seed", meta.get("seed", "")),
+            ("sample_rate_hz", meta["sample_rate_hz"]), ("dt_ms", meta.get("dt_ms", "")),
+            ("recorded", meta.get("started", "")), ("start_t_s", meta.get("start_t_s", ""))]
+    rows += [(f"start {name}", value) for name, value in meta.get("controls", {}).items()]
+    return [(key, _fmt(value)) for key, value in rows]
+
+
+def _csv_line(fields, end="\n"):
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=end).writerow(fields)
+    return buf.getvalue()
+
+
+def _fmt(value):
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# ---- ATF -------------------------------------------------------------------------------------
+def write_atf(path, part):
+    """Axon Text File 1.0 (gap free), its spike table and its marker table; returns the paths."""
+    rec = part.recorded
+    t = rec.channels["t_s"]
+    names = [n for n in rec.channels if n != "t_s"]
+    top = ",".join(f"{np.nanmax(rec.channels[n]):.3f}" for n in names)
+    bottom = ",".join(f"{np.nanmin(rec.channels[n]):.3f}" for n in names)
+    records = ["AcquisitionMode=Gap Free",
+               f"Comment=Virtual Rig {rec.meta.get('model_version', '')} {rec.meta.get('preparation', '')} "
+               f"seed {rec.meta.get('seed', '')}; markers in {os.path.basename(_beside(path, 'markers'))}",
+               f"YTop={top}", f"YBottom={bottom}",
+               f"SyncTimeUnits={1e6 / rec.sample_rate_hz:g}",
+               f"SweepStartTimesMS={t[0] * 1e3:.3f}",
+               f"SignalsExported={','.join(names)}"]
+    header = (f"ATF\t1.0\n{len(records) + 1}\t{len(names) + 1}\n"
+              + "".join(f'"{r}"\n' for r in records)
+              + "\t".join(['"Signals="'] + [f'"{n}"' for n in names]) + "\n"
+              + "\t".join(['"Time (s)"'] + [f'"Trace #1 ({_unit(n)})"' for n in names]) + "\n")
+    # Clampfit's gap-free time starts at 0 with the first sample
+    shifted = Recorded(rec.meta, {**rec.channels, "t_s": t - t[0]}, rec.history, rec.markers)
+    tails = tail_table([""])
+
+    def blocks():
+        yield header.encode("utf-8")
+        yield from _number_blocks(shifted, names, "\t", tails, np.zeros(len(t), np.int64))
+
+    _write_atomically(path, blocks())
+    markers = _beside(path, "markers")
+    inside = [(when, text) for when, text in rec.markers if t[0] - 1e-12 <= when <= t[-1] + 1e-12]
+    _write_atomically(markers, [_csv_line(["t_s", "marker"]).encode("utf-8")]
+                      + [_csv_line([f"{when:.6f}", text]).encode("utf-8") for when, text in inside])
+    return [os.fspath(path), _write_spike_table(path, part.spikes), markers]
+
+
+def _unit(name):
+    """The unit a channel's name ends in (V_mV: mV; ATP_use_per_s: 1/s; spikes: count)."""
+    if name.endswith("_per_s"):
+        return "1/s"
+    head, _, tail = name.rpartition("_")
+    return tail if head else "count"
+
+
+# ---- shared ----------------------------------------------------------------------------------
+def _number_blocks(rec, names, separator, tails, index):
+    """The numeric part of every row, ``BLOCK_ROWS`` at a time, as bytes."""
+    t = rec.channels["t_s"]
+    decimals = [decimals_for_interval(1.0 / rec.sample_rate_hz)] + [decimals_for(rec.channels[n]) for n in names]
+    for start in range(0, len(t), BLOCK_ROWS):
+        stop = min(start + BLOCK_ROWS, len(t))
+        block = np.empty((stop - start, len(names) + 1))
+        block[:, 0] = t[start:stop]
+        for j, name in enumerate(names, 1):
+            block[:, j] = rec.channels[name][start:stop]
+        yield format_rows(block, decimals, separator, *tails, index[start:stop])
+
+
+def _beside(path, what):
+    root, _ = os.path.splitext(os.fspath(path))
+    return f"{root}-{what}.csv"
+
+
+def _write_spike_table(path, spikes):
+    out = _beside(path, "spikes")
+    keys = ("t_s", "threshold_mV", "peak_mV", "half_width_ms", "rate_Hz")
+    lines = [_csv_line(keys)] + [_csv_line(["" if s[k] is None else f"{s[k]:.6g}" for k in keys]) for s in spikes]
+    _write_atomically(out, [line.encode("utf-8") for line in lines])
+    return out
+
+
+def _write_atomically(path, chunks):
+    """Write the byte ``chunks`` to a file beside ``path`` and rename it into place."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".export-", dir=folder)
+    except OSError as e:
+        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an export is for sharing
+        os.replace(tmp, path)
+    except OSError as e:
+        os.unlink(tmp)
+        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
 
 
 def check_writable(path):
@@ -60,34 +333,3 @@ def check_writable(path):
         raise ExportError(f"cannot write {path}: {e.strerror or e} in {folder}") from None
     os.close(fd)
     os.unlink(trial)
-
-
-def write_csv(path, data, history, markers):
-    path = os.fspath(path)
-    t_s = data["t_s"]
-    controls = control_columns(t_s, history)
-    marks = marker_column(t_s, markers)
-    header = ["t_s"] + [k for k in data if k != "t_s"] + list(controls) + ["marker"]
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=folder)
-    except OSError as e:
-        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
-            w.writerow(header)
-            channels = [data[k] for k in data if k != "t_s"]
-            ctl = [controls[k] for k in controls]
-            for i in range(len(t_s)):
-                row = [f"{t_s[i]:.6f}"] + [f"{c[i]:.7g}" for c in channels]
-                row += [f"{v:g}" if isinstance(v, float) else v for v in (c[i] for c in ctl)]
-                row.append(marks[i])
-                w.writerow(row)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a CSV is for sharing
-        os.replace(tmp, path)
-    except OSError as e:
-        os.unlink(tmp)
-        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None

@@ -89,21 +89,25 @@ class Recorder:
 
 def read_recording(path):
     """(meta, {channel: float32 array}, [event dicts]) of a recording, cut off or not: a partial
-    last row or line (a crash mid-write) is left out, everything before it is returned exactly."""
+    last row or line (a crash mid-write) is left out, everything before it is returned exactly.
+    The samples are mapped from the file, not read into memory: an hour at 10 kHz costs nothing
+    until a part of it is used."""
     path = os.fspath(path)
     try:
         with open(os.path.join(path, "meta.json"), encoding="utf-8") as f:
             meta = json.load(f)
-        raw = np.fromfile(os.path.join(path, "samples.f32"), dtype="<f4")
+        n = len(meta["channels"])
+        samples = os.path.join(path, "samples.f32")
+        count = os.path.getsize(samples) // (4 * n)
+        rows = (np.memmap(samples, dtype="<f4", mode="r", shape=(count, n)) if count
+                else np.zeros((0, n), "<f4"))
         with open(os.path.join(path, "events.jsonl"), encoding="utf-8") as f:
             lines = f.read().split("\n")
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, KeyError) as e:
         raise RecordingError(f"cannot read recording {path}: {getattr(e, 'strerror', None) or e}") from None
-    n = len(meta["channels"])
-    rows = raw[: len(raw) // n * n].reshape(-1, n)
     events = [json.loads(line) for line in lines[:-1]]  # after the last newline: a line cut off mid-write
     # sample i was taken at start_t_s + (i + 1) / rate: time is kept exact, not in float32
-    channels = {"t_s": meta["start_t_s"] + np.arange(1, len(rows) + 1) / meta["sample_rate_hz"]}
+    channels = {"t_s": meta["start_t_s"] + np.arange(1, count + 1) / meta["sample_rate_hz"]}
     channels.update({name: rows[:, i] for i, name in enumerate(meta["channels"])})
     return meta, channels, events
 

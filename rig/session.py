@@ -21,7 +21,7 @@ from engine.preparations import PREPARATIONS
 from . import analysis, presets, protocols
 from .amplifier import Amplifier
 from .controls import CONTROLS, lookup
-from .export import check_writable, write_csv
+from .export import Recorded, export
 from .trace import Trace
 from .recorder import Recorder, RecordingError
 from .scenario import load_scenario
@@ -51,7 +51,8 @@ class Session:
 
     BLOCK_SAMPLES = 8192  # samples per kernel call in run(); the output buffer is reused
 
-    def __init__(self, preparation="neuron", seed=0, sample_rate_hz=10000.0, preset=None, **controls):
+    def __init__(self, preparation="neuron", seed=0, sample_rate_hz=10000.0, preset=None, keep_trace=True,
+                 **controls):
         if preset is not None:  # a named mutation or solution (resources/presets.json); controls override it
             controls = {**presets.preset(preset), **controls}
         if preparation not in PREPARATIONS:
@@ -93,13 +94,16 @@ class Session:
                 self._values[name] = value
                 self._apply(name, value)
 
-        self._trace = Trace(OUTPUT_NAMES)
+        # every sample in memory (about 1.4 MB per simulated second at 10 kHz) for trace(),
+        # spikes() and export(); a long run keeps its samples on disk instead (start_recording)
+        self._trace = Trace(OUTPUT_NAMES) if keep_trace else None
         self.view = ScopeView(OUTPUT_NAMES, self.sample_rate_hz)  # what the scopes show (rig.view)
-        self._recorded = (self._trace, self.view)
+        self._recorded = tuple(sink for sink in (self._trace, self.view) if sink is not None)
         self._recorder = None
         self._timeline = []  # a scenario's timed changes still to come: [(t_s, changes, caption)]
         self.scenario = None
         self._markers = []
+        self._start_values = dict(self._values)
         self._history = [(0.0, name, value) for name, value in self._values.items()]
         self._budget0 = budget.totals(self._y, self._p)
 
@@ -199,12 +203,12 @@ class Session:
             self._advance(n_steps, self._recorded)
 
     @classmethod
-    def from_scenario(cls, path, sample_rate_hz=10000.0):
+    def from_scenario(cls, path, sample_rate_hz=10000.0, keep_trace=True):
         """A Session set up as the scenario file says (rig.scenario), whose timed changes are
         applied, each with its marker and caption, as the recording reaches them."""
         scenario = load_scenario(path)
         session = cls(preparation=scenario.preparation, seed=scenario.seed, sample_rate_hz=sample_rate_hz,
-                      **scenario.start)
+                      keep_trace=keep_trace, **scenario.start)
         session.scenario = scenario
         session._timeline = list(scenario.timeline)
         return session
@@ -213,11 +217,10 @@ class Session:
         """Run in windows until V moves less than ``tol_mV`` over one window; return whether it did."""
         elapsed = 0.0
         while elapsed < max_s:
-            start = len(self._trace)
             self.run(window_s)
             elapsed += window_s
-            v = self._trace.column("V_mV", start)
-            if v.size and float(v.max() - v.min()) < tol_mV:
+            _, lo, hi = self.view.window("V_mV", window_s)
+            if lo.size and float(hi.max() - lo.min()) < tol_mV:
                 return True
         return False
 
@@ -299,7 +302,7 @@ class Session:
         """Recorded samples as a dict of equal-length arrays (t_s, V_mV, I_pA, ...); with
         ``start_s``, only those recorded after that time."""
         with self._lock:
-            data = self._trace.arrays()
+            data = self._kept().arrays()
         if start_s is not None:
             keep = data["t_s"] > start_s
             data = {k: v[keep] for k, v in data.items()}
@@ -337,14 +340,32 @@ class Session:
         """Every model state variable by name."""
         return {name: float(self._y[i]) for i, name in enumerate(STATE_NAMES)}
 
-    def export_csv(self, path):
-        """Write the recording to ``path`` as CSV: units in the header, controls and markers as columns."""
-        check_writable(path)
+    def export(self, csv=None, atf=None, from_s=None, to_s=None, rate_hz=None):
+        """Write the trace as CSV and/or Axon Text File, each with its spike table beside it
+        (``rig.export``): units in every column name, the metadata in the CSV's last columns.
+        Returns ``{"rows", "spikes", "files", "warning"}``; ``warning`` says when a CSV has more
+        rows than a spreadsheet takes."""
         with self._lock:
-            data = self._trace.arrays()
-            history = list(self._history)
-            markers = list(self._markers)
-        write_csv(path, data, history, markers)
+            recorded = Recorded(self._meta(0.0, self._start_values), self._kept().arrays(),
+                                list(self._history), list(self._markers))
+        return export(recorded, csv, atf, from_s, to_s, rate_hz)
+
+    def export_csv(self, path):
+        """``export(csv=path)``."""
+        return self.export(csv=path)
+
+    def _kept(self):
+        if self._trace is None:
+            raise ValueError("this Session keeps no trace in memory (keep_trace=False): its samples are in "
+                             "its recording (start_recording), read with rig.read_recording or exported with "
+                             "virtual-rig export")
+        return self._trace
+
+    def _meta(self, start_t_s, controls):
+        """What a recording or an export says about itself: it starts at ``start_t_s`` with ``controls``."""
+        return {"preparation": self.preparation.name, "seed": int(self._p[P["noise_seed"]]),
+                "sample_rate_hz": self.sample_rate_hz, "dt_ms": self.dt_ms, "model_version": version(),
+                "start_t_s": start_t_s, "controls": dict(controls)}
 
     # ---- snapshots ------------------------------------------------------------------------
     def snapshot(self):
@@ -428,11 +449,8 @@ class Session:
         with self._lock:
             if self._recorder is not None:
                 raise RecordingError(f"already recording to {self._recorder.path}: stop that first")
-            meta = {"preparation": self.preparation.name, "seed": int(self._p[P["noise_seed"]]),
-                    "sample_rate_hz": self.sample_rate_hz, "dt_ms": self.dt_ms, "model_version": version(),
-                    "start_t_s": self.t_s, "controls": self.controls()}
-            self._recorder = Recorder(path, OUTPUT_NAMES[1:], meta)  # t_s follows from the sample index
-            self._recorded = (self._trace, self.view, _WithoutTime(self._recorder))
+            self._recorder = Recorder(path, OUTPUT_NAMES[1:], self._meta(self.t_s, self._values))  # t_s follows from the sample index
+            self._recorded = self._recorded + (_WithoutTime(self._recorder),)
 
     def stop_recording(self):
         """Close the recording (everything is on disk); the Session goes on."""
@@ -440,7 +458,7 @@ class Session:
             if self._recorder is not None:
                 self._recorder.close()
                 self._recorder = None
-                self._recorded = (self._trace, self.view)
+                self._recorded = self._recorded[:-1]
 
     def membrane_test(self):
         """Input resistance (MΩ), capacitance (pF) and time constant (ms) from a small step."""

@@ -110,25 +110,6 @@ def test_snapshot_restore_returns_to_the_same_cell(neuron):
     assert neuron.get("bath_K_mM") == 3.0
 
 
-def test_export_csv_opens_with_units_controls_and_markers(tmp_path):
-    s = Session(sample_rate_hz=1000)
-    s.run(0.05)
-    s.set(bath_K_mM=8.0)
-    s.run(0.05)
-    path = tmp_path / "out.csv"
-    s.export_csv(path)
-    with open(path, newline="") as f:
-        rows = list(csv.reader(f))
-    header = rows[0]
-    assert header[:3] == ["t_s", "V_mV", "I_pA"]
-    assert "bath_K_mM" in header and header[-1] == "marker"
-    k = header.index("bath_K_mM")
-    marks = [r[-1] for r in rows[1:] if r[-1]]
-    assert "bath_K_mM 3 -> 8" in marks
-    assert {r[k] for r in rows[1:]} == {"3", "8"}
-    float(rows[1][1])  # numbers a spreadsheet reads
-
-
 def test_export_is_readable_by_others(tmp_path):
     s = Session(sample_rate_hz=1000)
     s.run(0.01)

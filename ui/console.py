@@ -16,7 +16,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.headless:
         return cli.main(argv)
-    extra = [flag for flag, used in (("--csv", args.csv is not None), ("--set/--at", args.schedule)) if used]
+    extra = [flag for flag, used in (("--csv", args.csv is not None), ("--atf", args.atf is not None),
+                                     ("--set/--at", args.schedule)) if used]
     if extra:
         verb = "work" if len(extra) > 1 else "works"
         parser.error(f"{' and '.join(extra)} only {verb} with --headless (the window has its own controls)")
