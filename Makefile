@@ -30,6 +30,7 @@ figures: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-run
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/acquisition.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

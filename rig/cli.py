@@ -126,6 +126,8 @@ def schedule_from(items):
 
 
 def run_headless(args, out=None):
+    """Run the experiment ``args`` describe; return the exit code (0, 1 if the recording failed
+    part-way, 130 after Ctrl-C)."""
     from .session import Session  # Numba loads only when an experiment runs, not for --help
 
     out = out or sys.stdout
@@ -174,7 +176,10 @@ def run_headless(args, out=None):
         recorded = Recorded.from_recording(args.record) if args.record is not None else None
         report = export(recorded, args.csv, args.atf) if recorded else session.export(args.csv, args.atf)
         _say_exported(report, out)
-    return stop.is_set()
+    if session.recording_error:
+        print(f"virtual-rig: {session.recording_error}", file=sys.stderr)
+        return 1
+    return 130 if stop.is_set() else 0
 
 
 def _say_exported(report, out):
@@ -302,17 +307,16 @@ COMMANDS = {"recover": recover_command, "export": export_command}
 
 def main(argv=None):
     """Run a headless experiment (``--headless`` is implied), or a command on a recording
-    (``recover PATH``); return the exit code."""
+    (``recover PATH``, ``export PATH ...``); return the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in COMMANDS:
         return COMMANDS[argv[0]](argv[1:])
     args = build_parser().parse_args(argv)
     try:
-        interrupted = run_headless(args)
+        return run_headless(args)
     except (ValueError, ExportError, RecordingError) as e:
         print(f"virtual-rig: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # before the recording started: nothing to keep
         print("virtual-rig: interrupted", file=sys.stderr)
         return 130
-    return 130 if interrupted else 0

@@ -5,22 +5,30 @@ A recording is a folder (``NAME.vrig``) of three files, chosen for crash safety 
   date, the cell's clock at the start, every control's starting value), written once,
   atomically, before the first sample;
 - ``samples.f32``: the samples, little-endian float32, one row of all channels but time per sample
-  (sample i was taken at start_t_s + (i + 1) / sample_rate_hz), appended block by block. Rows have a fixed size, so a file cut off mid-write is read up to its
-  last whole row, and every row before it is exactly what was written;
+  (sample i was taken at start_t_s + (i + 1) / sample_rate_hz), appended block by block. Rows
+  have a fixed size, so a file cut off mid-write is read up to its last whole row, and every row
+  before it is exactly what was written;
 - ``events.jsonl``: markers and control changes, one JSON object per line, appended as they happen.
-Both appended files are flushed to the operating system at least every second, so killing the
-process (``kill -9``, a crash, a full disk later on) loses at most the last second: the OS keeps
-what was flushed. Nothing but appending ever touches a file, and no file is rewritten.
+A writer thread does the writing, so the engine computes the next block while the last one goes
+to disk; it writes in the order things happened and flushes to the operating system at least
+every second, so killing the process (``kill -9``, a crash) loses at most the last second: the OS
+keeps what was flushed. Nothing but appending ever touches a file, and no file is rewritten. If a
+write fails (a full disk, a pulled USB stick), what is on disk stays readable and the next
+``append`` raises RecordingError saying why; the experiment can go on without recording.
 """
 import datetime
 import json
 import os
+import queue
+import threading
 import time
 
 import numpy as np
 
 FLUSH_EVERY_S = 1.0
+QUEUE_BLOCKS = 64  # blocks waiting for the writer; when full the engine waits, nothing is dropped
 FORMAT = "virtual-rig recording 1"
+_CLOSE = object()
 
 
 class RecordingError(OSError):
@@ -58,33 +66,62 @@ class Recorder:
             json.dump(meta, f, indent=1, ensure_ascii=False)
         os.replace(tmp, os.path.join(self.path, "meta.json"))
         self._samples = open(os.path.join(self.path, "samples.f32"), "ab")
-        self._events = open(os.path.join(self.path, "events.jsonl"), "a", encoding="utf-8")
-        self._flushed = time.monotonic()
+        self._events = open(os.path.join(self.path, "events.jsonl"), "ab")
+        self.error = None  # the RecordingError that stopped the writer, if one did
+        self._queue = queue.Queue(maxsize=QUEUE_BLOCKS)
+        self._writer = threading.Thread(target=self._write_all, name=f"recorder {self.path}", daemon=True)
+        self._writer.start()
 
     def append(self, block):
-        """Append samples (samples × channels)."""
-        self._samples.write(np.asarray(block, dtype="<f4").tobytes())
-        self._flush_if_due()
+        """Append samples (samples × channels); they are copied, so the caller may reuse ``block``."""
+        self._put(self._samples, np.array(block, dtype="<f4", order="C"))
 
     def event(self, t_s, **fields):
         """Append one event (a marker, a control change) at ``t_s``."""
-        self._events.write(json.dumps({"t_s": t_s, **fields}, ensure_ascii=False) + "\n")
-        self._flush_if_due()
+        self._put(self._events, (json.dumps({"t_s": t_s, **fields}, ensure_ascii=False) + "\n").encode("utf-8"))
 
-    def _flush_if_due(self):
-        if time.monotonic() - self._flushed >= FLUSH_EVERY_S:
-            self.flush()
-
-    def flush(self):
-        self._samples.flush()
-        self._events.flush()
-        self._flushed = time.monotonic()
+    def _put(self, file, data):
+        if self.error is not None:
+            raise self.error
+        self._queue.put((file, data))
 
     def close(self):
-        if not self._samples.closed:
-            self.flush()
-            self._samples.close()
-            self._events.close()
+        """Write what is queued, flush and close; returns once everything is on disk (or the
+        writer has failed: see ``error``)."""
+        if self._writer.is_alive():
+            self._queue.put(_CLOSE)
+            self._writer.join()
+
+    def _write_all(self):
+        flushed = time.monotonic()
+        while True:
+            try:
+                item = self._queue.get(timeout=FLUSH_EVERY_S)
+            except queue.Empty:
+                item = None
+            if item is _CLOSE:
+                break
+            if self.error is not None:
+                continue  # failed: keep taking blocks so the engine never waits on a dead writer
+            try:
+                if item is not None:
+                    item[0].write(item[1])
+                if time.monotonic() - flushed >= FLUSH_EVERY_S:
+                    self._flush()
+                    flushed = time.monotonic()
+            except OSError as e:
+                self.error = RecordingError(f"recording to {self.path} stopped: {e.strerror or e}; everything "
+                                            f"recorded before is on disk")
+        for f in (self._samples, self._events):
+            try:
+                f.close()  # flushes
+            except OSError as e:
+                self.error = self.error or RecordingError(f"recording to {self.path}: last second not saved: "
+                                                          f"{e.strerror or e}")
+
+    def _flush(self):
+        self._samples.flush()
+        self._events.flush()
 
 
 def read_recording(path):

@@ -100,6 +100,7 @@ class Session:
         self.view = ScopeView(OUTPUT_NAMES, self.sample_rate_hz)  # what the scopes show (rig.view)
         self._recorded = tuple(sink for sink in (self._trace, self.view) if sink is not None)
         self._recorder = None
+        self.recording_error = None  # why the last recording stopped by itself (a full disk...), if it did
         self._timeline = []  # a scenario's timed changes still to come: [(t_s, changes, caption)]
         self.scenario = None
         self._markers = []
@@ -440,7 +441,10 @@ class Session:
     def _mark(self, t_s, text, **fields):
         self._markers.append((t_s, text))
         if self._recorder is not None:
-            self._recorder.event(t_s, marker=text, **fields)
+            try:
+                self._recorder.event(t_s, marker=text, **fields)
+            except RecordingError as e:
+                self._recording_failed(e)
 
     # ---- recording to disk (rig.recorder) --------------------------------------------------
     def start_recording(self, path):
@@ -449,16 +453,32 @@ class Session:
         with self._lock:
             if self._recorder is not None:
                 raise RecordingError(f"already recording to {self._recorder.path}: stop that first")
-            self._recorder = Recorder(path, OUTPUT_NAMES[1:], self._meta(self.t_s, self._values))  # t_s follows from the sample index
-            self._recorded = self._recorded + (_WithoutTime(self._recorder),)
+            # t_s is not stored: it follows from the sample index
+            self._recorder = Recorder(path, OUTPUT_NAMES[1:], self._meta(self.t_s, self._values))
+            self.recording_error = None
+            self._recorded = self._recorded + (_RecorderSink(self._recorder, self._recording_failed),)
 
     def stop_recording(self):
         """Close the recording (everything is on disk); the Session goes on."""
         with self._lock:
-            if self._recorder is not None:
-                self._recorder.close()
-                self._recorder = None
-                self._recorded = self._recorded[:-1]
+            error = self._end_recording()
+            if error is not None:
+                self._recording_failed(error)
+
+    def _end_recording(self):
+        """Close the recording, if there is one; the error that stopped its writer, if one did."""
+        recorder, self._recorder = self._recorder, None
+        if recorder is None:
+            return None
+        self._recorded = self._recorded[:-1]
+        recorder.close()
+        return recorder.error
+
+    def _recording_failed(self, error):
+        """A write failed (a full disk...): keep what is on disk, go on without recording, say so."""
+        self._end_recording()
+        self.recording_error = str(error)
+        self._mark(self.t_s, f"recording stopped: {error}")
 
     def membrane_test(self):
         """Input resistance (MΩ), capacitance (pF) and time constant (ms) from a small step."""
@@ -488,14 +508,21 @@ class Session:
         return analysis.find_spikes(tr["t_s"], tr["V_mV"], tr["spikes"])
 
 
-class _WithoutTime:
-    """A sink that passes on every channel but the first (t_s)."""
+class _RecorderSink:
+    """Passes every channel but the first (t_s) to a Recorder; if the recorder fails, tells
+    ``failed`` once and passes nothing more."""
 
-    def __init__(self, sink):
-        self.sink = sink
+    def __init__(self, recorder, failed):
+        self.recorder, self.failed = recorder, failed
 
     def append(self, block):
-        self.sink.append(block[:, 1:])
+        if self.recorder is None:
+            return
+        try:
+            self.recorder.append(block[:, 1:])
+        except RecordingError as e:
+            self.recorder = None
+            self.failed(e)
 
 
 def _checked_seed(seed):

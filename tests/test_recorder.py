@@ -112,3 +112,60 @@ def test_recover_makes_a_cut_off_recording_whole(tmp_path, capsys):
     assert os.path.getsize(tmp_path / "d.vrig" / "samples.f32") == 1000 * 4 * 17
     assert main(["recover", str(tmp_path / "nowhere.vrig")]) == 2
     assert "cannot read recording" in capsys.readouterr().err
+
+
+class FullDisk:
+    """A file that takes ``room`` bytes and then fails as a full disk does."""
+
+    def __init__(self, file, room):
+        self.file, self.room = file, room
+
+    def write(self, data):
+        data = memoryview(data).cast("B")
+        if len(data) > self.room:
+            self.file.write(data[:self.room])
+            self.room = 0
+            raise OSError(28, "No space left on device")
+        self.room -= len(data)
+        return self.file.write(data)
+
+    def flush(self):
+        self.file.flush()
+
+    def close(self):
+        self.file.close()
+
+
+def test_a_full_disk_keeps_what_was_recorded_and_the_experiment_goes_on(tmp_path):
+    s = noisy()
+    s.start_recording(tmp_path / "full.vrig")
+    row = 4 * 17
+    s._recorder._samples = FullDisk(s._recorder._samples, room=int(2500.5 * row))  # half a row fits too
+    s.run(0.5)
+    s.run(0.1)  # the writer failed meanwhile: this notices, stops recording and goes on
+    assert "No space left on device" in s.recording_error
+    assert s.markers()[-1][1].startswith("recording stopped: recording to ")
+    s.run(0.1)
+    s.stop_recording()
+    _, channels, _ = read_recording(tmp_path / "full.vrig")
+    assert len(channels["V_mV"]) == 2500
+    assert np.array_equal(channels["V_mV"], s.trace()["V_mV"][:2500].astype(np.float32))
+    assert s.t_s == pytest.approx(0.7)
+
+
+def test_recording_keeps_memory_flat(tmp_path):
+    """Twenty simulated seconds at 10 kHz recorded to disk with no trace in memory allocate less
+    than 2 MB that stays (kept in memory they would be 29 MB)."""
+    import tracemalloc
+
+    s = Session(sample_rate_hz=10000, keep_trace=False)
+    s.start_recording(tmp_path / "flat.vrig")
+    s.run(2.0)  # the scope view's rings and the buffers exist now
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    s.run(20.0)
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    s.stop_recording()
+    assert grown < 2e6
+    assert len(read_recording(tmp_path / "flat.vrig")[1]["V_mV"]) == 220000
