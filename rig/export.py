@@ -126,11 +126,12 @@ def export(recorded, csv_path=None, atf_path=None, from_s=None, to_s=None, rate_
             files += write(path, part)
     warning = None
     if csv_path is not None and part.rows + 1 > SPREADSHEET_ROWS:
-        span = part.rows / part.recorded.sample_rate_hz
+        rate = part.recorded.sample_rate_hz
+        thin = next(k for k in range(2, part.rows + 2) if part.rows // k + 1 < SPREADSHEET_ROWS and rate / k % 1 == 0)
         warning = (f"{csv_path} has {part.rows:,} rows: a spreadsheet (Excel, LibreOffice) shows only the "
                    f"first {SPREADSHEET_ROWS:,}. Export a part (--from S --to S) or fewer samples "
-                   f"(--rate HZ: {span:.0f} s at 1000 Hz is {round(span * 1000):,} rows); the spike table "
-                   f"keeps every spike either way")
+                   f"(--rate {rate / thin:g} gives {part.rows // thin:,} rows); the spike table keeps every "
+                   f"spike either way")
     return {"rows": part.rows, "spikes": len(part.spikes), "files": files, "warning": warning}
 
 

@@ -125,7 +125,7 @@ def test_more_rows_than_a_spreadsheet_takes_warns(spiking, tmp_path, monkeypatch
     assert main(["export", str(folder), "--csv", str(tmp_path / "big.csv")]) == 0
     err = capsys.readouterr().err
     assert "20,000 rows" in err and "shows only the first 1,000" in err
-    assert "--from" in err and "--rate" in err
+    assert "--from S --to S" in err and "--rate 400 gives 800 rows" in err
     report = export(Recorded.from_recording(folder), csv_path=tmp_path / "ok.csv", rate_hz=50)
     assert report["warning"] is None and report["rows"] == 100
 
