@@ -1,12 +1,13 @@
 """The real-time run loop: one worker thread advances a ``Session`` in short slices and applies
 queued commands between them, at real time, time-lapse or as fast as the engine goes.
 
-Any thread (a window's, a test's) may call ``set``, ``pause``, ``resume``, ``stop`` or change
-``speed``: each returns at once. ``set`` is validated in the caller, so a bad value raises
+Any thread (a window's, a test's) may call ``set``, ``submit``, ``pause``, ``resume``, ``stop`` or
+change ``speed``: each returns at once. ``set`` is validated in the caller, so a bad value raises
 ValueError there and nothing is queued. The worker never sleeps holding a lock: the Session's lock
 is held only while a slice computes (the kernel releases the GIL), and pacing sleeps come after.
 When the engine cannot keep the asked speed, ``achieved_speed`` says what it does instead.
 """
+import concurrent.futures
 import queue
 import threading
 import time
@@ -56,6 +57,14 @@ class RunLoop:
         """Queue control changes for the next slice; a bad one raises ValueError here and now."""
         self._commands.put(self.session.validate(**controls))
 
+    def submit(self, work):
+        """Run ``work(session)`` on the worker between two slices (a measurement, a protocol, a
+        recording started or stopped) and return a ``concurrent.futures.Future`` of its result,
+        so a window asks without waiting: it polls ``done()`` on its timer."""
+        future = concurrent.futures.Future()
+        self._commands.put((work, future))
+        return future
+
     def pause(self):
         self._running.clear()
 
@@ -90,10 +99,18 @@ class RunLoop:
     def _apply_commands(self):
         while True:
             try:
-                changes = self._commands.get_nowait()
+                command = self._commands.get_nowait()
             except queue.Empty:
                 return
-            self.session.set(**changes)
+            if isinstance(command, dict):
+                self.session.set(**command)
+                continue
+            work, future = command
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(work(self.session))
+                except Exception as e:  # noqa: BLE001 - the asker gets it from the future
+                    future.set_exception(e)
 
     def _work(self):
         try:

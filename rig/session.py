@@ -8,6 +8,7 @@ and it never sleeps on wall-clock time: simulated time moves only through ``run`
 A worker thread may drive ``run`` while another thread calls ``set``: a lock keeps each call whole,
 and the kernel releases the GIL while it integrates.
 """
+import collections
 import contextlib
 import math
 import threading
@@ -29,6 +30,7 @@ from .version import version
 from .view import ScopeView
 
 AMPLIFIER_CONTROLS = {name for name, c in CONTROLS.items() if c.group == "Amplifier"}
+RATE_WINDOW_S = 1.0  # the firing-rate meter counts spikes over the last second of cell time
 SEED_MAX = 2**32 - 1  # the kernel's noise stream takes any 64-bit seed; 32 bits keep it exact in p
 # what the books count since the recording started (engine/budget.py), zeroed when it starts
 _BOOKS = tuple(name for name in STATE_NAMES if name.endswith("_mmol"))
@@ -69,6 +71,7 @@ class Session:
         self._out = np.zeros((self.BLOCK_SAMPLES + 1, len(OUTPUT_NAMES)))
         self._tables = new_tables()
         self._last = np.zeros(len(OUTPUT_NAMES))
+        self._counts = collections.deque()  # (t_s, spike count) over the last RATE_WINDOW_S, for the rate meter
         self.amplifier = Amplifier()
         self._p[P["noise_seed"]] = seed  # this Session's own noise stream (engine.kernel)
 
@@ -296,7 +299,15 @@ class Session:
         r = {name: float(self._last[i]) for i, name in enumerate(OUTPUT_NAMES)}
         r["t_s"] = self.t_s
         r["Na_efflux_pump_per_s"] = 3.0 * r["ATP_use_per_s"]
-        r["spike_count"] = int(self._y[S["spike_count"]])
+        r["spike_count"] = count = int(self._y[S["spike_count"]])
+        counts = self._counts
+        if counts and r["t_s"] < counts[-1][0]:  # the clock went back (a measurement's copy ended)
+            counts.clear()
+        counts.append((r["t_s"], count))
+        while len(counts) > 2 and counts[1][0] <= r["t_s"] - RATE_WINDOW_S:
+            counts.popleft()
+        t0, c0 = counts[0]
+        r["firing_rate_Hz"] = (count - c0) / (r["t_s"] - t0) if r["t_s"] > t0 else 0.0
         self._meters = r
 
     def trace(self, start_s=None):

@@ -93,3 +93,22 @@ def test_as_fast_as_possible_reports_what_it_achieves_and_the_meters_stay_readab
 def test_a_bad_speed_names_the_range(speed):
     with pytest.raises(ValueError, match="1–100 × real time, or None"):
         RunLoop(Session(sample_rate_hz=100), speed=speed)
+
+
+def test_work_submitted_runs_on_the_worker_and_answers_through_a_future(loop):
+    future = loop.submit(lambda session: (threading.current_thread().name, session.membrane_test()["R_in_MOhm"]))
+    name, r_in = future.result(timeout=5)
+    assert name == "virtual-rig run loop"
+    assert 50 < r_in < 500
+    failing = loop.submit(lambda session: session.set(bath_K_mM=-1))
+    with pytest.raises(ValueError, match="bath_K_mM"):
+        failing.result(timeout=5)
+    assert loop.error is None and loop.alive  # a failed measurement does not stop the cell
+
+
+def test_the_rate_meter_counts_spikes_over_the_last_second():
+    s = Session(sample_rate_hz=1000, hold_pA=200.0)
+    s.run(3.0)
+    fired = [sp for sp in s.spikes() if sp["t_s"] > s.t_s - 1.0]
+    assert s.readout()["firing_rate_Hz"] == pytest.approx(len(fired), abs=1.5)
+    assert 5 < s.readout()["firing_rate_Hz"] < 15
