@@ -6,7 +6,7 @@ Two rings, both float32 and fixed in size: the newest samples as recorded (``RAW
 the finer ring that covers the asked span and reduces it to at most ``n_points`` (min, max) pairs:
 a scope of n pixels draws a vertical line from min to max at each. The worker thread appends
 blocks; readers copy out under a lock held only for the copy, never while the engine computes.
-Pausing and scrolling further back reads the recording on disk, not this.
+Scrolling back further than ten minutes reads the recording on disk, not this.
 """
 import threading
 
@@ -61,26 +61,39 @@ class ScopeView:
         _write_ring(self._hi, self._bin_count, by_channel.max(axis=2).T)
         self._bin_count += len(binned)
 
-    def window(self, name, span_s, n_points=2000):
-        """The last ``span_s`` seconds of channel ``name`` as (t_s, lo, hi), at most ``n_points``
-        each: the minimum and maximum over each point's stretch of samples. ``t_s`` is the time
-        at the end of each stretch; a span longer than what was recorded gives what there is."""
+    def window(self, name, span_s, n_points=2000, end_s=None):
+        """The ``span_s`` seconds of channel ``name`` up to ``end_s`` (default: the newest sample)
+        as (t_s, lo, hi), at most ``n_points`` each: the minimum and maximum over each point's
+        stretch of samples. ``t_s`` is the time at the end of each stretch. What is asked for and
+        no longer (or not yet) held is left out: a scope scrolled back past ten minutes is empty
+        there, and the recording on disk has it."""
         i = self.names.index(name)
         n_points = max(1, int(n_points))
-        wanted = round(span_s * self.sample_rate_hz)
+        wanted = max(0, round(span_s * self.sample_rate_hz))
         with self._lock:
-            if wanted <= RAW_SAMPLES or self._raw_count <= RAW_SAMPLES:
-                lo = hi = _read_ring(self._raw[:, i], self._raw_count, min(wanted, self._raw_count, RAW_SAMPLES))
-                end_sample, per = self._raw_count, 1
+            end = self._raw_count if end_s is None else int(np.clip(round(end_s * self.sample_rate_hz), 0, self._raw_count))
+            first = end - wanted
+            if first >= self._raw_count - RAW_SAMPLES:  # all of it still in the raw ring
+                n = min(wanted, end)
+                lo = hi = _read_ring(self._raw[:, i], end, n)
+                end_sample, per = end, 1
             else:
-                n_bins = min(round(span_s / (self._per_bin / self.sample_rate_hz)), self._bin_count, self._bins)
-                lo = _read_ring(self._lo[:, i], self._bin_count, n_bins)
-                hi = _read_ring(self._hi[:, i], self._bin_count, n_bins)
-                end_sample, per = self._bin_count * self._per_bin, self._per_bin
+                per = self._per_bin
+                end_bin = min(end // per, self._bin_count)
+                oldest = max(self._bin_count - self._bins, 0)
+                n = max(0, end_bin - max(first // per, oldest))
+                lo = _read_ring(self._lo[:, i], end_bin, n)
+                hi = _read_ring(self._hi[:, i], end_bin, n)
+                end_sample = end_bin * per
         lo, hi, group = _reduce(lo, hi, n_points)
         t_end = end_sample / self.sample_rate_hz
         t = t_end - (np.arange(len(lo))[::-1] * group * per) / self.sample_rate_hz
         return t, lo, hi
+
+    @property
+    def t_s(self):
+        """Time of the newest sample."""
+        return self._raw_count / self.sample_rate_hz
 
 
 def _write_ring(ring, count, rows):
@@ -95,13 +108,9 @@ def _write_ring(ring, count, rows):
     ring[:len(rows) - first] = rows[first:]
 
 
-def _read_ring(column, count, n):
-    """The newest ``n`` values of a ring column after ``count`` values ever written, oldest first."""
-    size = len(column)
-    end = count % size
-    if n <= end:
-        return column[end - n:end].copy()
-    return np.concatenate([column[size - (n - end):], column[:end]])
+def _read_ring(column, end, n):
+    """The ``n`` values of a ring column before the value ever written ``end``-th, oldest first."""
+    return column[np.arange(end - n, end) % len(column)]
 
 
 def _reduce(lo, hi, n_points):

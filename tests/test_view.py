@@ -54,3 +54,18 @@ def test_ring_wraps_correctly():
     t, lo, hi = view.window("x", 10.0, 100000)  # the newest 10 000 samples, one point each
     assert np.array_equal(lo, data[-10000:, 0]) and np.array_equal(hi, lo)
     assert t[-1] == len(data) / 1000.0
+
+
+def test_scrolling_back_shows_the_stretch_asked_for():
+    view = ScopeView(("t_s", "x"), 1000.0)
+    n = RAW_SAMPLES + 50_000  # older samples are only in the binned ring now
+    x = np.arange(n, dtype=float)
+    view.append(np.column_stack([x, x]))
+    t, lo, hi = view.window("x", 2.0, 10_000, end_s=250.0)  # inside the raw ring
+    assert t[-1] == pytest.approx(250.0) and len(t) == 2000
+    assert lo[-1] == hi[-1] == 249_999  # the sample taken at 250 s
+    t, lo, hi = view.window("x", 10.0, 10_000, end_s=20.0)  # only the 10 ms bins hold this
+    assert t[0] == pytest.approx(10.01) and t[-1] == pytest.approx(20.0)
+    assert lo[0] == 10_000 and hi[-1] == 19_999
+    t, lo, hi = view.window("x", 10.0, 20_000, end_s=n / 1000 + 100)  # not beyond the newest
+    assert len(t) == 10_000 and t[-1] == pytest.approx(n / 1000) and hi[-1] == n - 1
