@@ -51,7 +51,7 @@ class Control:
 
 
 _CONTROLS = (
-    # perfusion: what flows into the chamber
+    # perfusion: what flows into the chamber (drugs too, on their own panel)
     Control("bath_K_mM", "mM", 0.5, 150.0, 3.0,
             "K+ in the perfusion solution. Raising it depolarises cells (E_K moves up).", "Perfusion",
             source="aCSF 2.5-3 mM; Nernst/GHK (Hodgkin & Katz 1949)"),
@@ -62,13 +62,13 @@ _CONTROLS = (
     Control("perfusion_tau_s", "s", 0.0, 300.0, 10.0,
             "Time constant of solution exchange at the slice; 0 = instant.", "Perfusion"),
     Control("gaba_uM", "µM", 0.0, 1000.0, 0.0,
-            "GABA in the bath: opens GABA_A (Cl-/HCO3-) channels. Effect set by V - E_Cl.", "Perfusion",
+            "GABA in the bath: opens GABA_A (Cl-/HCO3-) channels. Effect set by V - E_Cl.", "Drugs",
             source="EC50 10 µM, Hill 1.5 (Mortensen 2010); P_HCO3/P_Cl (Bormann 1987)"),
     Control("retigabine_uM", "µM", 0.0, 100.0, 0.0,
             "Retigabine (Kv7/KCNQ opener): shifts M-current activation up to 30 mV negative "
-            "(EC50 ≈ 2 µM).", "Perfusion", source="Main 2000 Mol Pharmacol; Tatulian 2001 J Neurosci"),
+            "(EC50 ≈ 2 µM).", "Drugs", source="Main 2000 Mol Pharmacol; Tatulian 2001 J Neurosci"),
     Control("ttx_nM", "nM", 0.0, 1000.0, 0.0,
-            "Tetrodotoxin: blocks voltage-gated Na+ channels (IC50 ≈ 5 nM); no spikes.", "Perfusion",
+            "Tetrodotoxin: blocks voltage-gated Na+ channels (IC50 ≈ 5 nM); no spikes.", "Drugs",
             source="TTX-sensitive Nav IC50 1-10 nM (Catterall 2005 Pharmacol Rev)"),
     # environment
     Control("temperature_C", "°C", 0.0, 42.0, 37.0,

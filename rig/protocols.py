@@ -1,4 +1,5 @@
-"""Measurements as a rig's acquisition software runs them: membrane test, rheobase, I–V, f–I.
+"""Measurements as a rig's acquisition software runs them: membrane test, rheobase, I–V, f–I,
+and episodic step protocols.
 
 Each runs on a copy of the present moment (``Session._sandbox``): the experiment's cell, clock
 and trace are left exactly as they were, and one marker records the result. Arguments are checked
@@ -114,6 +115,40 @@ def iv_curve(session, steps_mV=None, step_s=0.2):
         steady.append(float(i[-1]))
     session.add_marker(f"I–V: {len(steps)} steps of {step_s * 1e3:.0f} ms")
     return {"V_mV": steps, "I_peak_pA": peak, "I_steady_pA": steady}
+
+
+def step_sweeps(session, start, increment, count, duration_s=0.5, pre_s=0.1, post_s=0.2, sample_rate_hz=10000.0):
+    """An episodic step protocol, as a rig's acquisition software runs it: ``count`` sweeps, each
+    ``pre_s`` at holding, a step of ``start + k * increment`` (pA on top of the holding current in
+    current clamp, mV on top of the holding potential in voltage clamp) for ``duration_s``, then
+    ``post_s`` back at holding, every sweep from the present moment (on a copy). Returns
+    ``{"unit", "steps", "sweeps"}``, each sweep a dict of arrays (``t_s`` from the sweep's start,
+    ``V_mV``, ``I_pA``) for overlaid display."""
+    clamp = session.get("clamp")
+    if clamp == "I=0":
+        raise ValueError("steps need current clamp (IC: steps in pA) or voltage clamp (VC: steps in mV), not I=0")
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or not 1 <= count <= 50:
+        raise ValueError(f"step protocol: count = {count!r} must be a whole number 1–50")
+    if not (0.0 < duration_s <= 10.0 and 0.0 <= pre_s <= 5.0 and 0.0 <= post_s <= 5.0):
+        raise ValueError(f"step protocol: a step lasts up to 10 s (got {duration_s!r} s), with up to 5 s at holding "
+                         f"before and after (got {pre_s!r} and {post_s!r} s)")
+    control, holding = ((CONTROLS["hold_pA"], session.get("hold_pA")) if clamp == "current"
+                        else (CONTROLS["hold_mV"], session.get("hold_mV")))
+    steps = _checked_steps("step protocol", [start + k * increment for k in range(count)], None, control, holding)
+    sweeps = []
+    for amount in steps:
+        with session._sandbox():
+            parts = []
+            for pulse, length in ((0.0, pre_s), (amount, duration_s), (0.0, post_s)):
+                session._pulse(pulse)
+                if length > 0:
+                    parts.append(session._capture(length, sample_rate_hz))
+        sweep = {key: np.concatenate([part[key] for part in parts]) for key in ("V_mV", "I_pA")}
+        sweep["t_s"] = np.arange(1, len(sweep["V_mV"]) + 1) / sample_rate_hz
+        sweeps.append(sweep)
+    session.add_marker(f"step protocol: {count} sweeps, {steps[0]:g} to {steps[-1]:g} {control.unit} for "
+                       f"{duration_s * 1e3:.0f} ms")
+    return {"unit": control.unit, "steps": steps, "sweeps": sweeps}
 
 
 def _checked_steps(protocol, values, default, control, holding=0.0):

@@ -30,6 +30,9 @@ from .version import version
 from .view import ScopeView
 
 AMPLIFIER_CONTROLS = {name for name, c in CONTROLS.items() if c.group == "Amplifier"}
+# what the chamber holds now, as the perfusion washes a new solution in: control -> state
+CHAMBER = {"bath_K_mM": "K_b_mM", "bath_Na_mM": "Na_b_mM", "bath_Cl_mM": "Cl_b_mM", "gaba_uM": "gaba_uM",
+           "retigabine_uM": "retigabine_uM", "ttx_nM": "ttx_nM"}
 RATE_WINDOW_S = 1.0  # the firing-rate meter counts spikes over the last second of cell time
 SEED_MAX = 2**32 - 1  # the kernel's noise stream takes any 64-bit seed; 32 bits keep it exact in p
 # what the books count since the recording started (engine/budget.py), zeroed when it starts
@@ -106,6 +109,7 @@ class Session:
         self.recording_error = None  # why the last recording stopped by itself (a full disk...), if it did
         self._timeline = []  # a scenario's timed changes still to come: [(t_s, changes, caption)]
         self.scenario = None
+        self.captions = []  # a scenario's captions as the recording reached them: (t_s, text)
         self._markers = []
         self._start_values = dict(self._values)
         self._history = [(0.0, name, value) for name, value in self._values.items()]
@@ -202,6 +206,7 @@ class Session:
             self.set(**changes)
             if caption:
                 self._mark(self.t_s, caption)
+                self.captions.append((self.t_s, caption))
         n_steps = end_step - round(self._y[S["steps"]])
         if n_steps > 0:
             self._advance(n_steps, self._recorded)
@@ -299,6 +304,10 @@ class Session:
         r = {name: float(self._last[i]) for i, name in enumerate(OUTPUT_NAMES)}
         r["t_s"] = self.t_s
         r["Na_efflux_pump_per_s"] = 3.0 * r["ATP_use_per_s"]
+        r["V_minus_E_Cl_mV"] = r["V_mV"] - r["E_Cl_mV"]  # the driving force on Cl- (GABA_A)
+        for control, state in CHAMBER.items():
+            r[f"chamber_{control}"] = float(self._y[S[state]])
+        r["chamber_o2_pct"] = float(100.0 * self._y[S["O2_b_mM"]] / self._p[P["O2_sat_mM"]])
         r["spike_count"] = count = int(self._y[S["spike_count"]])
         counts = self._counts
         if counts and r["t_s"] < counts[-1][0]:  # the clock went back (a measurement's copy ended)

@@ -67,3 +67,25 @@ def test_every_control_and_preparation_says_what_it_is_and_where_it_comes_from()
             assert re.search(r"(19|20)\d\d", c.source), f"{c.name} has no dated source"
     for prep in PREPARATIONS.values():
         assert re.search(r"(19|20)\d\d", prep.description), f"{prep.name} cites no source"
+
+
+def test_step_sweeps_in_current_and_voltage_clamp():
+    from rig.protocols import step_sweeps
+
+    s = Session(sample_rate_hz=1000)
+    out = step_sweeps(s, start=-100.0, increment=50.0, count=3, duration_s=0.2)
+    assert out["unit"] == "pA" and out["steps"] == [-100.0, -50.0, 0.0]
+    first = out["sweeps"][0]
+    assert len(first["t_s"]) == len(first["V_mV"]) == 5000  # 0.1 + 0.2 + 0.2 s at 10 kHz
+    assert first["V_mV"][2900] < first["V_mV"][900] - 5  # hyperpolarised by the -100 pA step
+    assert first["I_pA"][2900] == pytest.approx(-100.0)
+    assert s.t_s == 0.0 and s.markers()[-1][1].startswith("step protocol: 3 sweeps")  # the cell untouched
+    s.set(clamp="voltage")
+    vc = step_sweeps(s, start=-10.0, increment=-10.0, count=2, duration_s=0.05, post_s=0.0)
+    assert vc["unit"] == "mV" and vc["sweeps"][1]["V_mV"][1400] == pytest.approx(-90.0, abs=0.5)
+    s.set(clamp="I=0")
+    with pytest.raises(ValueError, match="not I=0"):
+        step_sweeps(s, 0.0, 10.0, 2)
+    s.set(clamp="current")
+    with pytest.raises(ValueError, match="step protocol: step .* is not allowed"):
+        step_sweeps(s, 1900.0, 100.0, 3)

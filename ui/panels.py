@@ -1,0 +1,79 @@
+"""The experiment panels, generated from the controls registry: perfusion, drugs, environment and
+the cell, one tab each, every control of that group with its widget (``ui.controls``), the
+chamber's present concentration beside each solution control (so the wash-in is visible), and
+the shipped presets (``resources/presets.json``) one choice away. Nothing physical here.
+"""
+from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QTabWidget, QWidget
+
+from rig.controls import CONTROLS
+from rig.presets import load_presets
+
+from .controls import widget_for
+
+TABS = ("Perfusion", "Drugs", "Environment", "Cell")
+PRESET_TABS = {"Perfusion": "solutions", "Cell": "mutations"}
+CHOOSE = "choose a preset…"
+
+
+class ExperimentTabs(QTabWidget):
+    edited = Signal(str, object)  # one control changed by the user
+    preset = Signal(str, dict)  # a preset chosen: its name and control values
+
+    def __init__(self):
+        super().__init__()
+        self.widgets = {}  # control name -> widget
+        self.chamber = {}  # control name -> label showing what the chamber holds now
+        presets = load_presets()
+        for tab in TABS:
+            page = QWidget()
+            form = QFormLayout(page)
+            group = PRESET_TABS.get(tab)
+            if group in presets:
+                form.addRow("preset", self._preset_box(group, presets[group]))
+            for control in CONTROLS.values():
+                if control.group == tab:
+                    form.addRow(control.name, self._row(control))
+            self.addTab(page, tab)
+
+    def _preset_box(self, group, entries):
+        box = QComboBox()
+        box.setObjectName(f"preset:{group}")
+        box.addItems([CHOOSE, *entries])
+        box.setToolTip(f"Apply one of the shipped {group} (resources/presets.json); each change is marked.")
+
+        def chosen(name):
+            if name in entries:
+                self.preset.emit(name, dict(entries[name]))
+            with QSignalBlocker(box):
+                box.setCurrentIndex(0)
+
+        box.currentTextChanged.connect(chosen)
+        return box
+
+    def _row(self, control):
+        widget = widget_for(control)
+        widget.edited.connect(self.edited)
+        self.widgets[control.name] = widget
+        if control.fixed:
+            widget.setEnabled(False)
+            widget.setToolTip(widget.toolTip() + "\nChosen with the preparation (patch a new cell to change it).")
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(widget)
+        label = QLabel("")
+        label.setObjectName(f"chamber:{control.name}")
+        label.setToolTip("What the chamber holds now: a new solution washes in with the exchange time constant.")
+        self.chamber[control.name] = label
+        layout.addWidget(label, 1)
+        return row
+
+    def follow(self, controls, readout):
+        """Show the rig's values (where the user is not typing) and the chamber's concentrations."""
+        for name, widget in self.widgets.items():
+            if not widget.hasFocus():
+                widget.show_value(controls[name])
+        for name, label in self.chamber.items():
+            now = readout.get(f"chamber_{name}")
+            label.setText("" if now is None else f"chamber {now:.3g} {CONTROLS[name].unit}")
