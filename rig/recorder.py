@@ -166,5 +166,32 @@ def recover(path):
     dropped += len(text) - keep
     os.truncate(events_path, keep)
     t = channels["t_s"]
-    return {"samples": len(t), "from_s": float(t[0]) if len(t) else meta["start_t_s"],
-            "to_s": float(t[-1]) if len(t) else meta["start_t_s"], "events": len(events), "dropped_bytes": dropped}
+    summary = {"samples": len(t), "from_s": float(t[0]) if len(t) else meta["start_t_s"],
+               "to_s": float(t[-1]) if len(t) else meta["start_t_s"], "events": len(events), "dropped_bytes": dropped}
+    if not finished(path):
+        with open(events_path, "a", encoding="utf-8") as f:  # so it is not offered for recovery again
+            f.write(json.dumps({"t_s": summary["to_s"], "recovered": True}) + "\n")
+    return summary
+
+
+def finished(path):
+    """Whether the recording at ``path`` was closed (its last event says ``stopped``) or has been
+    recovered since; a recording cut off by a crash is neither."""
+    try:
+        with open(os.path.join(os.fspath(path), "events.jsonl"), "rb") as f:
+            f.seek(max(0, os.fstat(f.fileno()).st_size - 4096))
+            last = f.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+        event = json.loads(last)
+    except (OSError, ValueError):
+        return False
+    return bool(event.get("stopped") or event.get("recovered"))
+
+
+def cut_off(folder):
+    """Recordings (``*.vrig``) in ``folder`` that a crash cut off and nobody recovered yet."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    paths = [os.path.join(folder, name) for name in names if name.endswith(".vrig")]
+    return [path for path in paths if os.path.isfile(os.path.join(path, "meta.json")) and not finished(path)]

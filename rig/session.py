@@ -491,6 +491,8 @@ class Session:
         if recorder is None:
             return None
         self._recorded = self._recorded[:-1]
+        if recorder.error is None:
+            recorder.event(self.t_s, stopped=True)  # the last line of a recording closed on purpose
         recorder.close()
         return recorder.error
 

@@ -12,7 +12,7 @@ import pytest
 
 from rig import Session
 from rig.cli import main
-from rig.recorder import RecordingError, read_recording
+from rig.recorder import RecordingError, cut_off, finished, read_recording, recover
 
 
 def noisy():
@@ -36,7 +36,7 @@ def test_a_recording_reads_back_exactly_with_its_markers_and_metadata(tmp_path):
         assert np.array_equal(channels[name], tr[name][:n].astype(np.float32)), name
     assert np.allclose(channels["t_s"], tr["t_s"][:n], atol=1e-12)
     assert events == [{"t_s": 0.2, "marker": "bath_K_mM 3 -> 5", "control": "bath_K_mM", "value": 5.0},
-                      {"t_s": 0.7, "marker": "note"}]
+                      {"t_s": 0.7, "marker": "note"}, {"t_s": 0.7, "stopped": True}]
     for key in ("preparation", "seed", "sample_rate_hz", "dt_ms", "model_version", "started", "controls"):
         assert key in meta
     assert meta["controls"]["hold_pA"] == 150.0 and meta["seed"] == 5
@@ -53,7 +53,7 @@ def test_a_cut_off_row_or_line_is_left_out(tmp_path):
     with open(tmp_path / "b.vrig" / "events.jsonl", "a") as f:
         f.write('{"t_s": 0.01, "mar')
     _, channels, events = read_recording(tmp_path / "b.vrig")
-    assert len(channels["V_mV"]) == 100 and len(events) == 1
+    assert len(channels["V_mV"]) == 100 and len(events) == 2  # the marker, and "stopped"
 
 
 def test_recordings_are_never_overwritten(tmp_path):
@@ -94,6 +94,9 @@ def test_kill_9_loses_at_most_the_last_second(tmp_path):
     assert np.array_equal(channels["V_mV"], again.trace()["V_mV"].astype(np.float32))
     assert os.path.getsize(path / "samples.f32") >= n * 4 * len(meta["channels"])
     json.loads((path / "meta.json").read_text())
+    assert cut_off(tmp_path) == [str(path)]  # the window offers to recover it
+    recover(path)
+    assert cut_off(tmp_path) == [] and finished(path)
 
 
 def test_recover_makes_a_cut_off_recording_whole(tmp_path, capsys):
@@ -108,7 +111,7 @@ def test_recover_makes_a_cut_off_recording_whole(tmp_path, capsys):
         f.write('{"t_s": 0.2, "mar')
     assert main(["recover", str(tmp_path / "d.vrig")]) == 0
     out = capsys.readouterr().out
-    assert "1000 samples from t = 0.0001 to 0.1000 s, 1 events; dropped 47 bytes cut off mid-write" in out
+    assert "1000 samples from t = 0.0001 to 0.1000 s, 2 events; dropped 47 bytes cut off mid-write" in out
     assert os.path.getsize(tmp_path / "d.vrig" / "samples.f32") == 1000 * 4 * 17
     assert main(["recover", str(tmp_path / "nowhere.vrig")]) == 2
     assert "cannot read recording" in capsys.readouterr().err

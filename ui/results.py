@@ -1,0 +1,63 @@
+"""Below the scopes: the experiment log (every marker with its time), the sweeps of the last step
+protocol overlaid as episodic acquisition shows them, and the last I–V or f–I curve plotted."""
+import pyqtgraph as pg
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget
+
+SWEEP_COLOURS = ("#ff6060", "#ffb040", "#f0f060", "#60ff80", "#40e0ff", "#60a0ff", "#c080ff", "#f0f0f0")
+
+
+class ExperimentLog(QTableWidget):
+    def __init__(self):
+        super().__init__(0, 2)
+        self.setObjectName("log")
+        self.setHorizontalHeaderLabels(["t (s)", "marker"])
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().hide()
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+
+    def follow(self, markers):
+        for t_s, text in markers[self.rowCount():]:
+            row = self.rowCount()
+            self.insertRow(row)
+            self.setItem(row, 0, QTableWidgetItem(f"{t_s:.3f}"))
+            self.setItem(row, 1, QTableWidgetItem(text))
+            self.scrollToBottom()
+
+
+class Results(QTabWidget):
+    def __init__(self):
+        super().__init__()
+        self.log = ExperimentLog()
+        self.addTab(self.log, "Log")
+        self.sweeps = pg.PlotWidget()
+        self.sweeps.setObjectName("sweeps")
+        self.sweeps.setLabel("bottom", "time in sweep (s)")
+        self.sweeps.setLabel("left", "V (mV)")
+        self.sweeps.addLegend(offset=(-10, 5))
+        self.addTab(self.sweeps, "Sweeps")
+        self.curve = pg.PlotWidget()
+        self.curve.setObjectName("measurement_plot")
+        self.addTab(self.curve, "Measurements")
+
+    def show_sweeps(self, result):
+        """Overlay the sweeps: V in current clamp, I in voltage clamp (what the step drives)."""
+        self.sweeps.clear()
+        channel, label = ("V_mV", "V (mV)") if result["unit"] == "pA" else ("I_pA", "I (pA)")
+        self.sweeps.setLabel("left", label)
+        for k, (step, sweep) in enumerate(zip(result["steps"], result["sweeps"])):
+            self.sweeps.plot(sweep["t_s"], sweep[channel], pen=pg.mkPen(SWEEP_COLOURS[k % len(SWEEP_COLOURS)]),
+                             name=f"{step:g} {result['unit']}")
+        self.setCurrentWidget(self.sweeps)
+
+    def show_curve(self, kind, result):
+        self.curve.clear()
+        if kind == "iv_curve":
+            self.curve.setLabel("bottom", "V (mV)")
+            self.curve.setLabel("left", "I (pA)")
+            self.curve.plot(result["V_mV"], result["I_peak_pA"], pen="#60a0ff", symbol="o", name="peak")
+            self.curve.plot(result["V_mV"], result["I_steady_pA"], pen="#ffb040", symbol="s", name="steady")
+        else:
+            self.curve.setLabel("bottom", "step (pA)")
+            self.curve.setLabel("left", "rate (Hz)")
+            self.curve.plot(result["I_pA"], result["rate_Hz"], pen="#60ff80", symbol="o")
+        self.setCurrentWidget(self.curve)

@@ -1,0 +1,135 @@
+"""The scopes: stacked plots on one time axis, as Clampex shows them, fed from ``rig.view``.
+
+Membrane potential on top with dashed E_K, E_Na and E_Cl lines that move as the concentrations
+do, amplifier current below, then two slow strips (ions; energy). Every marker is a vertical line
+with its text. Each refresh asks the view for as many (min, max) pairs as the plot is pixels wide
+and draws them as one zigzag, so no spike vanishes at any zoom and drawing costs the same whatever
+the window (1 s to 10 min). While paused, drag or wheel the time axis to look back. Nothing
+physical is computed here.
+"""
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+SPANS_S = (1, 2, 5, 10, 30, 60, 120, 300, 600)
+TRACES = (  # plot, channel, label, colour
+    ("V", "V_mV", "V", "#f0f0f0"),
+    ("I", "I_pA", "I", "#f0c000"),
+    ("ions", "K_o_mM", "K_o", "#ff6060"),
+    ("ions", "Na_i_mM", "Na_i", "#60a0ff"),
+    ("ions", "Cl_i_mM", "Cl_i", "#60ff80"),
+    ("energy", "ATP_mM", "ATP", "#ffb040"),
+    ("energy", "O2_mM", "O2", "#40e0ff"),
+)
+PLOTS = (("V", "V (mV)", 3), ("I", "I (pA)", 2), ("ions", "ions (mM)", 1), ("energy", "ATP, O2 (mM)", 1))
+REVERSALS = (("E_K_mV", "E_K", "#ff6060"), ("E_Na_mV", "E_Na", "#60a0ff"), ("E_Cl_mV", "E_Cl", "#60ff80"))
+MAX_MARKERS = 200  # marker lines kept on the plots (the log keeps every one)
+
+
+class Scopes(pg.GraphicsLayoutWidget):
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("scopes")
+        self.span_s = 10.0
+        self.following = True  # the time axis follows the newest sample; False while looking back
+        self.plots = {}
+        for row, (key, label, stretch) in enumerate(PLOTS):
+            plot = self.addPlot(row=row, col=0)
+            plot.setLabel("left", label)
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.getAxis("left").setWidth(70)
+            self.ci.layout.setRowStretchFactor(row, stretch)
+            if key != "V":
+                plot.setXLink(self.plots["V"])
+            if len([t for t in TRACES if t[0] == key]) > 1:
+                plot.addLegend(offset=(-10, 5), labelTextSize="10pt")
+            self.plots[key] = plot
+        self.plots["energy"].setLabel("bottom", "time (s)")
+        self.curves = {}
+        for key, channel, name, colour in TRACES:
+            self.curves[channel] = self.plots[key].plot(pen=pg.mkPen(colour, width=1), name=name,
+                                                          skipFiniteCheck=True, autoDownsample=False)
+        self.reversal_lines = {}
+        for channel, name, colour in REVERSALS:
+            line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine),
+                                   label=name, labelOpts={"position": 0.02, "color": colour, "anchors": [(0, 1), (0, 1)]})
+            self.plots["V"].addItem(line, ignoreBounds=True)
+            self.reversal_lines[channel] = line
+        self.marker_lines = []  # (t_s, line on V, line on I)
+        self._markers_seen = 0
+        self.pen_width = 1
+        self.plots["V"].getViewBox().sigXRangeChanged.connect(self._looked_at)
+        self._view = None
+
+    # ---- what to show -------------------------------------------------------------------------
+    def set_span(self, span_s):
+        self.span_s = float(span_s)
+
+    def follow(self, following):
+        """Follow the newest sample (running) or let the user drag and wheel the time axis (paused)."""
+        self.following = following
+        for plot in self.plots.values():
+            plot.setMouseEnabled(x=not following, y=False)
+
+    def set_pen_width(self, width):
+        self.pen_width = width
+        for key, channel, name, colour in TRACES:
+            self.curves[channel].setPen(pg.mkPen(colour, width=width))
+
+    def clear_markers(self):
+        for _, *lines in self.marker_lines:
+            for plot, line in zip((self.plots["V"], self.plots["I"]), lines):
+                plot.removeItem(line)
+        self.marker_lines = []
+        self._markers_seen = 0
+
+    # ---- drawing --------------------------------------------------------------------------------
+    def refresh(self, view, readout, markers):
+        """Draw the newest ``span_s`` (or, while looking back, the stretch the axis shows)."""
+        self._view = view
+        if self.following:
+            end_s, span_s = view.t_s, self.span_s
+            self.plots["V"].setXRange(end_s - span_s, end_s, padding=0)
+        else:
+            (x0, x1) = self.plots["V"].getViewBox().viewRange()[0]
+            end_s, span_s = x1, x1 - x0
+        self._draw(view, end_s, span_s)
+        for channel, line in self.reversal_lines.items():
+            value = readout.get(channel)
+            if value is not None:
+                line.setPos(value)
+                line.label.setFormat(f"{channel[:-3]} {value:.0f} mV")
+        self._add_markers(markers)
+
+    def _draw(self, view, end_s, span_s):
+        width = max(100, int(self.plots["V"].getViewBox().width()))
+        for channel, curve in self.curves.items():
+            t, lo, hi = view.window(channel, span_s, width, end_s=end_s)
+            x = np.repeat(t, 2)
+            y = np.empty(2 * len(lo), np.float32)
+            y[0::2], y[1::2] = lo, hi
+            curve.setData(x, y)
+
+    def _looked_at(self, *_):
+        if not self.following and self._view is not None:
+            (x0, x1) = self.plots["V"].getViewBox().viewRange()[0]
+            self._draw(self._view, x1, x1 - x0)
+
+    def _add_markers(self, markers):
+        for t_s, text in markers[self._markers_seen:]:
+            lines = []
+            for key in ("V", "I"):
+                line = pg.InfiniteLine(pos=t_s, angle=90, movable=False, pen=pg.mkPen("#c080ff", width=1),
+                                       label=text if key == "V" else None,
+                                       labelOpts={"position": 0.97, "color": "#e0c0ff", "rotateAxis": (1, 0),
+                                                  "anchors": [(0, 0), (0, 0)]})
+                self.plots[key].addItem(line, ignoreBounds=True)
+                lines.append(line)
+            self.marker_lines.append((t_s, *lines))
+        self._markers_seen = len(markers)
+        while len(self.marker_lines) > MAX_MARKERS:
+            _, *lines = self.marker_lines.pop(0)
+            for plot, line in zip((self.plots["V"], self.plots["I"]), lines):
+                plot.removeItem(line)
