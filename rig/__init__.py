@@ -2,10 +2,12 @@
 
 ``from rig import Session`` is the way in. Nothing in this package imports Qt.
 """
+from engine.preparations import PREPARATIONS  # the cells one can patch, for the window's chooser
+
 from .controls import CONTROLS
 from .export import ExportError
 from .recorder import RecordingError, read_recording
 from .runloop import RunLoop
 from .session import Session
 
-__all__ = ["CONTROLS", "ExportError", "RecordingError", "RunLoop", "Session", "read_recording"]
+__all__ = ["CONTROLS", "PREPARATIONS", "ExportError", "RecordingError", "RunLoop", "Session", "read_recording"]

@@ -1,35 +1,74 @@
-"""The window (placeholder until the rig-window issue): starts Qt and shows what the rig offers.
+"""Starting the window: check that Qt can open one here, build the Session (from a preparation,
+a preset or a scenario), put it behind the glass (``ui.window.RigWindow``) and run Qt.
 
-The real scopes and panels will observe and command a ``rig.Session``; nothing physical is
-computed here.
+For tests, screenshots and demos the window can also be driven from the command line:
+``virtual-rig --scenario FILE --speed 10 --screenshot rig.png --quit-after 20`` runs the scenario
+in the real window, saves a picture of the whole window after 20 s and quits.
 """
 import sys
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from rig import Session
+from rig.cli import schedule_from
+from rig.scenario import load_scenario
 
-from rig.controls import CONTROLS
-
-
-class PlaceholderWindow(QMainWindow):
-    def __init__(self):
-        super().__init__()
-        self.setWindowTitle("Virtual Rig")
-        names = ", ".join(CONTROLS)
-        label = QLabel(
-            "<h1>Virtual Rig</h1>"
-            "<p>The rig window is being built. The headless rig works today:</p>"
-            "<pre>virtual-rig --headless --duration 60 --at 20 bath_K_mM=8 --csv out.csv</pre>"
-            f"<p>Controls: {names}</p>")
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setStyleSheet("font-size: 16pt; padding: 24px;")
-        self.setCentralWidget(label)
-        self.resize(1000, 600)
+from . import qtcheck
 
 
-def main():
-    app = QApplication.instance() or QApplication(sys.argv)
-    window = PlaceholderWindow()
+def add_window_options(parser):
+    group = parser.add_argument_group("the window")
+    group.add_argument("--speed", type=float, metavar="X",
+                       help="start at X times real time (1–100; default 1, or the scenario's speed)")
+    group.add_argument("--screenshot", metavar="PNG", help="save a picture of the whole window when quitting")
+    group.add_argument("--quit-after", type=float, metavar="S", help="close the window after S seconds")
+    group.add_argument("--projector", action="store_true", help="start in projector mode (large fonts, thick traces)")
+
+
+def make_session(args):
+    start, _ = schedule_from(args.schedule)
+    if args.scenario is not None:
+        scenario = load_scenario(args.scenario)
+        return Session.from_scenario(args.scenario, keep_trace=False), scenario.speed
+    return Session(preparation=args.preparation, seed=args.seed, preset=args.preset, keep_trace=False, **start), 1.0
+
+
+def main(args):
+    missing = qtcheck.missing_libraries()
+    if missing:
+        print(qtcheck.advice(missing), file=sys.stderr)
+        return 2
+    try:
+        session, speed = make_session(args)
+        if args.speed is not None:
+            from rig.runloop import checked_speed
+
+            speed = checked_speed(args.speed)
+    except ValueError as e:
+        print(f"virtual-rig: error: {e}", file=sys.stderr)
+        return 2
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from .window import RigWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Virtual Rig")
+    app.setOrganizationName("VirtualRig")
+    app.setStyle("Fusion")
+    window = RigWindow(session, speed=speed)
+    if args.projector:
+        window.set_projector(True)
+    if args.screenshot:
+        window.resize(1600, 1000)  # pictures the same size whatever the last window was
     window.show()
+    if args.quit_after is None:
+        QTimer.singleShot(0, window.offer_recovery)
+    else:
+        def finish():
+            if args.screenshot:
+                window.grab().save(args.screenshot)
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(int(args.quit_after * 1000), finish)
     return app.exec()

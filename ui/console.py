@@ -7,20 +7,25 @@ import sys
 
 from rig import cli
 
+from .app import add_window_options
+
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in cli.COMMANDS:  # work on a recording: no window
         return cli.main(argv)
     parser = cli.build_parser()
+    add_window_options(parser)
     args = parser.parse_args(argv)
     if args.headless:
         return cli.main(argv)
+    timed = any(option == "--at" for option, _ in args.schedule or [])
     extra = [flag for flag, used in (("--csv", args.csv is not None), ("--atf", args.atf is not None),
-                                     ("--set/--at", args.schedule)) if used]
+                                     ("--record", args.record is not None), ("--at", timed)) if used]
     if extra:
         verb = "work" if len(extra) > 1 else "works"
-        parser.error(f"{' and '.join(extra)} only {verb} with --headless (the window has its own controls)")
+        parser.error(f"{' and '.join(extra)} only {verb} with --headless: the window has its own controls "
+                     f"(a timeline of changes for the window: --scenario)")
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
                                                  or os.environ.get("QT_QPA_PLATFORM")):
         print("virtual-rig: no display to open the window on; run experiments with --headless "
@@ -28,4 +33,4 @@ def main(argv=None):
         return 2
     from .app import main as open_window  # Qt loads here, and only here
 
-    return open_window()
+    return open_window(args)

@@ -11,7 +11,7 @@ READOUTS = (  # readout key, label, unit, digits
     ("ATP_mM", "ATP", "mM", 2), ("I_pump_pA", "pump", "pA", 0), ("ATP_use_per_s", "ATP use", "/s", 2),
     ("firing_rate_Hz", "rate", "Hz", 1),
 )
-COLUMNS = 6
+COLUMNS = 7
 
 
 class Readouts(QWidget):

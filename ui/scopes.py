@@ -21,7 +21,8 @@ TRACES = (  # plot, channel, label, colour
     ("energy", "ATP_mM", "ATP", "#ffb040"),
     ("energy", "O2_mM", "O2", "#40e0ff"),
 )
-PLOTS = (("V", "V (mV)", 3), ("I", "I (pA)", 2), ("ions", "ions (mM)", 1), ("energy", "ATP, O2 (mM)", 1))
+PLOTS = (  # key, axis label, height share, smallest y span shown (so noise is not blown up to fill it)
+    ("V", "V (mV)", 3, 5.0), ("I", "I (pA)", 2, 20.0), ("ions", "ions (mM)", 1, 2.0), ("energy", "ATP, O2 (mM)", 1, 0.5))
 REVERSALS = (("E_K_mV", "E_K", "#ff6060"), ("E_Na_mV", "E_Na", "#60a0ff"), ("E_Cl_mV", "E_Cl", "#60ff80"))
 MAX_MARKERS = 200  # marker lines kept on the plots (the log keeps every one)
 
@@ -33,9 +34,12 @@ class Scopes(pg.GraphicsLayoutWidget):
         self.span_s = 10.0
         self.following = True  # the time axis follows the newest sample; False while looking back
         self.plots = {}
-        for row, (key, label, stretch) in enumerate(PLOTS):
+        for row, (key, label, stretch, min_span) in enumerate(PLOTS):
             plot = self.addPlot(row=row, col=0)
             plot.setLabel("left", label)
+            plot.setLimits(minYRange=min_span)
+            plot.getAxis("left").enableAutoSIPrefix(False)
+            plot.getAxis("bottom").setStyle(showValues=key == PLOTS[-1][0])  # one time axis, at the bottom
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
@@ -43,8 +47,9 @@ class Scopes(pg.GraphicsLayoutWidget):
             self.ci.layout.setRowStretchFactor(row, stretch)
             if key != "V":
                 plot.setXLink(self.plots["V"])
-            if len([t for t in TRACES if t[0] == key]) > 1:
-                plot.addLegend(offset=(-10, 5), labelTextSize="10pt")
+            curves = len([t for t in TRACES if t[0] == key])
+            if curves > 1:
+                plot.addLegend(offset=(-10, 2), labelTextSize="10pt", colCount=curves)
             self.plots[key] = plot
         self.plots["energy"].setLabel("bottom", "time (s)")
         self.curves = {}
@@ -52,16 +57,19 @@ class Scopes(pg.GraphicsLayoutWidget):
             self.curves[channel] = self.plots[key].plot(pen=pg.mkPen(colour, width=1), name=name,
                                                           skipFiniteCheck=True, autoDownsample=False)
         self.reversal_lines = {}
-        for channel, name, colour in REVERSALS:
+        for k, (channel, name, colour) in enumerate(REVERSALS):  # labels side by side: E_K and E_Cl lie close
             line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine),
-                                   label=name, labelOpts={"position": 0.02, "color": colour, "anchors": [(0, 1), (0, 1)]})
-            self.plots["V"].addItem(line, ignoreBounds=True)
+                                   label=name, labelOpts={"position": 0.02 + 0.12 * k, "color": colour,
+                                                          "anchors": [(0, 1), (0, 1)]})
+            # E_K and E_Cl set the V axis's range with the trace (V heads for them); E_Na shows when in range
+            self.plots["V"].addItem(line, ignoreBounds=channel == "E_Na_mV")
             self.reversal_lines[channel] = line
         self.marker_lines = []  # (t_s, line on V, line on I)
         self._markers_seen = 0
         self.pen_width = 1
         self.plots["V"].getViewBox().sigXRangeChanged.connect(self._looked_at)
         self._view = None
+        self.region = None
 
     # ---- what to show -------------------------------------------------------------------------
     def set_span(self, span_s):
@@ -77,6 +85,26 @@ class Scopes(pg.GraphicsLayoutWidget):
         self.pen_width = width
         for key, channel, name, colour in TRACES:
             self.curves[channel].setPen(pg.mkPen(colour, width=width))
+
+    def set_axis_font(self, font):
+        for plot in self.plots.values():
+            for side in ("left", "bottom"):
+                axis = plot.getAxis(side)
+                axis.setStyle(tickFont=font)
+                axis.label.setFont(font)
+
+    def show_range(self, on):
+        """A shaded range on the scopes to drag (what export writes), or none."""
+        if on:
+            (x0, x1) = self.plots["V"].getViewBox().viewRange()[0]
+            self.region = pg.LinearRegionItem((x0 + 0.25 * (x1 - x0), x0 + 0.75 * (x1 - x0)))
+            self.plots["V"].addItem(self.region)
+        elif self.region is not None:
+            self.plots["V"].removeItem(self.region)
+            self.region = None
+
+    def selected_range(self):
+        return tuple(float(x) for x in self.region.getRegion()) if self.region is not None else (None, None)
 
     def clear_markers(self):
         for _, *lines in self.marker_lines:

@@ -1,0 +1,191 @@
+"""The rig window, offscreen, driven through its real widgets (pytest-qt).
+
+The loop is paused where a test needs the cell's time to move by a known amount: the test then
+advances the Session itself (``session.run``) and draws a frame (``window.tick``), so nothing waits
+on the wall clock for the cell. Commands (typed values, clicks) land through the RunLoop, which
+applies them while paused too; the tests poll for that with a deadline.
+"""
+import csv
+import os
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton
+
+from rig import Session
+from rig.controls import CONTROLS
+from ui.window import RigWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    session = Session(sample_rate_hz=10000, keep_trace=False)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = RigWindow(session, settings=settings, folder=str(tmp_path / "recordings"))
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    assert win.loop.error is None
+
+
+def pause(window, qtbot):
+    window.findChild(QAction, "run").trigger()
+    qtbot.waitUntil(lambda: window.loop.paused)
+
+
+def type_into(qtbot, box, text):
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), text)
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+
+
+def test_type_bath_K_10_mM_and_watch_the_cell_depolarise_with_a_marker(window, qtbot):
+    pause(window, qtbot)
+    window.loop.set(perfusion_tau_s=0.0)
+    before = window.session.readout()["V_mV"]
+    type_into(qtbot, window.tabs.widgets["bath_K_mM"], "10")
+    qtbot.waitUntil(lambda: window.session.get("bath_K_mM") == 10.0)
+    window.session.run(3.0)
+    window.tick()
+    assert window.session.readout()["V_mV"] > before + 5  # V rises towards the new E_K
+    texts = [window.results.log.item(r, 1).text() for r in range(window.results.log.rowCount())]
+    assert "bath_K_mM 3 -> 10" in texts
+    assert any(line.label.format == "bath_K_mM 3 -> 10" for _, line, _ in window.scopes.marker_lines)
+    assert float(window.readouts.labels["V_mV"].text()) == pytest.approx(window.session.readout()["V_mV"], abs=0.1)
+
+
+def test_a_typed_value_out_of_range_is_refused_with_a_message(window, qtbot):
+    box = window.tabs.widgets["bath_K_mM"]
+    type_into(qtbot, box, "1000")
+    assert "bath_K_mM = 1000.0 is out of range: valid 0.5–150 mM" in window.statusBar().currentMessage()
+    assert box.value() == 3.0 and window.session.get("bath_K_mM") == 3.0
+    assert window.loop.alive
+
+
+def test_switch_clamp_mode_and_hold(window, qtbot):
+    qtbot.mouseClick(window.findChild(QPushButton, "clamp=voltage"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session.get("clamp") == "voltage")
+    window.tick()
+    assert window.amplifier.widgets["hold_mV"].isEnabled() and not window.amplifier.widgets["hold_pA"].isEnabled()
+    type_into(qtbot, window.amplifier.widgets["hold_mV"], "-80")
+    qtbot.waitUntil(lambda: window.session.get("hold_mV") == -80.0)
+
+
+def test_pause_holds_the_clock_and_run_resumes_it(window, qtbot):
+    qtbot.waitUntil(lambda: window.session.t_s > 0.05)
+    pause(window, qtbot)
+    t = window.session.t_s
+    qtbot.wait(100)
+    assert window.session.t_s == t and not window.scopes.following
+    window.findChild(QAction, "run").trigger()
+    qtbot.waitUntil(lambda: window.session.t_s > t + 0.05)
+    assert window.scopes.following
+
+
+def test_a_step_protocol_shows_its_sweeps(window, qtbot):
+    window.amplifier.step_count.setValue(4)
+    window.amplifier.step_ms.setValue(100)
+    qtbot.mouseClick(window.findChild(QPushButton, "run_steps"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(window.results.sweeps.listDataItems()) == 4, timeout=10000)
+    assert window.results.currentWidget() is window.results.sweeps
+    assert "4 sweeps" in window.amplifier.result.text()
+
+
+def test_membrane_test_shows_R_C_and_tau(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: "MΩ" in window.amplifier.membrane.text(), timeout=10000)
+    assert "pF" in window.amplifier.membrane.text() and "ms" in window.amplifier.membrane.text()
+
+
+def test_every_registry_widget_from_minimum_to_maximum_prints_nothing(window, qtbot, capfd):
+    widgets = {**window.amplifier.widgets, **window.tabs.widgets}
+    assert set(widgets) == set(CONTROLS)  # generated from the registry, none listed twice
+    for name, widget in widgets.items():
+        assert widget.objectName() == name
+        control = CONTROLS[name]
+        if control.fixed:
+            assert not widget.isEnabled()
+            continue
+        values = control.choices if control.is_choice else (control.lo, control.hi, control.default)
+        for value in values:
+            widget.show_value(value)
+            widget.edited.emit(name, value)
+    qtbot.waitUntil(lambda: window.session.get("kir_block") == CONTROLS["kir_block"].default)
+    window.tick()
+    out, err = capfd.readouterr()
+    assert err == "" and window.loop.error is None
+
+
+def test_a_preset_applies_its_controls(window, qtbot):
+    box = window.findChild(QComboBox, "preset:mutations")
+    box.setCurrentText("KCNQ2/3 gain of function (2x M-current)")
+    qtbot.waitUntil(lambda: window.session.get("kcnq_gain") == 2.0)
+    assert box.currentIndex() == 0  # ready for the next choice
+
+
+def test_record_then_export_from_the_window_and_read_it_back(window, qtbot, tmp_path):
+    pause(window, qtbot)
+    window.findChild(QAction, "record").trigger()
+    qtbot.waitUntil(lambda: window.session._recorder is not None)
+    window.session.run(0.5)
+    window.loop.set(bath_K_mM=6.0)
+    qtbot.waitUntil(lambda: window.session.get("bath_K_mM") == 6.0)
+    window.session.run(0.5)
+    window.tick()
+    assert window.recording_label.text().strip().endswith("MB")
+    window.findChild(QAction, "record").trigger()
+    qtbot.waitUntil(lambda: window.session._recorder is None)
+    future = window.export_to(str(tmp_path / "out.csv"))
+    qtbot.waitUntil(future.done, timeout=10000)
+    window.tick()
+    with open(tmp_path / "out.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    assert len(rows) - 1 == 10000 and rows[0][:2] == ["t_s", "V_mV"]
+    assert any(r[rows[0].index("marker")] == "bath_K_mM 3 -> 6" for r in rows[1:])
+    assert "Wrote" in window.statusBar().currentMessage()
+    assert (tmp_path / "out-spikes.csv").exists()
+
+
+def test_export_without_a_recording_says_what_to_do(window):
+    assert window.export_to("x.csv") is None
+    assert "Nothing recorded yet: press ● Record" in window.statusBar().currentMessage()
+
+
+def test_a_cut_off_recording_is_found_and_recovered(window, tmp_path):
+    folder = tmp_path / "recordings"
+    s = Session(sample_rate_hz=1000, keep_trace=False)
+    s.start_recording(folder / "crashed.vrig")
+    s.run(0.2)
+    s._recorder.close()  # the process died: no "stopped" line
+    from rig.recorder import cut_off
+
+    assert cut_off(folder) == [str(folder / "crashed.vrig")]
+    window.recover(str(folder / "crashed.vrig"))
+    assert "Recovered" in window.statusBar().currentMessage() and cut_off(folder) == []
+
+
+def test_projector_mode_enlarges_fonts_and_pens_and_is_remembered(window):
+    normal = window.font().pointSize()
+    window.findChild(QAction, "projector").trigger()
+    assert window.font().pointSize() > normal and window.scopes.pen_width == 3
+    assert window.settings.value("projector", type=bool)
+    window.findChild(QAction, "projector").trigger()
+    assert window.scopes.pen_width == 1
+
+
+def test_patching_a_new_cell(window, qtbot):
+    box = window.findChild(QComboBox, "preparation")
+    index = box.findData("astrocyte")
+    box.setCurrentIndex(index)
+    box.activated.emit(index)
+    qtbot.waitUntil(lambda: window.session.preparation.name == "astrocyte", timeout=20000)
+    assert window.loop.alive and window.results.log.rowCount() == 0
+
+
+def test_the_spin_boxes_carry_units_and_help(window):
+    box = window.findChild(QDoubleSpinBox, "bath_K_mM")
+    assert box.suffix() == " mM" and "Range 0.5–150 mM" in box.toolTip()
+    assert os.path.basename(window.folder) == "recordings"

@@ -1,0 +1,21 @@
+"""How the window looks, normal or projected: font sizes and the large-digit labels. The layout
+stays the same in projector mode; fonts, pens and contrast grow."""
+
+SHEET = """
+QLabel[readout="true"] {{ font-size: {readout}pt; font-weight: bold; color: #101010; }}
+QLabel[meter="true"] {{ font-size: {meter}pt; border: 1px solid #808080; border-radius: 6px; padding: 4px;
+                        background: #101010; color: #50ff70; }}
+QLabel#caption {{ font-size: {caption}pt; font-weight: bold; color: white; background: rgba(20, 20, 60, 200);
+                 border-radius: 12px; padding: 14px; }}
+QPushButton[objectName^="clamp="]:checked {{ background: #2f7d32; color: white; font-weight: bold; }}
+"""
+NORMAL = {"base": 11, "readout": 18, "meter": 22, "caption": 26}
+PROJECTOR = {"base": 16, "readout": 30, "meter": 34, "caption": 38}
+
+
+def apply(app, window, projector=False):
+    sizes = PROJECTOR if projector else NORMAL
+    font = app.font()
+    font.setPointSize(sizes["base"])
+    app.setFont(font)
+    window.setStyleSheet(SHEET.format(**sizes))

@@ -1,0 +1,409 @@
+"""The rig window: scopes beside an amplifier commander, experiment panels, readouts and a log,
+driving a ``rig.Session`` through a ``rig.RunLoop``.
+
+The cell runs on the loop's worker thread; this thread only draws. One timer (30 frames a second)
+reads what the rig published (``session.view``, ``readout``, ``controls``, ``markers``) and
+redraws; every user action becomes a command: ``RunLoop.set`` for a control (a bad value comes
+back at once as the registry's message), ``RunLoop.submit`` for a measurement, a protocol or the
+recorder, whose result the timer picks up when it is ready. Nothing physical is computed here.
+"""
+import concurrent.futures
+import datetime
+import os
+import threading
+import time
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
+                               QToolBar, QVBoxLayout, QWidget)
+
+from rig import PREPARATIONS, RunLoop, Session
+from rig.export import Recorded, export
+from rig.protocols import step_sweeps
+from rig.recorder import cut_off, recover
+
+from . import about, style
+from .amplifier_panel import AmplifierPanel
+from .panels import ExperimentTabs
+from .readouts import Readouts
+from .results import Results
+from .scopes import SPANS_S, Scopes
+
+FRAME_MS = 33
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, None)  # None: as fast as the engine goes
+CAPTION_S = 8.0  # a scenario's caption stays this long over the scopes (wall seconds)
+MEASUREMENTS = {"membrane_test": lambda s, **a: s.membrane_test(), "rheobase": lambda s, **a: s.rheobase(),
+                "iv_curve": lambda s, **a: s.iv_curve(), "fi_curve": lambda s, **a: s.fi_curve(),
+                "step_sweeps": lambda s, **a: step_sweeps(s, **a)}
+
+
+def default_folder():
+    return os.path.join(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or
+                        os.path.expanduser("~"), "Virtual Rig")
+
+
+class RigWindow(QMainWindow):
+    def __init__(self, session, speed=1.0, settings=None, folder=None):
+        super().__init__()
+        self.setWindowTitle("Virtual Rig")
+        self.settings = settings if settings is not None else QSettings("VirtualRig", "Virtual Rig")
+        self.folder = folder or self.settings.value("folder", default_folder())
+        self.pending = []  # (future, what to do with its result)
+        self.recording_path = self.last_recording = None
+        self._exporter = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="export")
+        self._new_cell = None  # (thread, holder) while a new cell is being patched
+        self._frames, self._late = [], 0
+
+        self.scopes = Scopes()
+        self.readouts = Readouts()
+        self.results = Results()
+        self.amplifier = AmplifierPanel()
+        self.tabs = ExperimentTabs()
+        self.caption = QLabel(self.scopes)
+        self.caption.setObjectName("caption")
+        self.caption.setWordWrap(True)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.hide()
+        self._caption_until, self._captions_seen = 0.0, 0
+        self._build_toolbar()
+        self._lay_out()
+        self.amplifier.edited.connect(self.change)
+        self.tabs.edited.connect(self.change)
+        self.tabs.preset.connect(self.apply_preset)
+        self.amplifier.measure.connect(self.measure)
+        self.status = QLabel("")
+        self.status.setObjectName("status")
+        self.statusBar().addPermanentWidget(self.status)
+
+        self.use_session(session, speed)
+        self.set_projector(self.settings.value("projector", False, type=bool))
+        if self.settings.value("geometry") is not None:
+            self.restoreGeometry(self.settings.value("geometry"))
+        else:
+            self.resize(1600, 1000)
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+
+    # ---- building --------------------------------------------------------------------------------
+    def _build_toolbar(self):
+        bar = QToolBar("Rig")
+        bar.setObjectName("toolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.run_action = self._action(bar, "run", "▶ Run", "Space", "Run or pause the cell (Space)", checkable=True)
+        self.run_action.toggled.connect(self.set_running)
+        bar.addWidget(QLabel(" speed "))
+        self.speed_box = QComboBox()
+        self.speed_box.setObjectName("speed")
+        self.speed_box.addItems([f"{s}×" if s else "max" for s in SPEEDS])
+        self.speed_box.setToolTip("1× real time; time-lapse for what takes minutes (anoxia, chloride); max: as fast "
+                                  "as this computer goes")
+        self.speed_box.currentIndexChanged.connect(lambda i: self.set_speed(SPEEDS[i]))
+        bar.addWidget(self.speed_box)
+        bar.addWidget(QLabel(" window "))
+        self.span_box = QComboBox()
+        self.span_box.setObjectName("span")
+        self.span_box.addItems([f"{s} s" if s < 60 else f"{s // 60} min" for s in SPANS_S])
+        self.span_box.setToolTip("How much time the scopes show")
+        self.span_box.currentIndexChanged.connect(lambda i: self.scopes.set_span(SPANS_S[i]))
+        self.span_box.setCurrentIndex(SPANS_S.index(10))
+        bar.addWidget(self.span_box)
+        bar.addSeparator()
+        self.record_action = self._action(bar, "record", "● Record", "R",
+                                          "Record every channel to disk (R); a crash loses at most the last second",
+                                          checkable=True)
+        self.record_action.toggled.connect(self.set_recording)
+        self.recording_label = QLabel("")
+        self.recording_label.setObjectName("recording")
+        bar.addWidget(self.recording_label)
+        self.export_action = self._action(bar, "export", "Export…", "Ctrl+E",
+                                          "Write the recording (or the range selected on the scopes) as CSV or ATF")
+        self.export_action.triggered.connect(self.export_dialog)
+        self.select_action = self._action(bar, "select_range", "Select range", None,
+                                          "Drag the shaded range on the scopes; export writes only that", checkable=True)
+        self.select_action.toggled.connect(self.scopes.show_range)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" cell "))
+        self.preparation_box = QComboBox()
+        self.preparation_box.setObjectName("preparation")
+        for prep in PREPARATIONS.values():
+            self.preparation_box.addItem(prep.title, prep.name)
+        self.preparation_box.setToolTip("Patch a new cell of this kind (the recording, if any, ends)")
+        self.preparation_box.activated.connect(lambda i: self.patch_new_cell(self.preparation_box.itemData(i)))
+        bar.addWidget(self.preparation_box)
+        bar.addSeparator()
+        self.projector_action = self._action(bar, "projector", "Projector", "F11",
+                                             "Large fonts, thick traces, high contrast, for a lecture hall (F11)",
+                                             checkable=True)
+        self.projector_action.toggled.connect(self.set_projector)
+        about_action = self._action(bar, "about", "About", None, "The model and its sources")
+        about_action.triggered.connect(lambda: about.show(self))
+        membrane = QAction("Membrane test", self)
+        membrane.setShortcut(QKeySequence("M"))
+        membrane.triggered.connect(lambda: self.measure("membrane_test", {}))
+        self.addAction(membrane)
+
+    def _action(self, bar, name, text, shortcut, tip, checkable=False):
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setCheckable(checkable)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip)
+        bar.addAction(action)
+        bar.widgetForAction(action).setObjectName(f"button:{name}")
+        return action
+
+    def _lay_out(self):
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.scopes)
+        left.addWidget(self.readouts)
+        left.addWidget(self.results)
+        left.setStretchFactor(0, 6)
+        left.setStretchFactor(2, 1)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.amplifier)
+        column.addWidget(self.tabs, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.setCentralWidget(split)
+
+    # ---- the cell --------------------------------------------------------------------------------
+    def use_session(self, session, speed=1.0):
+        """Put ``session`` behind the glass and start it running at ``speed``."""
+        self.session = session
+        self.loop = RunLoop(session, speed)
+        self.scopes.clear_markers()
+        self.results.log.setRowCount(0)
+        self._captions_seen = 0
+        index = self.preparation_box.findData(session.preparation.name)
+        self.preparation_box.setCurrentIndex(index)
+        self.speed_box.setCurrentIndex(SPEEDS.index(speed) if speed in SPEEDS else 0)
+        self.loop.start()
+        self.run_action.setChecked(True)
+        self.scopes.follow(True)
+
+    def patch_new_cell(self, preparation):
+        """Patch a new cell (settling it takes a moment, on a thread of its own); the recording ends."""
+        if self._new_cell is not None or preparation == self.session.preparation.name:
+            return
+        self.record_action.setChecked(False)
+        holder = {}
+
+        def make():
+            try:
+                holder["session"] = Session(preparation=preparation, keep_trace=False)
+            except Exception as e:  # noqa: BLE001 - shown to the user, the old cell keeps running
+                holder["error"] = e
+
+        thread = threading.Thread(target=make, name="patching", daemon=True)
+        thread.start()
+        self._new_cell = (thread, holder)
+        self.say(f"Patching a new {PREPARATIONS[preparation].title}: the cell settles in its slice…")
+
+    def _finish_patching(self):
+        thread, holder = self._new_cell
+        if thread.is_alive():
+            return
+        self._new_cell = None
+        if "error" in holder:
+            self.say(f"Could not patch the new cell: {holder['error']}", error=True)
+            return
+        self.loop.stop()
+        self.session.stop_recording()
+        self.use_session(holder["session"], SPEEDS[self.speed_box.currentIndex()])
+        self.say(f"Patched: {self.session.preparation.title}")
+
+    # ---- commands --------------------------------------------------------------------------------
+    def change(self, name, value):
+        """A control changed by the user: the rig applies it within a slice, or says why not."""
+        try:
+            self.loop.set(**{name: value})
+        except ValueError as e:
+            self.say(str(e), error=True)
+            for panel in (self.amplifier, self.tabs):
+                if name in panel.widgets:
+                    panel.widgets[name].show_value(self.session.get(name))
+
+    def apply_preset(self, name, values):
+        try:
+            self.loop.set(**values)
+            self.say(f"Preset: {name}")
+        except ValueError as e:
+            self.say(str(e), error=True)
+
+    def measure(self, kind, arguments):
+        """Run a measurement or protocol on the worker; its result is shown when ready."""
+        work = MEASUREMENTS[kind]
+        self.say(f"Measuring: {kind.replace('_', ' ')}…")
+        self._when_done(self.loop.submit(lambda s: work(s, **arguments)), lambda result: self._measured(kind, result))
+
+    def _measured(self, kind, result):
+        self.amplifier.show_result(kind, result)
+        if kind == "step_sweeps":
+            self.results.show_sweeps(result)
+        elif kind in ("iv_curve", "fi_curve"):
+            self.results.show_curve(kind, result)
+        self.say(f"Done: {kind.replace('_', ' ')}")
+
+    def set_running(self, running):
+        self.run_action.setText("❚❚ Pause" if running else "▶ Run")
+        if running:
+            self.loop.resume()
+        else:
+            self.loop.pause()
+        self.scopes.follow(running)
+
+    def set_speed(self, speed):
+        self.loop.speed = speed
+
+    def set_recording(self, on):
+        if on and self.recording_path is None:
+            os.makedirs(self.folder, exist_ok=True)
+            stamp = datetime.datetime.now().strftime("%Y-%m-%d_%H%M%S")
+            path = os.path.join(self.folder, f"{stamp}_{self.session.preparation.name}.vrig")
+            self.recording_path = path
+            self._when_done(self.loop.submit(lambda s: s.start_recording(path)),
+                            lambda _: self.say(f"Recording to {path}"), self._recording_refused)
+        elif not on and self.recording_path is not None:
+            path, self.recording_path = self.recording_path, None
+            self.last_recording = path
+            self._when_done(self.loop.submit(lambda s: s.stop_recording()), lambda _: self.say(f"Saved {path}"))
+
+    def _recording_refused(self, error):
+        self.recording_path = None
+        self.record_action.setChecked(False)
+        self.say(f"Cannot record: {error}", error=True)
+
+    # ---- export ----------------------------------------------------------------------------------
+    def export_dialog(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Export the recording", self.folder,
+                                              "CSV for a spreadsheet (*.csv);;Axon Text File for Clampfit (*.atf)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path, from_s=None, to_s=None):
+        """Export the recording (the one running, else the last) as CSV or ATF (by the file's
+        ending), the range selected on the scopes if there is one; in the background."""
+        source = self.recording_path or self.last_recording
+        if source is None:
+            self.say("Nothing recorded yet: press ● Record (R), then export; export reads the recording.", error=True)
+            return None
+        if from_s is None and self.select_action.isChecked():
+            from_s, to_s = self.scopes.selected_range()
+        kind = "atf_path" if path.lower().endswith(".atf") else "csv_path"
+        self.say(f"Exporting {os.path.basename(source)} to {path}…")
+        future = self._exporter.submit(lambda: export(Recorded.from_recording(source), from_s=from_s, to_s=to_s,
+                                                      **{kind: path}))
+        self._when_done(future, self._exported)
+        return future
+
+    def _exported(self, report):
+        warning = f" Warning: {report['warning']}" if report["warning"] else ""
+        self.say(f"Wrote {', '.join(report['files'])}: {report['rows']:,} samples, {report['spikes']} spikes.{warning}")
+
+    # ---- recovery ----------------------------------------------------------------------------------
+    def offer_recovery(self):
+        """On start: recordings a crash cut off are offered for recovery."""
+        for path in cut_off(self.folder):
+            answer = QMessageBox.question(self, "Recover a recording?",
+                                          f"{path} was cut off (the app or the computer stopped while it "
+                                          f"recorded). Recover it? Everything written until then is kept.")
+            if answer == QMessageBox.StandardButton.Yes:
+                self.recover(path)
+
+    def recover(self, path):
+        r = recover(path)
+        self.last_recording = path
+        self.say(f"Recovered {path}: {r['samples']:,} samples, {r['from_s']:.1f}–{r['to_s']:.1f} s, "
+                 f"{r['events']} events")
+        return r
+
+    # ---- the frame ---------------------------------------------------------------------------------
+    def _when_done(self, future, then, failed=None):
+        self.pending.append((future, then, failed or (lambda e: self.say(str(e), error=True))))
+
+    def tick(self):
+        """One frame: draw what the rig published since the last."""
+        now = time.perf_counter()
+        self._frames = [t for t in self._frames if t > now - 1.0] + [now]
+        if len(self._frames) > 1 and now - self._frames[-2] > 2.5 * FRAME_MS / 1e3:
+            self._late += 1
+        session = self.session
+        readout, controls, markers = session.readout(), session.controls(), session.markers()
+        self.scopes.refresh(session.view, readout, markers)
+        self.amplifier.follow(controls, readout)
+        self.tabs.follow(controls, readout)
+        self.readouts.follow(readout, self.loop.achieved_speed, len(self._frames), self._late)
+        self.results.log.follow(markers)
+        self._show_captions(now)
+        for item in [p for p in self.pending if p[0].done()]:
+            self.pending.remove(item)
+            future, then, failed = item
+            if future.exception() is not None:
+                failed(future.exception())
+            else:
+                then(future.result())
+        if self._new_cell is not None:
+            self._finish_patching()
+        self._show_status(readout)
+
+    def _show_captions(self, now):
+        if len(self.session.captions) > self._captions_seen:
+            self.caption.setText(self.session.captions[-1][1])
+            self._captions_seen = len(self.session.captions)
+            self._caption_until = now + CAPTION_S
+            # over the current and slow strips, so the membrane potential stays in view
+            self.caption.setGeometry(40, int(0.45 * self.scopes.height()), max(200, self.scopes.width() - 80), 140)
+            self.caption.show()
+            self.caption.raise_()
+        elif self.caption.isVisible() and now > self._caption_until:
+            self.caption.hide()
+
+    def _show_status(self, readout):
+        parts = [f"{self.session.preparation.title}", f"t = {readout['t_s']:.2f} s"]
+        if self.loop.error is not None:
+            parts.append(f"the cell stopped: {self.loop.error}")
+        if self.session.recording_error:
+            parts.append(self.session.recording_error)
+        self.status.setText("   ".join(parts))
+        if self.recording_path:
+            try:
+                size = os.path.getsize(os.path.join(self.recording_path, "samples.f32")) / 1e6
+            except OSError:
+                size = 0.0
+            self.recording_label.setText(f" {os.path.basename(self.recording_path)}  {size:.1f} MB ")
+        else:
+            self.recording_label.setText("")
+
+    def say(self, text, error=False):
+        self.statusBar().setStyleSheet("color: #ff8080;" if error else "")
+        self.statusBar().showMessage(text, 15000)
+
+    # ---- look ----------------------------------------------------------------------------------------
+    def set_projector(self, on):
+        """Large fonts, thick traces, high contrast: legible from the back of a lecture hall."""
+        if self.projector_action.isChecked() != on:
+            self.projector_action.setChecked(on)
+            return
+        style.apply(QApplication.instance(), self, projector=on)
+        self.scopes.set_pen_width(3 if on else 1)
+        self.scopes.set_axis_font(QFont(QApplication.font().family(), 16 if on else 10))
+        self.settings.setValue("projector", on)
+
+    def closeEvent(self, event):  # noqa: N802 - Qt's name
+        self.timer.stop()
+        self.loop.stop()
+        self.session.stop_recording()
+        self._exporter.shutdown(wait=True)
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("folder", self.folder)
+        super().closeEvent(event)
