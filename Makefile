@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench figures clean
+.PHONY: run test bench bench-ui screenshots figures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,17 @@ figures: $(VENV)/.installed-test
 bench: $(VENV)/.installed-run
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/acquisition.py
+
+# the window's figures (frames per second, CPU, latency, start-up), on an X server
+bench-ui: $(VENV)/.installed-run
+	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM $(BIN)/python bench/ui.py
+
+# the README's pictures: the first experiment in the real window, normal and projected
+screenshots: $(VENV)/.installed-run
+	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
+	    --scenario first_experiment --speed 20 --span 120 --screenshot docs/rig.png --quit-after 6
+	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
+	    --scenario first_experiment --speed 20 --span 120 --projector --screenshot docs/projector.png --quit-after 6
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -21,6 +21,7 @@ def add_window_options(parser):
     group.add_argument("--screenshot", metavar="PNG", help="save a picture of the whole window when quitting")
     group.add_argument("--quit-after", type=float, metavar="S", help="close the window after S seconds")
     group.add_argument("--projector", action="store_true", help="start in projector mode (large fonts, thick traces)")
+    group.add_argument("--span", type=float, metavar="S", help="the scopes show the last S seconds (1–600)")
 
 
 def make_session(args):
@@ -58,6 +59,8 @@ def main(args):
     window = RigWindow(session, speed=speed)
     if args.projector:
         window.set_projector(True)
+    if args.span is not None:
+        window.set_span(args.span)
     if args.screenshot:
         window.resize(1600, 1000)  # pictures the same size whatever the last window was
     window.show()

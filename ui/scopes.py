@@ -1,6 +1,7 @@
 """The scopes: stacked plots on one time axis, as Clampex shows them, fed from ``rig.view``.
 
-Membrane potential on top with dashed E_K, E_Na and E_Cl lines that move as the concentrations
+No grid: pyqtgraph's axes paint the grid lines, and with four plots that alone held the scopes
+under 20 frames a second on this machine kind. Membrane potential on top with dashed E_K, E_Na and E_Cl lines that move as the concentrations
 do, amplifier current below, then two slow strips (ions; energy). Every marker is a vertical line
 with its text. Each refresh asks the view for as many (min, max) pairs as the plot is pixels wide
 and draws them as one zigzag, so no spike vanishes at any zoom and drawing costs the same whatever
@@ -10,6 +11,7 @@ physical is computed here.
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGraphicsView
 
 SPANS_S = (1, 2, 5, 10, 30, 60, 120, 300, 600)
 TRACES = (  # plot, channel, label, colour
@@ -22,7 +24,7 @@ TRACES = (  # plot, channel, label, colour
     ("energy", "O2_mM", "O2", "#40e0ff"),
 )
 PLOTS = (  # key, axis label, height share, smallest y span shown (so noise is not blown up to fill it)
-    ("V", "V (mV)", 3, 5.0), ("I", "I (pA)", 2, 20.0), ("ions", "ions (mM)", 1, 2.0), ("energy", "ATP, O2 (mM)", 1, 0.5))
+    ("V", "V (mV)", 3, 5.0), ("I", "I (pA)", 2, 20.0), ("ions", "mM", 1, 2.0), ("energy", "mM", 1, 0.5))
 REVERSALS = (("E_K_mV", "E_K", "#ff6060"), ("E_Na_mV", "E_Na", "#60a0ff"), ("E_Cl_mV", "E_Cl", "#60ff80"))
 MAX_MARKERS = 200  # marker lines kept on the plots (the log keeps every one)
 
@@ -31,16 +33,18 @@ class Scopes(pg.GraphicsLayoutWidget):
     def __init__(self):
         super().__init__()
         self.setObjectName("scopes")
+        # one repaint a frame, asked for at the end of refresh, not one for every item that changed
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.NoViewportUpdate)
         self.span_s = 10.0
         self.following = True  # the time axis follows the newest sample; False while looking back
         self.plots = {}
         for row, (key, label, stretch, min_span) in enumerate(PLOTS):
             plot = self.addPlot(row=row, col=0)
             plot.setLabel("left", label)
-            plot.setLimits(minYRange=min_span)
+            plot.enableAutoRange(x=False, y=False)  # ranges are set in _fit_y, only when the data leave them
             plot.getAxis("left").enableAutoSIPrefix(False)
-            plot.getAxis("bottom").setStyle(showValues=key == PLOTS[-1][0])  # one time axis, at the bottom
-            plot.showGrid(x=True, y=True, alpha=0.15)
+            if key != PLOTS[-1][0]:
+                plot.hideAxis("bottom")  # one time axis, at the bottom
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
             plot.getAxis("left").setWidth(70)
@@ -56,13 +60,13 @@ class Scopes(pg.GraphicsLayoutWidget):
         for key, channel, name, colour in TRACES:
             self.curves[channel] = self.plots[key].plot(pen=pg.mkPen(colour, width=1), name=name,
                                                           skipFiniteCheck=True, autoDownsample=False)
+        self.min_span = {key: min_span for key, _, _, min_span in PLOTS}
         self.reversal_lines = {}
         for k, (channel, name, colour) in enumerate(REVERSALS):  # labels side by side: E_K and E_Cl lie close
             line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine),
                                    label=name, labelOpts={"position": 0.02 + 0.12 * k, "color": colour,
                                                           "anchors": [(0, 1), (0, 1)]})
-            # E_K and E_Cl set the V axis's range with the trace (V heads for them); E_Na shows when in range
-            self.plots["V"].addItem(line, ignoreBounds=channel == "E_Na_mV")
+            self.plots["V"].addItem(line, ignoreBounds=True)
             self.reversal_lines[channel] = line
         self.marker_lines = []  # (t_s, line on V, line on I)
         self._markers_seen = 0
@@ -87,6 +91,8 @@ class Scopes(pg.GraphicsLayoutWidget):
             self.curves[channel].setPen(pg.mkPen(colour, width=width))
 
     def set_axis_font(self, font):
+        for line in self.reversal_lines.values():
+            line.label.setFont(font)
         for plot in self.plots.values():
             for side in ("left", "bottom"):
                 axis = plot.getAxis(side)
@@ -114,8 +120,10 @@ class Scopes(pg.GraphicsLayoutWidget):
         self._markers_seen = 0
 
     # ---- drawing --------------------------------------------------------------------------------
-    def refresh(self, view, readout, markers):
-        """Draw the newest ``span_s`` (or, while looking back, the stretch the axis shows)."""
+    def refresh(self, view, readout, markers, captions=()):
+        """Draw the newest ``span_s`` (or, while looking back, the stretch the axis shows).
+        Markers whose text is in ``captions`` (a scenario's, shown large over the scopes) get
+        their line without the text."""
         self._view = view
         if self.following:
             end_s, span_s = view.t_s, self.span_s
@@ -123,36 +131,56 @@ class Scopes(pg.GraphicsLayoutWidget):
         else:
             (x0, x1) = self.plots["V"].getViewBox().viewRange()[0]
             end_s, span_s = x1, x1 - x0
-        self._draw(view, end_s, span_s)
         for channel, line in self.reversal_lines.items():
             value = readout.get(channel)
-            if value is not None:
+            if value is not None and abs(value - line.value()) > 0.01:
                 line.setPos(value)
                 line.label.setFormat(f"{channel[:-3]} {value:.0f} mV")
-        self._add_markers(markers)
+        # E_K and E_Cl set the V axis's range with the trace (V heads for them); E_Na shows when in range
+        self._draw(view, end_s, span_s, {"V": [readout[c] for c in ("E_K_mV", "E_Cl_mV") if c in readout]})
+        self._add_markers(markers, captions)
+        self.viewport().update()
 
-    def _draw(self, view, end_s, span_s):
+    def _draw(self, view, end_s, span_s, also=None):
+        """Draw the stretch; ``also`` maps a plot to values its y range must include (E_K, E_Cl)."""
         width = max(100, int(self.plots["V"].getViewBox().width()))
-        for channel, curve in self.curves.items():
+        bounds = {key: list((also or {}).get(key, ())) for key in self.plots}
+        for (key, channel, _, _), curve in zip(TRACES, self.curves.values()):
             t, lo, hi = view.window(channel, span_s, width, end_s=end_s)
             x = np.repeat(t, 2)
             y = np.empty(2 * len(lo), np.float32)
             y[0::2], y[1::2] = lo, hi
             curve.setData(x, y)
+            if len(lo):
+                bounds[key] += [float(lo.min()), float(hi.max())]
+        for key, values in bounds.items():
+            if values:
+                self._fit_y(key, min(values), max(values))
+
+    def _fit_y(self, key, lo, hi):
+        """Keep the y range while the data fill more than half of it and stay inside: a range
+        that changes every frame would make every axis redraw its ticks every frame."""
+        pad = max(hi - lo, self.min_span[key]) * 0.1
+        (y0, y1) = self.plots[key].getViewBox().viewRange()[1]
+        if lo < y0 or hi > y1 or (hi - lo + 2 * pad) < 0.5 * (y1 - y0):
+            mid, half = 0.5 * (lo + hi), 0.5 * max(hi - lo, self.min_span[key]) + pad
+            self.plots[key].setYRange(mid - half, mid + half, padding=0)
 
     def _looked_at(self, *_):
         if not self.following and self._view is not None:
             (x0, x1) = self.plots["V"].getViewBox().viewRange()[0]
-            self._draw(self._view, x1, x1 - x0)
+            self._draw(self._view, x1, x1 - x0)  # the y ranges follow what is in view
+            self.viewport().update()
 
-    def _add_markers(self, markers):
-        for t_s, text in markers[self._markers_seen:]:
+    def _add_markers(self, markers, captions):
+        for k, (t_s, text) in enumerate(markers[self._markers_seen:], self._markers_seen):
             lines = []
             for key in ("V", "I"):
+                # the text to the right of the line, at one of three heights so neighbours don't overlap
                 line = pg.InfiniteLine(pos=t_s, angle=90, movable=False, pen=pg.mkPen("#c080ff", width=1),
-                                       label=text if key == "V" else None,
-                                       labelOpts={"position": 0.97, "color": "#e0c0ff", "rotateAxis": (1, 0),
-                                                  "anchors": [(0, 0), (0, 0)]})
+                                       label=text if key == "V" and text not in captions else None,
+                                       labelOpts={"position": 0.96 - 0.08 * (k % 3), "color": "#e0c0ff",
+                                                  "anchors": [(0, 0.5), (0, 0.5)], "fill": (0, 0, 0, 160)})
                 self.plots[key].addItem(line, ignoreBounds=True)
                 lines.append(line)
             self.marker_lines.append((t_s, *lines))

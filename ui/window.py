@@ -262,6 +262,11 @@ class RigWindow(QMainWindow):
             self.loop.pause()
         self.scopes.follow(running)
 
+    def set_span(self, span_s):
+        """The scopes' window, one of ``SPANS_S`` (the nearest)."""
+        nearest = min(SPANS_S, key=lambda s: abs(s - span_s))
+        self.span_box.setCurrentIndex(SPANS_S.index(nearest))
+
     def set_speed(self, speed):
         self.loop.speed = speed
 
@@ -339,7 +344,7 @@ class RigWindow(QMainWindow):
             self._late += 1
         session = self.session
         readout, controls, markers = session.readout(), session.controls(), session.markers()
-        self.scopes.refresh(session.view, readout, markers)
+        self.scopes.refresh(session.view, readout, markers, {text for _, text in session.captions})
         self.amplifier.follow(controls, readout)
         self.tabs.follow(controls, readout)
         self.readouts.follow(readout, self.loop.achieved_speed, len(self._frames), self._late)
@@ -362,7 +367,9 @@ class RigWindow(QMainWindow):
             self._captions_seen = len(self.session.captions)
             self._caption_until = now + CAPTION_S
             # over the current and slow strips, so the membrane potential stays in view
-            self.caption.setGeometry(40, int(0.45 * self.scopes.height()), max(200, self.scopes.width() - 80), 140)
+            self.caption.setFixedWidth(max(200, self.scopes.width() - 80))
+            self.caption.adjustSize()
+            self.caption.move(40, int(0.42 * self.scopes.height()))
             self.caption.show()
             self.caption.raise_()
         elif self.caption.isVisible() and now > self._caption_until:
@@ -396,7 +403,7 @@ class RigWindow(QMainWindow):
             return
         style.apply(QApplication.instance(), self, projector=on)
         self.scopes.set_pen_width(3 if on else 1)
-        self.scopes.set_axis_font(QFont(QApplication.font().family(), 16 if on else 10))
+        self.scopes.set_axis_font(QFont(QApplication.font().family(), 14 if on else 10))
         self.settings.setValue("projector", on)
 
     def closeEvent(self, event):  # noqa: N802 - Qt's name
