@@ -119,6 +119,17 @@ def test_every_registry_widget_from_minimum_to_maximum_prints_nothing(window, qt
     assert err == "" and window.loop.error is None
 
 
+def test_the_gas_switch_cuts_the_oxygen(window, qtbot):
+    qtbot.mouseClick(window.findChild(QPushButton, "gas:0"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session.get("o2_pct") == 0.0)
+    assert "o2_pct 95 -> 0" in [m for _, m in window.session.markers()]
+
+
+def test_the_scopes_window_is_remembered(window):
+    window.findChild(QComboBox, "span").setCurrentText("2 min")
+    assert window.scopes.span_s == 120 and window.settings.value("span_s", type=float) == 120
+
+
 def test_a_preset_applies_its_controls(window, qtbot):
     box = window.findChild(QComboBox, "preset:mutations")
     box.setCurrentText("KCNQ2/3 gain of function (2x M-current)")

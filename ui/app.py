@@ -7,21 +7,16 @@ in the real window, saves a picture of the whole window after 20 s and quits.
 """
 import sys
 
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
 from rig import Session
 from rig.cli import schedule_from
+from rig.runloop import checked_speed
 from rig.scenario import load_scenario
 
 from . import qtcheck
-
-
-def add_window_options(parser):
-    group = parser.add_argument_group("the window")
-    group.add_argument("--speed", type=float, metavar="X",
-                       help="start at X times real time (1–100; default 1, or the scenario's speed)")
-    group.add_argument("--screenshot", metavar="PNG", help="save a picture of the whole window when quitting")
-    group.add_argument("--quit-after", type=float, metavar="S", help="close the window after S seconds")
-    group.add_argument("--projector", action="store_true", help="start in projector mode (large fonts, thick traces)")
-    group.add_argument("--span", type=float, metavar="S", help="the scopes show the last S seconds (1–600)")
+from .window import RigWindow  # noqa: F401 - ui.app.RigWindow(session) builds the window around a Session
 
 
 def make_session(args):
@@ -40,17 +35,10 @@ def main(args):
     try:
         session, speed = make_session(args)
         if args.speed is not None:
-            from rig.runloop import checked_speed
-
             speed = checked_speed(args.speed)
     except ValueError as e:
         print(f"virtual-rig: error: {e}", file=sys.stderr)
         return 2
-
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from .window import RigWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Virtual Rig")

@@ -7,7 +7,15 @@ import sys
 
 from rig import cli
 
-from .app import add_window_options
+
+def add_window_options(parser):
+    group = parser.add_argument_group("the window")
+    group.add_argument("--speed", type=float, metavar="X",
+                       help="start at X times real time (1–100; default 1, or the scenario's speed)")
+    group.add_argument("--screenshot", metavar="PNG", help="save a picture of the whole window when quitting")
+    group.add_argument("--quit-after", type=float, metavar="S", help="close the window after S seconds")
+    group.add_argument("--projector", action="store_true", help="start in projector mode (large fonts, thick traces)")
+    group.add_argument("--span", type=float, metavar="S", help="the scopes show the last S seconds (1–600)")
 
 
 def main(argv=None):

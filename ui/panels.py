@@ -4,7 +4,7 @@ chamber's present concentration beside each solution control (so the wash-in is 
 the shipped presets (``resources/presets.json``) one choice away. Nothing physical here.
 """
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QTabWidget, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QWidget
 
 from rig.controls import CONTROLS
 from rig.presets import load_presets
@@ -34,6 +34,8 @@ class ExperimentTabs(QTabWidget):
             for control in CONTROLS.values():
                 if control.group == tab:
                     form.addRow(control.name, self._row(control))
+            if tab == "Environment":
+                form.addRow("gas", self._gas_switch())
             self.addTab(page, tab)
 
     def _preset_box(self, group, entries):
@@ -50,6 +52,19 @@ class ExperimentTabs(QTabWidget):
 
         box.currentTextChanged.connect(chosen)
         return box
+
+    def _gas_switch(self):
+        """The gas bottles of a slice rig: carbogen (95 % O2) or N2 (anoxia), one click each."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for label, o2_pct in (("Carbogen (95 % O2)", 95.0), ("N2 (no O2: ischaemia)", 0.0)):
+            button = QPushButton(label)
+            button.setObjectName(f"gas:{o2_pct:g}")
+            button.setToolTip(f"Bubble the bath with this gas: o2_pct = {o2_pct:g}")
+            button.clicked.connect(lambda _=False, v=o2_pct: self.edited.emit("o2_pct", v))
+            layout.addWidget(button)
+        return row
 
     def _row(self, control):
         widget = widget_for(control)

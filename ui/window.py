@@ -38,6 +38,10 @@ MEASUREMENTS = {"membrane_test": lambda s, **a: s.membrane_test(), "rheobase": l
                 "step_sweeps": lambda s, **a: step_sweeps(s, **a)}
 
 
+NOTHING_RECORDED = ("Nothing recorded yet: press ● Record (R). Everything from then on goes to disk as it "
+                    "happens, and Export writes it (or a range you select) as CSV or ATF.")
+
+
 def default_folder():
     return os.path.join(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or
                         os.path.expanduser("~"), "Virtual Rig")
@@ -108,8 +112,8 @@ class RigWindow(QMainWindow):
         self.span_box.setObjectName("span")
         self.span_box.addItems([f"{s} s" if s < 60 else f"{s // 60} min" for s in SPANS_S])
         self.span_box.setToolTip("How much time the scopes show")
-        self.span_box.currentIndexChanged.connect(lambda i: self.scopes.set_span(SPANS_S[i]))
-        self.span_box.setCurrentIndex(SPANS_S.index(10))
+        self.span_box.currentIndexChanged.connect(self._span_chosen)
+        self.set_span(self.settings.value("span_s", 10.0, type=float))
         bar.addWidget(self.span_box)
         bar.addSeparator()
         self.record_action = self._action(bar, "record", "● Record", "R",
@@ -262,6 +266,10 @@ class RigWindow(QMainWindow):
             self.loop.pause()
         self.scopes.follow(running)
 
+    def _span_chosen(self, index):
+        self.scopes.set_span(SPANS_S[index])
+        self.settings.setValue("span_s", SPANS_S[index])
+
     def set_span(self, span_s):
         """The scopes' window, one of ``SPANS_S`` (the nearest)."""
         nearest = min(SPANS_S, key=lambda s: abs(s - span_s))
@@ -290,9 +298,14 @@ class RigWindow(QMainWindow):
 
     # ---- export ----------------------------------------------------------------------------------
     def export_dialog(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Export the recording", self.folder,
+        if (self.recording_path or self.last_recording) is None:
+            QMessageBox.information(self, "Nothing recorded yet", NOTHING_RECORDED)
+            return
+        folder = self.settings.value("export_folder", self.folder)
+        path, _ = QFileDialog.getSaveFileName(self, "Export the recording", folder,
                                               "CSV for a spreadsheet (*.csv);;Axon Text File for Clampfit (*.atf)")
         if path:
+            self.settings.setValue("export_folder", os.path.dirname(path))
             self.export_to(path)
 
     def export_to(self, path, from_s=None, to_s=None):
@@ -300,7 +313,7 @@ class RigWindow(QMainWindow):
         ending), the range selected on the scopes if there is one; in the background."""
         source = self.recording_path or self.last_recording
         if source is None:
-            self.say("Nothing recorded yet: press ● Record (R), then export; export reads the recording.", error=True)
+            self.say(NOTHING_RECORDED, error=True)
             return None
         if from_s is None and self.select_action.isChecked():
             from_s, to_s = self.scopes.selected_range()
