@@ -5,6 +5,7 @@ For tests, screenshots and demos the window can also be driven from the command 
 ``virtual-rig --scenario FILE --speed 10 --screenshot rig.png --quit-after 20`` runs the scenario
 in the real window, saves a picture of the whole window after 20 s and quits.
 """
+import signal
 import sys
 
 from PySide6.QtCore import QTimer
@@ -52,6 +53,9 @@ def main(args):
     if args.screenshot:
         window.resize(1600, 1000)  # pictures the same size whatever the last window was
     window.show()
+    # Ctrl-C in the terminal closes the window as its close button does: the recording is closed,
+    # settings saved (Qt's loop would otherwise leave the signal waiting for Python to run)
+    signal.signal(signal.SIGINT, lambda *_: window.close())
     if args.quit_after is None:
         QTimer.singleShot(0, window.offer_recovery)
     else:

@@ -8,12 +8,15 @@ out-of-range value is refused with the registry's own message rather than silent
 """
 import math
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QDoubleSpinBox, QHBoxLayout, QPushButton, QWidget
 
 from rig.controls import CONTROLS
 
 CLAMP_LABELS = {"voltage": "VC", "I=0": "I=0", "current": "IC"}  # MultiClamp's mode buttons, in its order
+# the window's one-key shortcuts (run/pause, record, membrane test): no number holds these keys, so
+# a number box lets them through to the window instead of swallowing them while it has the focus
+WINDOW_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_M)
 
 
 def tooltip(control):
@@ -45,6 +48,13 @@ class NumberBox(QDoubleSpinBox):
         self.setToolTip(tooltip(control))
         self.show_value(control.default)
         self.valueChanged.connect(lambda value: self.edited.emit(self.control.name, float(value)))
+        self.editingFinished.connect(self.clearFocus)  # typed and entered: the keys are the window's again
+
+    def event(self, event):
+        if event.type() == QEvent.Type.ShortcutOverride and event.key() in WINDOW_KEYS:
+            event.ignore()  # not for this box: the window's shortcut takes it
+            return True
+        return super().event(event)
 
     def sizeHint(self):  # sized for the control's own range, not for the wide range typing allows
         hint = super().sizeHint()

@@ -162,7 +162,7 @@ class Scopes(pg.GraphicsLayoutWidget):
         that changes every frame would make every axis redraw its ticks every frame."""
         pad = max(hi - lo, self.min_span[key]) * 0.1
         (y0, y1) = self.plots[key].getViewBox().viewRange()[1]
-        if lo < y0 or hi > y1 or (hi - lo + 2 * pad) < 0.5 * (y1 - y0):
+        if lo < y0 or hi > y1 or (hi - lo + 2 * pad) < 0.5 * (y1 - y0) or y1 - y0 < self.min_span[key]:
             mid, half = 0.5 * (lo + hi), 0.5 * max(hi - lo, self.min_span[key]) + pad
             self.plots[key].setYRange(mid - half, mid + half, padding=0)
 

@@ -15,8 +15,8 @@ import time
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
-                               QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
+                               QSplitter, QToolBar, QVBoxLayout, QWidget)
 
 from rig import PREPARATIONS, RunLoop, Session
 from rig.export import Recorded, export
@@ -90,6 +90,7 @@ class RigWindow(QMainWindow):
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
+        self.scopes.setFocus()  # no text box holds the keyboard at start: Space, R and M work at once
 
     # ---- building --------------------------------------------------------------------------------
     def _build_toolbar(self):
@@ -304,11 +305,18 @@ class RigWindow(QMainWindow):
         folder = self.settings.value("export_folder", self.folder)
         path, _ = QFileDialog.getSaveFileName(self, "Export the recording", folder,
                                               "CSV for a spreadsheet (*.csv);;Axon Text File for Clampfit (*.atf)")
-        if path:
-            self.settings.setValue("export_folder", os.path.dirname(path))
-            self.export_to(path)
+        if not path:
+            return
+        self.settings.setValue("export_folder", os.path.dirname(path))
+        rate = self.session.sample_rate_hz
+        choices = [f"{rate:g} (every sample)"] + [f"{rate / k:g}" for k in (10, 100) if rate / k >= 1]
+        choice, ok = QInputDialog.getItem(self, "Samples per second", "Samples per second in the file (fewer keep "
+                                          "a long recording within a spreadsheet's 1,048,576 rows; the spike "
+                                          "table keeps every spike):", choices, 0, False)
+        if ok:
+            self.export_to(path, rate_hz=float(choice.split()[0]))
 
-    def export_to(self, path, from_s=None, to_s=None):
+    def export_to(self, path, from_s=None, to_s=None, rate_hz=None):
         """Export the recording (the one running, else the last) as CSV or ATF (by the file's
         ending), the range selected on the scopes if there is one; in the background."""
         source = self.recording_path or self.last_recording
@@ -320,12 +328,12 @@ class RigWindow(QMainWindow):
         kind = "atf_path" if path.lower().endswith(".atf") else "csv_path"
         self.say(f"Exporting {os.path.basename(source)} to {path}…")
         future = self._exporter.submit(lambda: export(Recorded.from_recording(source), from_s=from_s, to_s=to_s,
-                                                      **{kind: path}))
+                                                      rate_hz=rate_hz, **{kind: path}))
         self._when_done(future, self._exported)
         return future
 
     def _exported(self, report):
-        warning = f" Warning: {report['warning']}" if report["warning"] else ""
+        warning = " It has more rows than a spreadsheet shows: export fewer samples per second." if report["warning"] else ""
         self.say(f"Wrote {', '.join(report['files'])}: {report['rows']:,} samples, {report['spikes']} spikes.{warning}")
 
     # ---- recovery ----------------------------------------------------------------------------------
