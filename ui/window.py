@@ -31,6 +31,7 @@ from .results import Results
 from .scopes import SPANS_S, Scopes
 
 FRAME_MS = 33
+NUMBERS_S = 0.1  # digits and panels follow the rig ten times a second: faster is unreadable and costs
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, None)  # None: as fast as the engine goes
 CAPTION_S = 8.0  # a scenario's caption stays this long over the scopes (wall seconds)
 MEASUREMENTS = {"membrane_test": lambda s, **a: s.membrane_test(), "rheobase": lambda s, **a: s.rheobase(),
@@ -57,7 +58,7 @@ class RigWindow(QMainWindow):
         self.recording_path = self.last_recording = None
         self._exporter = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="export")
         self._new_cell = None  # (thread, holder) while a new cell is being patched
-        self._frames, self._late = [], 0
+        self._frames, self._late, self._numbers_at = [], 0, 0.0
 
         self.scopes = Scopes()
         self.readouts = Readouts()
@@ -366,9 +367,12 @@ class RigWindow(QMainWindow):
         session = self.session
         readout, controls, markers = session.readout(), session.controls(), session.markers()
         self.scopes.refresh(session.view, readout, markers, {text for _, text in session.captions})
-        self.amplifier.follow(controls, readout)
-        self.tabs.follow(controls, readout)
-        self.readouts.follow(readout, self.loop.achieved_speed, len(self._frames), self._late)
+        if now - self._numbers_at >= NUMBERS_S:
+            self._numbers_at = now
+            self.amplifier.follow(controls, readout)
+            self.tabs.follow(controls, readout)
+            self.readouts.follow(readout, self.loop.achieved_speed, len(self._frames), self._late)
+            self._show_status(readout)
         self.results.log.follow(markers)
         self._show_captions(now)
         for item in [p for p in self.pending if p[0].done()]:
@@ -380,7 +384,6 @@ class RigWindow(QMainWindow):
                 then(future.result())
         if self._new_cell is not None:
             self._finish_patching()
-        self._show_status(readout)
 
     def _show_captions(self, now):
         if len(self.session.captions) > self._captions_seen:
