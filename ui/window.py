@@ -181,6 +181,10 @@ class RigWindow(QMainWindow):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         self.setCentralWidget(split)
+        self.splitters = {"split/main": split, "split/left": left}  # their positions are remembered
+        for key, splitter in self.splitters.items():
+            if self.settings.value(key) is not None:
+                splitter.restoreState(self.settings.value(key))
 
     # ---- the cell --------------------------------------------------------------------------------
     def use_session(self, session, speed=1.0):
@@ -436,5 +440,7 @@ class RigWindow(QMainWindow):
         self.session.stop_recording()
         self._exporter.shutdown(wait=True)
         self.settings.setValue("geometry", self.saveGeometry())
+        for key, splitter in self.splitters.items():
+            self.settings.setValue(key, splitter.saveState())
         self.settings.setValue("folder", self.folder)
         super().closeEvent(event)
