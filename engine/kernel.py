@@ -47,6 +47,7 @@ STATE_NAMES = CELL_STATE_NAMES + (
     "Na_b_mM", "K_b_mM", "Cl_b_mM",
     "O2_b_mM", "O2_mM",                         # O2 in the bath at the slice, in the tissue
     "retigabine_uM", "gaba_uM", "ttx_nM",       # drug concentrations in the chamber
+    "glutamate_uM", "tboa_uM",
     # clock (whole steps since the recording started), sampling, spike detector
     "steps", "steps_to_sample", "I_amp_sum", "I_amp_count", "spikes_in_sample",
     "spike_count", "above_threshold",
@@ -69,6 +70,7 @@ S_NAT, S_KT, S_CLT = S["Na_t_mM"], S["K_t_mM"], S["Cl_t_mM"]
 S_NAB, S_KB, S_CLB = S["Na_b_mM"], S["K_b_mM"], S["Cl_b_mM"]
 S_O2B, S_O2 = S["O2_b_mM"], S["O2_mM"]
 S_RTG, S_GABA, S_TTX = S["retigabine_uM"], S["gaba_uM"], S["ttx_nM"]
+S_GLU, S_TBOA = S["glutamate_uM"], S["tboa_uM"]
 S_STEPS, S_STS, S_ISUM, S_INUM = S["steps"], S["steps_to_sample"], S["I_amp_sum"], S["I_amp_count"]
 S_SPK_SAMPLE, S_SPK, S_ABOVE = S["spikes_in_sample"], S["spike_count"], S["above_threshold"]
 S_DRAWS = S["noise_draws"]
@@ -92,6 +94,8 @@ PARAM_NAMES = (
     "P_paranodal_cm_s", "P_gaba_max_cm_s", "gaba_EC50_uM", "gaba_hill", "gaba_hco3_ratio",
     "HCO3_i_mM", "HCO3_o_mM", "ttx_IC50_nM",
     "retigabine_shift_max_mV", "retigabine_EC50_uM", "retigabine_gain_max",
+    "P_nmda_max_cm_s", "nmda_EC50_uM", "Mg_o_mM",         # NMDA receptors, opened by glutamate in the bath
+    "eaat_max_uA", "eaat_K_m_uM", "tboa_IC50_uM",         # glutamate transporters (EAAT)
     # pump, transporters, glia, the neighbourhood, diffusion
     "pump_max_uA", "pump_K_Na_mM", "pump_K_K_mM", "pump_K_ATP_mM", "Q10_transport", "T_ref_transport_C",
     "U_kcc2_mM_per_ms", "U_nkcc1_mM_per_ms",
@@ -101,7 +105,8 @@ PARAM_NAMES = (
     "O2_sat_mM", "tau_gas_ms", "tau_O2_ms", "K_O2_mM", "k_syn_per_ms", "ATP_max_mM", "k_basal_per_ms", "O2_per_ATP",
     # user controls (rig/controls.py names them; same names here)
     "bath_Na_mM", "bath_K_mM", "bath_Cl_mM", "temperature_C", "o2_pct", "perfusion_tau_s",
-    "kcc2_rel", "nkcc1_rel", "retigabine_uM", "gaba_uM", "ttx_nM", "nav_shift_mV", "kcnq_gain",
+    "kcc2_rel", "nkcc1_rel", "retigabine_uM", "gaba_uM", "ttx_nM", "glutamate_uM", "tboa_uM",
+    "nav_shift_mV", "kcnq_gain",
     "demyelination", "kir_block", "myelin_wraps",
     # amplifier and spike detector
     "clamp_code", "inject_pA", "command_mV", "rs_MOhm", "noise_V_mV", "noise_I_pA", "noise_seed",
@@ -119,6 +124,8 @@ P_PPARA, P_PGABA, P_GABA_EC50, P_GABA_HILL, P_HCO3R = (P["P_paranodal_cm_s"], P[
 P_HCO3I, P_HCO3O, P_TTX_IC50 = P["HCO3_i_mM"], P["HCO3_o_mM"], P["ttx_IC50_nM"]
 P_RTG_SHIFT, P_RTG_EC50, P_RTG_GAIN = (P["retigabine_shift_max_mV"], P["retigabine_EC50_uM"],
                                        P["retigabine_gain_max"])
+P_PNMDA, P_NMDA_EC50, P_MGO = P["P_nmda_max_cm_s"], P["nmda_EC50_uM"], P["Mg_o_mM"]
+P_EAAT, P_EAAT_KM, P_TBOA_IC50 = P["eaat_max_uA"], P["eaat_K_m_uM"], P["tboa_IC50_uM"]
 P_PUMP, P_PUMP_KNA, P_PUMP_KK, P_PUMP_KATP = (P["pump_max_uA"], P["pump_K_Na_mM"], P["pump_K_K_mM"],
                                               P["pump_K_ATP_mM"])
 P_Q10T, P_TREFT, P_UKCC2, P_UNKCC1 = (P["Q10_transport"], P["T_ref_transport_C"], P["U_kcc2_mM_per_ms"],
@@ -131,6 +138,7 @@ P_KSYN, P_ATPMAX, P_KBASAL, P_O2_PER_ATP = (P["k_syn_per_ms"], P["ATP_max_mM"], 
 P_BATH_NA, P_BATH_K, P_BATH_CL = P["bath_Na_mM"], P["bath_K_mM"], P["bath_Cl_mM"]
 P_TEMP, P_O2PCT, P_TAU_PERF = P["temperature_C"], P["o2_pct"], P["perfusion_tau_s"]
 P_KCC2, P_NKCC1, P_RTG, P_GABA, P_TTX = P["kcc2_rel"], P["nkcc1_rel"], P["retigabine_uM"], P["gaba_uM"], P["ttx_nM"]
+P_GLU, P_TBOA = P["glutamate_uM"], P["tboa_uM"]
 P_NAVSHIFT, P_KCNQ, P_DEMY, P_KIRBLOCK, P_WRAPS = (P["nav_shift_mV"], P["kcnq_gain"], P["demyelination"],
                                                   P["kir_block"], P["myelin_wraps"])
 P_CLAMP, P_INJ, P_CMD, P_RS = P["clamp_code"], P["inject_pA"], P["command_mV"], P["rs_MOhm"]
@@ -365,7 +373,7 @@ def _atp_made(p, O2, ATP):
 
 @njit(cache=True, inline="always")
 def _membrane_step(tab, dt, double_step, cm, rtf, V, m, h, n, pg, membrane, Na_i, K_i, Cl_i, Na_o, K_o, Cl_o,
-                   E_Na, E_K, i_pump, clamp):
+                   E_Na, E_K, i_pump, c_eaat, clamp):
     """One step (``dt``, the tables' step, or twice it) of one membrane: gates by Rush–Larsen
     (tabulated) at the start-of-step V, then V by exponential Euler on the linearised total
     current, exact for it over the step.
@@ -373,6 +381,11 @@ def _membrane_step(tab, dt, double_step, cm, rtf, V, m, h, n, pg, membrane, Na_i
     ``membrane`` holds what both cells share (the tissue's channels and drugs, tuple below);
     ``clamp`` what the pipette does (the neighbour's is ``NO_PIPETTE``). Tuples keep the call
     within the 30 arguments that Numba inlines.
+
+    ``c_eaat`` is the glutamate transporters' cycling (µA/cm² of one charge a cycle): each cycle
+    takes 3 Na+, 1 H+ and 1 glutamate- in and 1 K+ out, two positive charges in (Zerangue &
+    Kavanaugh 1996 Nature 383:634); H+ and glutamate- carry equal and opposite charge, so the
+    current is that of the Na+ and K+ it moves.
 
     Returns the new V and gates, the ion currents over the step (µA/cm², pump included, each
     evaluated at the exact mean V of the step so that the charge they carry equals C·ΔV), the
@@ -408,7 +421,7 @@ def _membrane_step(tab, dt, double_step, cm, rtf, V, m, h, n, pg, membrane, Na_i
     G = g_na + g_kv + gL + gNaL + gKL + gClL + g_hco3 + g_series
     a = (-g_na * E_Na - g_kv * E_K - gL * EL
          + (iNaL - gNaL * V) + (iKL - gKL * V) + (iClL - gClL * V) + (i_hco3 - g_hco3 * V)
-         + i_pump - g_series * v_cmd - i_inj)
+         + i_pump - 2.0 * c_eaat - g_series * v_cmd - i_inj)
     if ideal_clamp:
         V_new = v_cmd
         V_mean = v_cmd
@@ -421,8 +434,8 @@ def _membrane_step(tab, dt, double_step, cm, rtf, V, m, h, n, pg, membrane, Na_i
         V_mean = V_inf + (V - V_inf) * (1.0 - decay) / x
         i_amp = g_series * (v_cmd - V_mean) if voltage_clamp else i_inj
 
-    I_Na = g_na * (V_mean - E_Na) + iNaL + gNaL * (V_mean - V) + 3.0 * i_pump
-    I_K = g_kv * (V_mean - E_K) + iKL + gKL * (V_mean - V) - 2.0 * i_pump
+    I_Na = g_na * (V_mean - E_Na) + iNaL + gNaL * (V_mean - V) + 3.0 * i_pump - 3.0 * c_eaat
+    I_K = g_kv * (V_mean - E_K) + iKL + gKL * (V_mean - V) - 2.0 * i_pump + c_eaat
     I_Cl = iClL + gClL * (V_mean - V)
     # HCO3- through GABA_A (buffered by CO2/carbonic anhydrase) and the squid axon's ohmic leak
     I_untracked = i_hco3 + g_hco3 * (V_mean - V) + gL * (V_mean - EL)
@@ -531,7 +544,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
 
     # slow terms, refreshed every SLOW_EVERY steps (values here only type the locals)
     E_Na = E_K = E_Cl = i_pump = nE_Na = nE_K = ni_pump = 0.0
-    rtg_shift = g_m_max = g_na_max = P_Cl = P_hco3 = 0.0
+    rtg_shift = g_m_max = g_na_max = P_Cl = P_hco3 = P_nmda_cell = P_nmda_nb = c_eaat = 0.0
     dNa_i_slow = dK_i_slow = dCl_i_slow = dNa_o_slow = dK_o_slow = dCl_o_slow = 0.0
     ndNa_i_slow = ndK_i_slow = ndCl_i_slow = dNa_t_slow = dK_t_slow = dCl_t_slow = 0.0
     j_nkcc1 = atp_pump = 0.0
@@ -551,6 +564,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             y[S_RTG] = _relax(y[S_RTG], p[P_RTG], a_perf)
             y[S_GABA] = _relax(y[S_GABA], p[P_GABA], a_perf)
             y[S_TTX] = _relax(y[S_TTX], p[P_TTX], a_perf)
+            y[S_GLU] = _relax(y[S_GLU], p[P_GLU], a_perf)
+            y[S_TBOA] = _relax(y[S_TBOA], p[P_TBOA], a_perf)
             y[S_O2B] = _relax(y[S_O2B], O2_gas, a_gas)
 
             # drugs reach every cell: TTX blocks Nav; retigabine shifts KCNQ V½ and raises its
@@ -566,6 +581,15 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
                 P_gaba = p[P_PGABA] * ch / (ch + p[P_GABA_EC50] ** p[P_GABA_HILL])
             P_Cl = p[P_PCL] + P_gaba
             P_hco3 = P_gaba * p[P_HCO3R]
+            # glutamate in the bath: NMDA receptors (a cation channel passing Na+ and K+ alike;
+            # Mg2+ block at each cell's own V, Jahr & Stevens 1990 J Neurosci 10:3178) and the
+            # transporters, which TBOA blocks
+            glu = y[S_GLU]
+            P_nmda = p[P_PNMDA] * glu / (glu + p[P_NMDA_EC50])
+            mg_k = p[P_MGO] / 3.57
+            P_nmda_cell = P_nmda / (1.0 + mg_k * math.exp(-0.062 * V))
+            P_nmda_nb = P_nmda / (1.0 + mg_k * math.exp(-0.062 * nV))
+            c_eaat = p[P_EAAT] * phi_t * glu / (glu + p[P_EAAT_KM]) / (1.0 + y[S_TBOA] / p[P_TBOA_IC50])
 
             # the patched cell against its shell
             E_Na = rtf * math.log(Na_o / Na_i)
@@ -626,10 +650,10 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
 
         # ---- the patched cell, through the pipette
         membrane = (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
-                    P_Na, P_K, P_Cl, P_hco3, HCO3_i, HCO3_o)
+                    P_Na + P_nmda_cell, P_K + P_nmda_cell, P_Cl, P_hco3, HCO3_i, HCO3_o)
         V_new, m, h, n, pg, I_Na, I_K, I_Cl, I_untracked, i_amp = _membrane_step(
             tab, dt, False, cm, rtf, V, m, h, n, pg, membrane, Na_i, K_i, Cl_i, Na_o, K_o, Cl_o,
-            E_Na, E_K, i_pump, clamp)
+            E_Na, E_K, i_pump, c_eaat, clamp)
         dNa_i = -I_Na * k_i * dt
         dK_i = -I_K * k_i * dt
         dCl_i = I_Cl * k_i * dt
@@ -652,9 +676,11 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         # one step ahead): its ion fluxes, all the tissue needs of it, agree with those at dt
         # within 0.1 % (300 pA held for 5 s: the same 46 spikes, Na_i and K_i within 0.1 %).
         if WITH_NEIGHBOUR and (int(steps) & 1) == 0:
+            nb_membrane = (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
+                           P_Na + P_nmda_nb, P_K + P_nmda_nb, P_Cl, P_hco3, HCO3_i, HCO3_o)
             nV, nm, nh, nn, npg, nI_Na, nI_K, nI_Cl, nI_untracked, _ = _membrane_step(
-                tab, dt2, True, cm, rtf, nV, nm, nh, nn, npg, membrane, nNa_i, nK_i, nCl_i, Na_t, K_t, Cl_t,
-                nE_Na, nE_K, ni_pump, NO_PIPETTE)
+                tab, dt2, True, cm, rtf, nV, nm, nh, nn, npg, nb_membrane, nNa_i, nK_i, nCl_i, Na_t, K_t, Cl_t,
+                nE_Na, nE_K, ni_pump, c_eaat, NO_PIPETTE)
             dNa_i = -nI_Na * k_i * dt2
             dK_i = -nI_K * k_i * dt2
             dCl_i = nI_Cl * k_i * dt2

@@ -56,6 +56,20 @@ COMMON_PARAMS = {
     "HCO3_i_mM": 16.0,            # pHi 7.2 / pHo 7.4 in 5 % CO2 (Kaila & Voipio 1987 Nature)
     "HCO3_o_mM": 26.0,            # aCSF 26 mM NaHCO3
     "ttx_IC50_nM": 5.0,           # TTX-sensitive Nav, IC50 1–10 nM (Catterall 2005 Pharmacol Rev)
+    # glutamate in the bath. NMDA receptors: EC50 2.3 µM for glutamate (Patneau & Mayer 1990
+    # J Neurosci 10:2385), Mg2+ block with aCSF's 1.3 mM Mg2+ (Jahr & Stevens 1990 J Neurosci
+    # 10:3178); AMPA receptors desensitise within milliseconds in sustained glutamate and carry
+    # little steady current, so bath glutamate acts here through NMDA receptors. Only neurons
+    # carry them (their permeability is set per preparation).
+    "P_nmda_max_cm_s": 0.0,
+    "nmda_EC50_uM": 2.3,
+    "Mg_o_mM": 1.3,
+    # glutamate transporters: K_m 10-20 µM (Zerangue & Kavanaugh 1996 Nature 383:634; EAAT2 18 µM
+    # in Arriza 1994 J Neurosci 14:5559); DL-TBOA blocks EAAT2 with IC50 ≈ 6 µM (Shimamoto 1998
+    # Mol Pharmacol 53:195). Astrocytes carry them (set there); neurons' EAAT3 is left out
+    "eaat_max_uA": 0.0,
+    "eaat_K_m_uM": 18.0,
+    "tboa_IC50_uM": 6.0,
     "retigabine_shift_max_mV": -30.0,  # KCNQ2/3 V½ shift at saturation, -30 to -40 (Tatulian 2001)
     "retigabine_EC50_uM": 2.0,    # 1-2 µM (Main 2000 Mol Pharmacol 58:253)
     "retigabine_gain_max": 1.0,   # Tatulian 2001 saw a modest rise; left out to keep row 15 in range
@@ -152,6 +166,9 @@ NEURON = Preparation(
         "P_K_cm_s": 2.3e-7,
         "P_Cl_cm_s": 1.0e-8,
         "P_gaba_max_cm_s": 1.6e-7,  # saturating GABA_A: input resistance -33 % (targets row 9)
+        # NMDA receptors, Na+ and K+ alike: saturating glutamate without Mg2+ draws about 1.5 nA
+        # at -60 mV, the order of whole-cell NMDA currents of cortical pyramidal cells (chosen)
+        "P_nmda_max_cm_s": 2.2e-7,
         # Na/K-ATPase: I_max for ~3×10⁸ ATP/s at rest (Attwell & Laughlin 2001)
         "pump_max_uA": 3.3,
         # KCC2 for E_Cl ≈ -98 mV against the Cl- leak (targets row 6); little NKCC1 when mature
@@ -198,6 +215,10 @@ ASTROCYTE = Preparation(
         "P_Cl_cm_s": 2.0e-8,
         "P_gaba_max_cm_s": 0.0,
         "pump_max_uA": 4.0,
+        # GLT-1/GLAST: saturating glutamate draws ~200 pA at 37 °C (bath-applied glutamate or
+        # D-aspartate evokes transporter currents of a few hundred pA in hippocampal astrocytes;
+        # Bergles & Jahr 1997 Neuron 19:1297): 0.5 µA/cm² of cycling, 2 charges a cycle
+        "eaat_max_uA": 0.5,
         "U_kcc2_mM_per_ms": 0.0,
         "U_nkcc1_mM_per_ms": 2.0e-5,  # astrocytic Cl- 30-40 mM (Kettenmann 1987)
     },

@@ -67,6 +67,13 @@ _CONTROLS = (
     Control("retigabine_uM", "µM", 0.0, 100.0, 0.0,
             "Retigabine (Kv7/KCNQ opener): shifts M-current activation up to 30 mV negative "
             "(EC50 ≈ 2 µM).", "Drugs", source="Main 2000 Mol Pharmacol; Tatulian 2001 J Neurosci"),
+    Control("glutamate_uM", "µM", 0.0, 10000.0, 0.0,
+            "Glutamate in the bath: opens NMDA receptors on neurons (Mg2+-blocked near rest) and is "
+            "taken up by astrocytes' transporters (EAAT: 3 Na+ and 1 H+ in, 1 K+ out: an inward current).",
+            "Drugs", source="NMDA EC50 2.3 µM (Patneau & Mayer 1990); EAAT K_m 18 µM (Arriza 1994)"),
+    Control("tboa_uM", "µM", 0.0, 500.0, 0.0,
+            "DL-TBOA: blocks the glutamate transporters (IC50 ≈ 6 µM).", "Drugs",
+            source="Shimamoto 1998 Mol Pharmacol 53:195"),
     Control("ttx_nM", "nM", 0.0, 1000.0, 0.0,
             "Tetrodotoxin: blocks voltage-gated Na+ channels (IC50 ≈ 5 nM); no spikes.", "Drugs",
             source="TTX-sensitive Nav IC50 1-10 nM (Catterall 2005 Pharmacol Rev)"),
