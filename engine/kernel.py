@@ -36,7 +36,9 @@ def _index(names):
 
 # ---- state vector -------------------------------------------------------------------------
 # a cell: membrane potential, gates, cytosol and its ATP (the patched cell; its neighbour as nb_...)
-CELL_STATE_NAMES = ("V_mV", "m", "h", "n", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM")
+CELL_STATE_NAMES = ("V_mV", "m", "h", "n", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM",
+                    # synaptic background: open synaptic channels as permeabilities, cm/s
+                    "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s")
 NEIGHBOUR_PREFIX = "nb_"
 STATE_NAMES = CELL_STATE_NAMES + (
     # the extracellular shell around the patched cell: the K_o that cell sees
@@ -47,7 +49,7 @@ STATE_NAMES = CELL_STATE_NAMES + (
     "Na_b_mM", "K_b_mM", "Cl_b_mM",
     "O2_b_mM", "O2_mM",                         # O2 in the bath at the slice, in the tissue
     "retigabine_uM", "gaba_uM", "ttx_nM",       # drug concentrations in the chamber
-    "glutamate_uM", "tboa_uM",
+    "glutamate_uM", "tboa_uM", "kynurenic_acid_uM", "quinolinic_acid_uM",
     # clock (whole steps since the recording started), sampling, spike detector
     "steps", "steps_to_sample", "I_amp_sum", "I_amp_count", "spikes_in_sample",
     "spike_count", "above_threshold",
@@ -70,7 +72,9 @@ S_NAT, S_KT, S_CLT = S["Na_t_mM"], S["K_t_mM"], S["Cl_t_mM"]
 S_NAB, S_KB, S_CLB = S["Na_b_mM"], S["K_b_mM"], S["Cl_b_mM"]
 S_O2B, S_O2 = S["O2_b_mM"], S["O2_mM"]
 S_RTG, S_GABA, S_TTX = S["retigabine_uM"], S["gaba_uM"], S["ttx_nM"]
-S_GLU, S_TBOA = S["glutamate_uM"], S["tboa_uM"]
+S_GLU, S_TBOA, S_KYNA, S_QUIN = S["glutamate_uM"], S["tboa_uM"], S["kynurenic_acid_uM"], S["quinolinic_acid_uM"]
+S_AMPA, S_NMDA, S_GABAS = S["syn_ampa_cm_s"], S["syn_nmda_cm_s"], S["syn_gaba_cm_s"]
+S_NB_AMPA, S_NB_NMDA, S_NB_GABAS = S["nb_syn_ampa_cm_s"], S["nb_syn_nmda_cm_s"], S["nb_syn_gaba_cm_s"]
 S_STEPS, S_STS, S_ISUM, S_INUM = S["steps"], S["steps_to_sample"], S["I_amp_sum"], S["I_amp_count"]
 S_SPK_SAMPLE, S_SPK, S_ABOVE = S["spikes_in_sample"], S["spike_count"], S["above_threshold"]
 S_DRAWS = S["noise_draws"]
@@ -96,6 +100,9 @@ PARAM_NAMES = (
     "retigabine_shift_max_mV", "retigabine_EC50_uM", "retigabine_gain_max",
     "P_nmda_max_cm_s", "nmda_EC50_uM", "Mg_o_mM",         # NMDA receptors, opened by glutamate in the bath
     "eaat_max_uA", "eaat_K_m_uM", "tboa_IC50_uM",         # glutamate transporters (EAAT)
+    # synaptic background: each event opens one quantum of permeability that decays exponentially
+    "ampa_quantum_cm_s", "nmda_quantum_cm_s", "gaba_quantum_cm_s", "tau_ampa_ms", "tau_nmda_ms", "tau_gaba_ms",
+    "kyna_IC50_nmda_uM", "kyna_IC50_ampa_uM", "quin_EC50_uM",
     # pump, transporters, glia, the neighbourhood, diffusion
     "pump_max_uA", "pump_K_Na_mM", "pump_K_K_mM", "pump_K_ATP_mM", "Q10_transport", "T_ref_transport_C",
     "U_kcc2_mM_per_ms", "U_nkcc1_mM_per_ms",
@@ -106,6 +113,7 @@ PARAM_NAMES = (
     # user controls (rig/controls.py names them; same names here)
     "bath_Na_mM", "bath_K_mM", "bath_Cl_mM", "temperature_C", "o2_pct", "perfusion_tau_s",
     "kcc2_rel", "nkcc1_rel", "retigabine_uM", "gaba_uM", "ttx_nM", "glutamate_uM", "tboa_uM",
+    "kynurenic_acid_uM", "quinolinic_acid_uM", "syn_exc_Hz", "syn_inh_Hz",
     "nav_shift_mV", "kcnq_gain",
     "demyelination", "kir_block", "myelin_wraps",
     # amplifier and spike detector
@@ -138,7 +146,11 @@ P_KSYN, P_ATPMAX, P_KBASAL, P_O2_PER_ATP = (P["k_syn_per_ms"], P["ATP_max_mM"], 
 P_BATH_NA, P_BATH_K, P_BATH_CL = P["bath_Na_mM"], P["bath_K_mM"], P["bath_Cl_mM"]
 P_TEMP, P_O2PCT, P_TAU_PERF = P["temperature_C"], P["o2_pct"], P["perfusion_tau_s"]
 P_KCC2, P_NKCC1, P_RTG, P_GABA, P_TTX = P["kcc2_rel"], P["nkcc1_rel"], P["retigabine_uM"], P["gaba_uM"], P["ttx_nM"]
-P_GLU, P_TBOA = P["glutamate_uM"], P["tboa_uM"]
+P_GLU, P_TBOA, P_KYNA, P_QUIN = P["glutamate_uM"], P["tboa_uM"], P["kynurenic_acid_uM"], P["quinolinic_acid_uM"]
+P_SYN_E, P_SYN_I = P["syn_exc_Hz"], P["syn_inh_Hz"]
+P_QA, P_QN, P_QG = P["ampa_quantum_cm_s"], P["nmda_quantum_cm_s"], P["gaba_quantum_cm_s"]
+P_TAU_A, P_TAU_N, P_TAU_G = P["tau_ampa_ms"], P["tau_nmda_ms"], P["tau_gaba_ms"]
+P_KYNA_N, P_KYNA_A, P_QUIN_EC50 = P["kyna_IC50_nmda_uM"], P["kyna_IC50_ampa_uM"], P["quin_EC50_uM"]
 P_NAVSHIFT, P_KCNQ, P_DEMY, P_KIRBLOCK, P_WRAPS = (P["nav_shift_mV"], P["kcnq_gain"], P["demyelination"],
                                                   P["kir_block"], P["myelin_wraps"])
 P_CLAMP, P_INJ, P_CMD, P_RS = P["clamp_code"], P["inject_pA"], P["command_mV"], P["rs_MOhm"]
@@ -343,6 +355,25 @@ def normal_draw(seed, n):
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
+# the synaptic background draws from the same seed's stream at counters of its own, keyed by the
+# step (so a run sliced anyhow draws the same events): 4 per step, above any count of noise draws
+SYN_KEY = 2.0 ** 44
+
+
+@njit(cache=True, inline="always")
+def _events(seed, key, mean):
+    """Poisson-distributed count with this ``mean``, from uniform number ``key`` of the stream."""
+    u = float(_splitmix64(seed, key) >> np.uint64(11)) * TWO_POW_M53
+    term = math.exp(-mean)
+    total = term
+    k = 0
+    while u > total and k < 50:
+        k += 1
+        term *= mean / k
+        total += term
+    return k
+
+
 RS_IDEAL_BELOW_MOhm = 0.01  # series resistance this small clamps ideally (and never divides by ~0)
 SLOW_EVERY = 10  # steps between updates of reversal potentials, pump, transporters, glia, energy
 
@@ -519,6 +550,15 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     kh = p[P_GLIA_KH]; ks = p[P_GLIA_KS]
     tau_d = p[P_TAU_DIFF]
     clamp = (voltage_clamp, ideal_clamp, g_series, v_cmd, i_inj)
+    # synaptic background: events per step, quantal sizes, decay per step
+    syn_on = p[P_SYN_E] > 0.0 or p[P_SYN_I] > 0.0
+    lam_e = p[P_SYN_E] * dt * 1e-3
+    lam_i = p[P_SYN_I] * dt * 1e-3
+    dec_a = math.exp(-dt / p[P_TAU_A])
+    dec_n = math.exp(-dt / p[P_TAU_N])
+    dec_g = math.exp(-dt / p[P_TAU_G])
+    q_a = p[P_QA]; q_n = p[P_QN]; q_g = p[P_QG]
+    hco3_ratio = p[P_HCO3R]
 
     # state into locals for the loop: patched cell and shell, neighbour and tissue
     V = y[S_V]; m = y[S_M]; h = y[S_H]; n = y[S_N]; pg = y[S_P]
@@ -526,6 +566,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     Na_o = y[S_NAO]; K_o = y[S_KO]; Cl_o = y[S_CLO]
     nV = y[S_NB_V]; nm = y[S_NB_M]; nh = y[S_NB_H]; nn = y[S_NB_N]; npg = y[S_NB_P]
     nNa_i = y[S_NB_NAI]; nK_i = y[S_NB_KI]; nCl_i = y[S_NB_CLI]; nATP = y[S_NB_ATP]
+    s_a = y[S_AMPA]; s_n = y[S_NMDA]; s_g = y[S_GABAS]
+    ns_a = y[S_NB_AMPA]; ns_n = y[S_NB_NMDA]; ns_g = y[S_NB_GABAS]
     Na_t = y[S_NAT]; K_t = y[S_KT]; Cl_t = y[S_CLT]
     O2 = y[S_O2]
     steps = y[S_STEPS]
@@ -545,6 +587,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     # slow terms, refreshed every SLOW_EVERY steps (values here only type the locals)
     E_Na = E_K = E_Cl = i_pump = nE_Na = nE_K = ni_pump = 0.0
     rtg_shift = g_m_max = g_na_max = P_Cl = P_hco3 = P_nmda_cell = P_nmda_nb = c_eaat = 0.0
+    f_ampa = f_nmda_cell = f_nmda_nb = 0.0
     dNa_i_slow = dK_i_slow = dCl_i_slow = dNa_o_slow = dK_o_slow = dCl_o_slow = 0.0
     ndNa_i_slow = ndK_i_slow = ndCl_i_slow = dNa_t_slow = dK_t_slow = dCl_t_slow = 0.0
     j_nkcc1 = atp_pump = 0.0
@@ -566,6 +609,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             y[S_TTX] = _relax(y[S_TTX], p[P_TTX], a_perf)
             y[S_GLU] = _relax(y[S_GLU], p[P_GLU], a_perf)
             y[S_TBOA] = _relax(y[S_TBOA], p[P_TBOA], a_perf)
+            y[S_KYNA] = _relax(y[S_KYNA], p[P_KYNA], a_perf)
+            y[S_QUIN] = _relax(y[S_QUIN], p[P_QUIN], a_perf)
             y[S_O2B] = _relax(y[S_O2B], O2_gas, a_gas)
 
             # drugs reach every cell: TTX blocks Nav; retigabine shifts KCNQ V½ and raises its
@@ -584,11 +629,21 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             # glutamate in the bath: NMDA receptors (a cation channel passing Na+ and K+ alike;
             # Mg2+ block at each cell's own V, Jahr & Stevens 1990 J Neurosci 10:3178) and the
             # transporters, which TBOA blocks
+            # Quinolinic acid is a weak NMDA agonist, kynurenic acid an antagonist (at the glycine
+            # site, and weakly at AMPA receptors); both act on synaptic receptors too
             glu = y[S_GLU]
-            P_nmda = p[P_PNMDA] * glu / (glu + p[P_NMDA_EC50])
+            quin = y[S_QUIN]
+            kyna_n = 1.0 / (1.0 + y[S_KYNA] / p[P_KYNA_N])
+            f_ampa = 1.0 / (1.0 + y[S_KYNA] / p[P_KYNA_A])
+            occupancy = min(1.0, glu / (glu + p[P_NMDA_EC50]) + quin / (quin + p[P_QUIN_EC50]))
+            P_nmda = p[P_PNMDA] * occupancy * kyna_n
             mg_k = p[P_MGO] / 3.57
-            P_nmda_cell = P_nmda / (1.0 + mg_k * math.exp(-0.062 * V))
-            P_nmda_nb = P_nmda / (1.0 + mg_k * math.exp(-0.062 * nV))
+            block = 1.0 / (1.0 + mg_k * math.exp(-0.062 * V))
+            nb_block = 1.0 / (1.0 + mg_k * math.exp(-0.062 * nV))
+            P_nmda_cell = P_nmda * block
+            P_nmda_nb = P_nmda * nb_block
+            f_nmda_cell = kyna_n * block
+            f_nmda_nb = kyna_n * nb_block
             c_eaat = p[P_EAAT] * phi_t * glu / (glu + p[P_EAAT_KM]) / (1.0 + y[S_TBOA] / p[P_TBOA_IC50])
 
             # the patched cell against its shell
@@ -649,8 +704,19 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         slow_left -= 1
 
         # ---- the patched cell, through the pipette
+        s_a *= dec_a
+        s_n *= dec_n
+        s_g *= dec_g
+        if syn_on:
+            key = SYN_KEY + 4.0 * steps
+            n_e = _events(seed, key, lam_e)
+            if n_e:
+                s_a += n_e * q_a
+                s_n += n_e * q_n
+            s_g += _events(seed, key + 1.0, lam_i) * q_g
+        P_cat = P_nmda_cell + s_a * f_ampa + s_n * f_nmda_cell
         membrane = (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
-                    P_Na + P_nmda_cell, P_K + P_nmda_cell, P_Cl, P_hco3, HCO3_i, HCO3_o)
+                    P_Na + P_cat, P_K + P_cat, P_Cl + s_g, P_hco3 + hco3_ratio * s_g, HCO3_i, HCO3_o)
         V_new, m, h, n, pg, I_Na, I_K, I_Cl, I_untracked, i_amp = _membrane_step(
             tab, dt, False, cm, rtf, V, m, h, n, pg, membrane, Na_i, K_i, Cl_i, Na_o, K_o, Cl_o,
             E_Na, E_K, i_pump, c_eaat, clamp)
@@ -676,8 +742,19 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         # one step ahead): its ion fluxes, all the tissue needs of it, agree with those at dt
         # within 0.1 % (300 pA held for 5 s: the same 46 spikes, Na_i and K_i within 0.1 %).
         if WITH_NEIGHBOUR and (int(steps) & 1) == 0:
+            ns_a *= dec_a * dec_a
+            ns_n *= dec_n * dec_n
+            ns_g *= dec_g * dec_g
+            if syn_on:  # its own events, over 2 dt
+                key = SYN_KEY + 4.0 * steps
+                n_e = _events(seed, key + 2.0, 2.0 * lam_e)
+                if n_e:
+                    ns_a += n_e * q_a
+                    ns_n += n_e * q_n
+                ns_g += _events(seed, key + 3.0, 2.0 * lam_i) * q_g
+            nP_cat = P_nmda_nb + ns_a * f_ampa + ns_n * f_nmda_nb
             nb_membrane = (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
-                           P_Na + P_nmda_nb, P_K + P_nmda_nb, P_Cl, P_hco3, HCO3_i, HCO3_o)
+                           P_Na + nP_cat, P_K + nP_cat, P_Cl + ns_g, P_hco3 + hco3_ratio * ns_g, HCO3_i, HCO3_o)
             nV, nm, nh, nn, npg, nI_Na, nI_K, nI_Cl, nI_untracked, _ = _membrane_step(
                 tab, dt2, True, cm, rtf, nV, nm, nh, nn, npg, nb_membrane, nNa_i, nK_i, nCl_i, Na_t, K_t, Cl_t,
                 nE_Na, nE_K, ni_pump, c_eaat, NO_PIPETTE)
@@ -752,6 +829,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     y[S_NAO] = Na_o; y[S_KO] = K_o; y[S_CLO] = Cl_o
     y[S_NB_V] = nV; y[S_NB_M] = nm; y[S_NB_H] = nh; y[S_NB_N] = nn; y[S_NB_P] = npg
     y[S_NB_NAI] = nNa_i; y[S_NB_KI] = nK_i; y[S_NB_CLI] = nCl_i; y[S_NB_ATP] = nATP
+    y[S_AMPA] = s_a; y[S_NMDA] = s_n; y[S_GABAS] = s_g
+    y[S_NB_AMPA] = ns_a; y[S_NB_NMDA] = ns_n; y[S_NB_GABAS] = ns_g
     y[S_NAT] = Na_t; y[S_KT] = K_t; y[S_CLT] = Cl_t
     y[S_O2] = O2
     y[S_STEPS] = steps

@@ -70,6 +70,22 @@ COMMON_PARAMS = {
     "eaat_max_uA": 0.0,
     "eaat_K_m_uM": 18.0,
     "tboa_IC50_uM": 6.0,
+    # synaptic background (model-spec §9): Poisson events, each opening a quantum of permeability
+    # that decays exponentially. Decay at 37 °C: AMPA 2 ms, NMDA 80 ms, GABA_A 8 ms (Hestrin 1990
+    # Neuron 5:247; Xiang 1998 J Neurophysiol 79:2574). Quanta are per preparation (neurons only).
+    # Kynurenic acid: IC50 ≈ 15 µM at NMDA receptors (glycine site), ≈ 500 µM at AMPA receptors;
+    # quinolinic acid: a weak NMDA agonist, EC50 0.3–2 mM by subunit, NR2B-containing receptors the
+    # most sensitive; 0.3 mM here (Stone 1993 Pharmacol Rev
+    # 45:309; Hilmas 2001 J Neurosci 21:7463)
+    "ampa_quantum_cm_s": 0.0,
+    "nmda_quantum_cm_s": 0.0,
+    "gaba_quantum_cm_s": 0.0,
+    "tau_ampa_ms": 2.0,
+    "tau_nmda_ms": 80.0,
+    "tau_gaba_ms": 8.0,
+    "kyna_IC50_nmda_uM": 15.0,
+    "kyna_IC50_ampa_uM": 500.0,
+    "quin_EC50_uM": 300.0,
     "retigabine_shift_max_mV": -30.0,  # KCNQ2/3 V½ shift at saturation, -30 to -40 (Tatulian 2001)
     "retigabine_EC50_uM": 2.0,    # 1-2 µM (Main 2000 Mol Pharmacol 58:253)
     "retigabine_gain_max": 1.0,   # Tatulian 2001 saw a modest rise; left out to keep row 15 in range
@@ -169,6 +185,13 @@ NEURON = Preparation(
         # NMDA receptors, Na+ and K+ alike: saturating glutamate without Mg2+ draws about 1.5 nA
         # at -60 mV, the order of whole-cell NMDA currents of cortical pyramidal cells (chosen)
         "P_nmda_max_cm_s": 2.2e-7,
+        # synaptic quanta as permeabilities (a cation permeability of 8.8e-9 cm/s each for Na+
+        # and K+ conducts ~1 nS near -60 mV here; Cl- 4.8e-8 cm/s ~1 nS): AMPA 0.5 nS, NMDA
+        # 0.25 nS unblocked, GABA_A 1 nS (unitary cortical synapses: Markram 1997 J Physiol 500:409;
+        # Gupta 2000 Science 287:273)
+        "ampa_quantum_cm_s": 4.4e-9,
+        "nmda_quantum_cm_s": 2.2e-9,
+        "gaba_quantum_cm_s": 4.8e-8,
         # Na/K-ATPase: I_max for ~3×10⁸ ATP/s at rest (Attwell & Laughlin 2001)
         "pump_max_uA": 3.3,
         # KCC2 for E_Cl ≈ -98 mV against the Cl- leak (targets row 6); little NKCC1 when mature

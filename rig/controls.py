@@ -74,6 +74,13 @@ _CONTROLS = (
     Control("tboa_uM", "µM", 0.0, 500.0, 0.0,
             "DL-TBOA: blocks the glutamate transporters (IC50 ≈ 6 µM).", "Drugs",
             source="Shimamoto 1998 Mol Pharmacol 53:195"),
+    Control("kynurenic_acid_uM", "µM", 0.0, 1000.0, 0.0,
+            "Kynurenic acid (a gut–brain tryptophan metabolite): blocks NMDA receptors at their glycine "
+            "site (IC50 ≈ 15 µM) and AMPA receptors weakly.", "Drugs",
+            source="Stone 1993 Pharmacol Rev 45:309; Hilmas 2001 J Neurosci 21:7463"),
+    Control("quinolinic_acid_uM", "µM", 0.0, 5000.0, 0.0,
+            "Quinolinic acid (a tryptophan metabolite): a weak NMDA-receptor agonist (EC50 0.3–2 mM).",
+            "Drugs", source="Stone & Perkins 1981 Eur J Pharmacol 72:411; Stone 1993 Pharmacol Rev"),
     Control("ttx_nM", "nM", 0.0, 1000.0, 0.0,
             "Tetrodotoxin: blocks voltage-gated Na+ channels (IC50 ≈ 5 nM); no spikes.", "Drugs",
             source="TTX-sensitive Nav IC50 1-10 nM (Catterall 2005 Pharmacol Rev)"),
@@ -84,6 +91,14 @@ _CONTROLS = (
     Control("o2_pct", "%", 0.0, 100.0, 95.0,
             "O2 in the gas bubbling the bath: 95 = carbogen, 0 = anoxia (ischaemia).", "Environment",
             source="ATP budget: Attwell & Laughlin 2001; anoxic depolarisation in slices"),
+    # the synaptic background a neuron in a slice receives
+    Control("syn_exc_Hz", "Hz", 0.0, 20000.0, 0.0,
+            "Excitatory synaptic events onto the cell per second, all synapses together (AMPA + NMDA "
+            "with its Mg2+ block). 0 = a silent slice.", "Synapses",
+            source="Poisson background; quanta and kinetics in engine/preparations.py"),
+    Control("syn_inh_Hz", "Hz", 0.0, 20000.0, 0.0,
+            "Inhibitory (GABA_A) synaptic events onto the cell per second; they reverse at E_Cl (and "
+            "HCO3-), so their sign follows the cell's chloride.", "Synapses"),
     # the cell's own make-up
     Control("kcc2_rel", "×", 0.0, 5.0, 1.0,
             "KCC2 (K-Cl out) expression relative to the preparation's normal.", "Cell",

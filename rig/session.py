@@ -33,7 +33,7 @@ AMPLIFIER_CONTROLS = {name for name, c in CONTROLS.items() if c.group == "Amplif
 # what the chamber holds now, as the perfusion washes a new solution in: control -> state
 CHAMBER = {"bath_K_mM": "K_b_mM", "bath_Na_mM": "Na_b_mM", "bath_Cl_mM": "Cl_b_mM", "gaba_uM": "gaba_uM",
            "retigabine_uM": "retigabine_uM", "ttx_nM": "ttx_nM", "glutamate_uM": "glutamate_uM",
-           "tboa_uM": "tboa_uM"}
+           "tboa_uM": "tboa_uM", "kynurenic_acid_uM": "kynurenic_acid_uM", "quinolinic_acid_uM": "quinolinic_acid_uM"}
 RATE_WINDOW_S = 1.0  # the firing-rate meter counts spikes over the last second of cell time
 SEED_MAX = 2**32 - 1  # the kernel's noise stream takes any 64-bit seed; 32 bits keep it exact in p
 # what the books count since the recording started (engine/budget.py), zeroed when it starts
@@ -90,7 +90,8 @@ class Session:
         for ion in ("Na", "K", "Cl"):
             for where in ("b", "t", "o"):
                 self._y[S[f"{ion}_{where}_mM"]] = self._values[f"bath_{ion}_mM"]
-        for drug in ("retigabine_uM", "gaba_uM", "ttx_nM", "glutamate_uM", "tboa_uM"):
+        for drug in ("retigabine_uM", "gaba_uM", "ttx_nM", "glutamate_uM", "tboa_uM", "kynurenic_acid_uM",
+                     "quinolinic_acid_uM"):
             self._y[S[drug]] = self._values[drug]
         self._y[S["O2_b_mM"]] = self._p[P["O2_sat_mM"]] * self._values["o2_pct"] / 100.0
         self._y[S["O2_mM"]] = self._y[S["O2_b_mM"]]

@@ -11,8 +11,8 @@ from rig.presets import load_presets
 
 from .controls import widget_for
 
-TABS = ("Perfusion", "Drugs", "Environment", "Cell")
-PRESET_TABS = {"Perfusion": "solutions", "Cell": "mutations"}
+TABS = ("Perfusion", "Drugs", "Environment", "Synapses", "Cell")
+PRESET_TABS = {"Perfusion": "solutions", "Synapses": "synapses", "Cell": "mutations"}
 CHOOSE = "choose a preset…"
 
 
