@@ -33,6 +33,8 @@ def main(args):
     if missing:
         print(qtcheck.advice(missing), file=sys.stderr)
         return 2
+    print("virtual-rig: patching the cell and letting it settle in its slice (the very first start also "
+          "compiles the model for this computer: about 10 s)...", file=sys.stderr, flush=True)
     try:
         session, speed = make_session(args)
         if args.speed is not None:
