@@ -59,7 +59,7 @@ def cpu_model():
 
 def kernel_runner(advance, session, duration_s):
     """A call that runs ``advance`` for ``duration_s`` on its own copies of the session's arrays."""
-    y, p, decim = session._y.copy(), session._p.copy(), session._decim
+    y, p, decim = session.cell.y.copy(), session.cell.p.copy(), session._decim
     n_steps = round(duration_s * session.step_rate_hz)
     out = np.zeros((n_steps // decim + 2, len(kernel.OUTPUT_NAMES)))
     tab, key = kernel.new_tables()

@@ -1,9 +1,10 @@
 """The headless experiment: one patched cell in its slice, the rig around it, and what was recorded.
 
-``Session`` is the one API that tests, notebooks, the CLI and the window share. It owns the model
-state and parameter vectors (the patched cell, its shell, the unpatched neighbourhood and the bath:
-``engine.kernel``), applies controls from ``rig.controls`` (each change leaves a marker),
-advances simulated time with the engine kernel and keeps the recorded trace. It never touches Qt,
+``Session`` is the one API that tests, notebooks, the CLI and the window share. It is the rig
+around a cell: the cell in its slice as numbers (``engine.cell``: the patched cell, its shell, the
+unpatched neighbourhood and the bath), the amplifier (``rig.amplifier``), the controls of
+``rig.controls`` (each change leaves a marker), the meters, the scope view and the recorder; it
+advances simulated time through the cell and keeps what was recorded. It never touches Qt,
 and it never sleeps on wall-clock time: simulated time moves only through ``run``.
 A worker thread may drive ``run`` while another thread calls ``set``: a lock keeps each call whole,
 and the kernel releases the GIL while it integrates.
@@ -16,7 +17,8 @@ import threading
 import numpy as np
 
 from engine import budget
-from engine.kernel import O, OUTPUT_NAMES, P, S, STATE_NAMES, advance, new_tables
+from engine.cell import Cell
+from engine.kernel import OUTPUT_NAMES, P, S, STATE_NAMES
 from engine.preparations import PREPARATIONS
 
 from . import analysis, presets, protocols
@@ -36,8 +38,6 @@ CHAMBER = {"bath_K_mM": "K_b_mM", "bath_Na_mM": "Na_b_mM", "bath_Cl_mM": "Cl_b_m
            "tboa_uM": "tboa_uM", "kynurenic_acid_uM": "kynurenic_acid_uM", "quinolinic_acid_uM": "quinolinic_acid_uM"}
 RATE_WINDOW_S = 1.0  # the firing-rate meter counts spikes over the last second of cell time
 SEED_MAX = 2**32 - 1  # the kernel's noise stream takes any 64-bit seed; 32 bits keep it exact in p
-# what the books count since the recording started (engine/budget.py), zeroed when it starts
-_BOOKS = tuple(name for name in STATE_NAMES if name.endswith("_mmol"))
 
 
 class Session:
@@ -55,8 +55,6 @@ class Session:
     ``Session(hold_pA=300)`` starts from the same ions as ``Session()``.
     """
 
-    BLOCK_SAMPLES = 8192  # samples per kernel call in run(); the output buffer is reused
-
     def __init__(self, preparation="neuron", seed=0, sample_rate_hz=10000.0, preset=None, keep_trace=True,
                  **controls):
         if preset is not None:  # a named mutation or solution (resources/presets.json); controls override it
@@ -66,18 +64,13 @@ class Session:
         self.preparation = PREPARATIONS[preparation]
         seed = _checked_seed(seed)
         self._lock = threading.RLock()
-        self._p = self.preparation.parameter_vector()
-        self._y = self.preparation.state_vector()
-        self.dt_ms = float(self._p[P["dt_ms"]])
-        self.step_rate_hz = 1000.0 / self.dt_ms
+        self.cell = Cell(self.preparation)  # the cell in its slice, as numbers (engine.cell)
+        self.dt_ms, self.step_rate_hz = self.cell.dt_ms, self.cell.step_rate_hz
         self._decim = self._steps_per_sample(sample_rate_hz)
         self.sample_rate_hz = self.step_rate_hz / self._decim
-        self._out = np.zeros((self.BLOCK_SAMPLES + 1, len(OUTPUT_NAMES)))
-        self._tables = new_tables()
-        self._last = np.zeros(len(OUTPUT_NAMES))
         self._counts = collections.deque()  # (t_s, spike count) over the last RATE_WINDOW_S, for the rate meter
         self.amplifier = Amplifier()
-        self._p[P["noise_seed"]] = seed  # this Session's own noise stream (engine.kernel)
+        self.cell.p[P["noise_seed"]] = seed  # this Session's own noise stream (engine.kernel)
 
         self._values = {name: c.default for name, c in CONTROLS.items()}
         self._values.update(self.preparation.control_defaults)
@@ -87,15 +80,10 @@ class Session:
             self._apply(name, value)
         # bath, tissue ECS and the shell at the slice, and the drugs in the chamber, start
         # equilibrated with the solution
-        for ion in ("Na", "K", "Cl"):
-            for where in ("b", "t", "o"):
-                self._y[S[f"{ion}_{where}_mM"]] = self._values[f"bath_{ion}_mM"]
-        for drug in ("retigabine_uM", "gaba_uM", "ttx_nM", "glutamate_uM", "tboa_uM", "kynurenic_acid_uM",
-                     "quinolinic_acid_uM"):
-            self._y[S[drug]] = self._values[drug]
-        self._y[S["O2_b_mM"]] = self._p[P["O2_sat_mM"]] * self._values["o2_pct"] / 100.0
-        self._y[S["O2_mM"]] = self._y[S["O2_b_mM"]]
-        self._settle()
+        self.cell.bathe({ion: self._values[f"bath_{ion}_mM"] for ion in ("Na", "K", "Cl")},
+                        {CHAMBER[name]: self._values[name] for name in CHAMBER}, self._values["o2_pct"])
+        self.cell.settle(self._decim, self._publish)
+        self._publish()
         # the pipette arrives now: amplifier settings apply at t = 0
         for name, value in starting.items():
             if name in AMPLIFIER_CONTROLS:
@@ -115,7 +103,7 @@ class Session:
         self._markers = []
         self._start_values = dict(self._values)
         self._history = [(0.0, name, value) for name, value in self._values.items()]
-        self._budget0 = budget.totals(self._y, self._p)
+        self._budget0 = budget.totals(self.cell.y, self.cell.p)
 
     def _steps_per_sample(self, sample_rate_hz):
         """Integration steps per sample; the rate must divide the step rate (50 kHz at 20 µs)."""
@@ -174,18 +162,18 @@ class Session:
     def _apply(self, name, value):
         if name in AMPLIFIER_CONTROLS:
             self.amplifier.configure(name, value)
-            self.amplifier.write(self._p)
+            self.amplifier.write(self.cell.p)
         else:
-            self._p[P[name]] = value
+            self.cell.p[P[name]] = value
 
     # ---- time -----------------------------------------------------------------------------
     @property
     def t_s(self):
         """Simulated seconds since the recording started, exactly on the step grid."""
-        return float(self._y[S["steps"]] / self.step_rate_hz)
+        return self.cell.t_s
 
     def _steps(self, duration_s):
-        return round(duration_s * self.step_rate_hz)
+        return self.cell.steps_in(duration_s)
 
     def run(self, duration_s):
         """Advance ``duration_s`` simulated seconds, recording every sample."""
@@ -193,7 +181,7 @@ class Session:
         if not 0.0 <= duration_s < float("inf"):
             raise ValueError(f"run duration must be a non-negative number of seconds, got {duration_s!r}")
         with self._lock:
-            self._record_to(round(self._y[S["steps"]]) + self._steps(duration_s))
+            self._record_to(self.cell.steps + self._steps(duration_s))
 
     def run_to(self, t_s):
         """Advance until the clock reads ``t_s`` (to the nearest step; nothing if already there)."""
@@ -204,12 +192,12 @@ class Session:
         """Record up to step ``end_step``, applying a scenario's changes on their step."""
         while self._timeline and self._steps(self._timeline[0][0]) <= end_step:
             t_s, changes, caption = self._timeline.pop(0)
-            self._advance(max(self._steps(t_s) - round(self._y[S["steps"]]), 0), self._recorded)
+            self._advance(max(self._steps(t_s) - self.cell.steps, 0), self._recorded)
             self.set(**changes)
             if caption:
                 self._mark(self.t_s, caption)
                 self.captions.append((self.t_s, caption))
-        n_steps = end_step - round(self._y[S["steps"]])
+        n_steps = end_step - self.cell.steps
         if n_steps > 0:
             self._advance(n_steps, self._recorded)
 
@@ -236,63 +224,12 @@ class Session:
         return False
 
     def _advance(self, n_steps, sinks=(), decim=None):
-        """Run the kernel ``n_steps``; samples (every ``decim`` steps) go to each of ``sinks``."""
+        """Run the cell ``n_steps``; samples (every ``decim`` steps) go to each of ``sinks``. Without
+        sinks, or at another rate than the recording's, the samples start on a grid of their own."""
         decim = decim or self._decim
         if decim != self._decim or not sinks:
-            self._new_sample_grid()
-        chunk = self.BLOCK_SAMPLES * decim
-        while n_steps > 0:
-            n = min(n_steps, chunk)
-            pos = advance(self._y, self._p, *self._tables, n, decim, self._out, 0)
-            if pos:
-                self._out[:pos, O["t_s"]] /= self.step_rate_hz  # the kernel counts steps
-                self._last[:] = self._out[pos - 1]
-                self._publish()
-                for sink in sinks:
-                    sink.append(self._out[:pos])
-            n_steps -= n
-
-    def _new_sample_grid(self, steps_to_first=1):
-        """The next sample comes after ``steps_to_first`` steps, and the current mean starts afresh."""
-        self._y[S["steps_to_sample"]] = steps_to_first
-        self._y[S["I_amp_sum"]] = 0.0
-        self._y[S["I_amp_count"]] = 0.0
-        self._y[S["spikes_in_sample"]] = 0.0
-
-    def _settle(self, max_windows=60, window_s=2.0):
-        """Bring the slice to its resting state before the recording starts.
-
-        The cytosols (ions, ATP, O2: minutes) run the preparation's ``settle_speedup`` times
-        faster while the cells settle, with the membrane capacitance scaled to match (the kernel
-        keeps charge conserved), so a resting cell starts where it would be after a long time in
-        the bath. First the gates find their steady state in real time (half a second: a spike
-        from the arbitrary starting gates would be amplified a thousandfold into the cytosol). A
-        cell that fires while settling settles in real time instead (two minutes at most). Then a
-        short run at normal speed.
-        """
-        self._new_sample_grid()
-        slow = [S[name] for name in ("Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM")]
-        self._p[P["settle_speedup"]] = 1.0
-        self._advance(self._steps(0.5))
-        self._p[P["settle_speedup"]] = self.preparation.settle_speedup
-        for _ in range(max_windows):
-            start = self._y.copy()
-            self._advance(self._steps(window_s))
-            if self._y[S["spike_count"]] > start[S["spike_count"]] and self._p[P["settle_speedup"]] > 1.0:
-                # a firing cell cannot be fast-forwarded (its spikes would keep the membrane's
-                # pace, not the cytosol's): undo this window and settle in real time from here
-                self._y[:] = start
-                self._p[P["settle_speedup"]] = 1.0
-                continue
-            if np.all(np.abs(self._y[slow] - start[slow]) < 1e-6 * np.abs(start[slow])):
-                break
-        self._p[P["settle_speedup"]] = 1.0
-        self._advance(self._steps(2.0))
-        for name in ("steps", "spike_count") + _BOOKS:
-            self._y[S[name]] = 0.0
-        self._new_sample_grid(self._decim)  # the recording samples at t = 1, 2, 3... intervals
-        self._last[O["t_s"]] = 0.0
-        self._publish()
+            self.cell.new_sample_grid()
+        self.cell.advance(n_steps, decim, sinks, self._publish)
 
     # ---- what the rig shows ---------------------------------------------------------------
     def readout(self):
@@ -303,14 +240,14 @@ class Session:
 
     def _publish(self):
         """Make the meters of this moment what ``readout`` returns (one atomic swap)."""
-        r = {name: float(self._last[i]) for i, name in enumerate(OUTPUT_NAMES)}
+        r = {name: float(self.cell.last[i]) for i, name in enumerate(OUTPUT_NAMES)}
         r["t_s"] = self.t_s
         r["Na_efflux_pump_per_s"] = 3.0 * r["ATP_use_per_s"]
         r["V_minus_E_Cl_mV"] = r["V_mV"] - r["E_Cl_mV"]  # the driving force on Cl- (GABA_A)
         for control, state in CHAMBER.items():
-            r[f"chamber_{control}"] = float(self._y[S[state]])
-        r["chamber_o2_pct"] = float(100.0 * self._y[S["O2_b_mM"]] / self._p[P["O2_sat_mM"]])
-        r["spike_count"] = count = int(self._y[S["spike_count"]])
+            r[f"chamber_{control}"] = float(self.cell.y[S[state]])
+        r["chamber_o2_pct"] = float(100.0 * self.cell.y[S["O2_b_mM"]] / self.cell.p[P["O2_sat_mM"]])
+        r["spike_count"] = count = int(self.cell.y[S["spike_count"]])
         counts = self._counts
         if counts and r["t_s"] < counts[-1][0]:  # the clock went back (a measurement's copy ended)
             counts.clear()
@@ -337,7 +274,7 @@ class Session:
 
     def spike_count(self):
         """Upward crossings of the spike threshold (0 mV) since the recording started."""
-        return int(self._y[S["spike_count"]])
+        return int(self.cell.y[S["spike_count"]])
 
     def budget_error(self):
         """Relative drift of each conserved total since the recording started (row 22).
@@ -347,7 +284,7 @@ class Session:
         total; charge relative to the cytosol's cation charge and as the equivalent error in
         membrane potential (``charge_mV``, ``tissue_charge_mV``).
         """
-        now = budget.totals(self._y, self._p)
+        now = budget.totals(self.cell.y, self.cell.p)
         err = {}
         for book, prefix in (("", ""), ("tissue_", "nb_")):
             for ion in budget.IONS:
@@ -355,13 +292,13 @@ class Session:
                 err[f"{book}{ion}"] = abs(now[key] - self._budget0[key]) / abs(self._budget0[key])
             key = f"{book}charge_residual_mmol"
             drift = abs(now[key] - self._budget0[key])
-            err[f"{book}charge"] = drift / budget.cation_charge_mmol(self._y, self._p, prefix)
-            err[f"{book}charge_mV"] = drift / budget.charge_mmol_per_mV(self._p)
+            err[f"{book}charge"] = drift / budget.cation_charge_mmol(self.cell.y, self.cell.p, prefix)
+            err[f"{book}charge_mV"] = drift / budget.charge_mmol_per_mV(self.cell.p)
         return {key: float(value) for key, value in err.items()}
 
     def state(self):
         """Every model state variable by name."""
-        return {name: float(self._y[i]) for i, name in enumerate(STATE_NAMES)}
+        return {name: float(self.cell.y[i]) for i, name in enumerate(STATE_NAMES)}
 
     def export(self, csv=None, atf=None, from_s=None, to_s=None, rate_hz=None):
         """Write the trace as CSV and/or Axon Text File, each with its spike table beside it
@@ -386,7 +323,7 @@ class Session:
 
     def _meta(self, start_t_s, controls):
         """What a recording or an export says about itself: it starts at ``start_t_s`` with ``controls``."""
-        return {"preparation": self.preparation.name, "seed": int(self._p[P["noise_seed"]]),
+        return {"preparation": self.preparation.name, "seed": int(self.cell.p[P["noise_seed"]]),
                 "sample_rate_hz": self.sample_rate_hz, "dt_ms": self.dt_ms, "model_version": version(),
                 "start_t_s": start_t_s, "controls": dict(controls)}
 
@@ -394,16 +331,15 @@ class Session:
     def snapshot(self):
         """Everything needed to come back to this moment (not the recorded trace)."""
         with self._lock:
-            return {"y": self._y.copy(), "p": self._p.copy(), "values": dict(self._values),
-                    "amplifier": dict(vars(self.amplifier)), "last": self._last.copy()}
+            return {**self.cell.snapshot(), "values": dict(self._values), "amplifier": dict(vars(self.amplifier))}
 
     def _p_geometric_area_cm2(self):
-        return float(self._p[P["area_cm2"]])
+        return float(self.cell.p[P["area_cm2"]])
 
     @property
     def membrane_area_cm2(self):
         """Electrical membrane area (myelin divides it by wraps + 1): current density × area = current."""
-        return float(self._p[P["area_cm2"]] / (1.0 + self._p[P["myelin_wraps"]]))
+        return float(self.cell.p[P["area_cm2"]] / (1.0 + self.cell.p[P["myelin_wraps"]]))
 
     def restore(self, snap):
         """Put the cell and the rig's settings back as they were at ``snap``.
@@ -411,19 +347,17 @@ class Session:
         The clock keeps running forward (the trace stays in time order) and a marker says so.
         """
         with self._lock:
-            steps = self._y[S["steps"]]
+            steps = self.cell.y[S["steps"]]
             self._put_back(snap)
-            self._y[S["steps"]] = steps
+            self.cell.y[S["steps"]] = steps
             self._publish()
             self._history.extend((self.t_s, name, value) for name, value in self._values.items())
             self._mark(self.t_s, "restored snapshot", controls=self.controls())
 
     def _put_back(self, snap):
-        self._y[:] = snap["y"]
-        self._p[:] = snap["p"]
+        self.cell.put_back(snap)
         self._values = dict(snap["values"])
         vars(self.amplifier).update(snap["amplifier"])
-        self._last[:] = snap["last"]
         self._publish()
 
     # ---- measurements on a copy of this moment (rig.protocols) ----------------------------
@@ -453,7 +387,7 @@ class Session:
     def _pulse(self, amount):
         """Test pulse on top of the holding value (pA in current clamp, mV in voltage clamp)."""
         self.amplifier.pulse = amount
-        self.amplifier.write(self._p)
+        self.amplifier.write(self.cell.p)
 
     def add_marker(self, text):
         """A marker of your own (or a measurement's) at the current time."""

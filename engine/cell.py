@@ -1,0 +1,118 @@
+"""The patched cell in its slice, as numbers: its state and parameter vectors (``engine.kernel``
+layouts), the kernel's workspace, and what moves them: ``advance`` (a run of steps whose samples go
+to sinks), ``settle`` (to rest before a recording) and snapshots. The rig's ``Session`` drives one;
+this module knows nothing of controls, markers or recordings, and never imports ``rig`` or Qt.
+"""
+import numpy as np
+
+from .kernel import O, OUTPUT_NAMES, P, S, STATE_NAMES, advance, new_tables
+
+# what the books count since the recording started (engine/budget.py), zeroed when it starts
+BOOKS = tuple(name for name in STATE_NAMES if name.endswith("_mmol"))
+SETTLED = ("Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM")  # the slow variables that say the cell has settled
+
+
+class Cell:
+    BLOCK_SAMPLES = 8192  # samples per kernel call; the output buffer is reused
+
+    def __init__(self, preparation):
+        self.preparation = preparation
+        self.p = preparation.parameter_vector()
+        self.y = preparation.state_vector()
+        self.dt_ms = float(self.p[P["dt_ms"]])
+        self.step_rate_hz = 1000.0 / self.dt_ms
+        self.last = np.zeros(len(OUTPUT_NAMES))  # the newest sample
+        self._out = np.zeros((self.BLOCK_SAMPLES + 1, len(OUTPUT_NAMES)))
+        self._tables = new_tables()
+
+    @property
+    def steps(self):
+        return round(self.y[S["steps"]])
+
+    @property
+    def t_s(self):
+        """Simulated seconds since the recording started, exactly on the step grid."""
+        return float(self.y[S["steps"]] / self.step_rate_hz)
+
+    def steps_in(self, duration_s):
+        return round(duration_s * self.step_rate_hz)
+
+    def bathe(self, bath_mM, chamber, o2_pct):
+        """Bath, tissue ECS and the shell at the slice in ion concentrations ``bath_mM`` ({"Na":
+        ...}), the chamber's drugs at ``chamber`` ({state name: value}), O2 in equilibrium with the
+        gas: a slice that has sat in this solution for long."""
+        for ion, value in bath_mM.items():
+            for where in ("b", "t", "o"):
+                self.y[S[f"{ion}_{where}_mM"]] = value
+        for name, value in chamber.items():
+            self.y[S[name]] = value
+        self.y[S["O2_b_mM"]] = self.y[S["O2_mM"]] = self.p[P["O2_sat_mM"]] * o2_pct / 100.0
+
+    def advance(self, n_steps, decim, sinks=(), published=None):
+        """Run the kernel ``n_steps``; samples (every ``decim`` steps) go to each of ``sinks``,
+        and ``published()`` is called after each block (the rig's meters read ``last``)."""
+        chunk = self.BLOCK_SAMPLES * decim
+        while n_steps > 0:
+            n = min(n_steps, chunk)
+            pos = advance(self.y, self.p, *self._tables, n, decim, self._out, 0)
+            if pos:
+                self._out[:pos, O["t_s"]] /= self.step_rate_hz  # the kernel counts steps
+                self.last[:] = self._out[pos - 1]
+                if published is not None:
+                    published()
+                for sink in sinks:
+                    sink.append(self._out[:pos])
+            n_steps -= n
+
+    def new_sample_grid(self, steps_to_first=1):
+        """The next sample comes after ``steps_to_first`` steps, and the current mean starts afresh."""
+        self.y[S["steps_to_sample"]] = steps_to_first
+        self.y[S["I_amp_sum"]] = 0.0
+        self.y[S["I_amp_count"]] = 0.0
+        self.y[S["spikes_in_sample"]] = 0.0
+
+    def settle(self, decim, published=None, max_windows=60, window_s=2.0):
+        """Bring the slice to its resting state before the recording starts; afterwards the clock
+        and the books read zero and the first sample comes ``decim`` steps on.
+
+        The cytosols (ions, ATP, O2: minutes) run the preparation's ``settle_speedup`` times
+        faster while the cells settle, with the membrane capacitance scaled to match (the kernel
+        keeps charge conserved), so a resting cell starts where it would be after a long time in
+        the bath. First the gates find their steady state in real time (half a second: a spike
+        from the arbitrary starting gates would be amplified a thousandfold into the cytosol). A
+        cell that fires while settling settles in real time instead (two minutes at most). Then a
+        short run at normal speed.
+        """
+        def run(duration_s):
+            self.new_sample_grid()
+            self.advance(self.steps_in(duration_s), decim, (), published)
+
+        slow = [S[name] for name in SETTLED]
+        self.p[P["settle_speedup"]] = 1.0
+        run(0.5)
+        self.p[P["settle_speedup"]] = self.preparation.settle_speedup
+        for _ in range(max_windows):
+            start = self.y.copy()
+            run(window_s)
+            if self.y[S["spike_count"]] > start[S["spike_count"]] and self.p[P["settle_speedup"]] > 1.0:
+                # a firing cell cannot be fast-forwarded (its spikes would keep the membrane's
+                # pace, not the cytosol's): undo this window and settle in real time from here
+                self.y[:] = start
+                self.p[P["settle_speedup"]] = 1.0
+                continue
+            if np.all(np.abs(self.y[slow] - start[slow]) < 1e-6 * np.abs(start[slow])):
+                break
+        self.p[P["settle_speedup"]] = 1.0
+        run(2.0)
+        for name in ("steps", "spike_count") + BOOKS:
+            self.y[S[name]] = 0.0
+        self.new_sample_grid(decim)  # the recording samples at t = 1, 2, 3... intervals
+        self.last[O["t_s"]] = 0.0
+
+    def snapshot(self):
+        return {"y": self.y.copy(), "p": self.p.copy(), "last": self.last.copy()}
+
+    def put_back(self, snap):
+        self.y[:] = snap["y"]
+        self.p[:] = snap["p"]
+        self.last[:] = snap["last"]
