@@ -1,7 +1,6 @@
 """Glutamate in the bath (targets row 30, and the neuron's NMDA receptors): the astrocyte's
 transporters (3 Na+ and 1 H+ in, 1 K+ out per glutamate) draw an inward current and depolarise
 it a few mV; TBOA abolishes that; the books still balance. No Qt."""
-import pytest
 
 from rig import Session
 

@@ -2,7 +2,6 @@
 events drive irregular firing; kynurenic acid (NMDA antagonist) lowers the rate, quinolinic acid
 (NMDA agonist) raises it. The events are reproducible however a run is sliced. No Qt."""
 import numpy as np
-import pytest
 
 from rig import Session
 

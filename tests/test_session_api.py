@@ -1,5 +1,4 @@
 """The headless API: bad input gets a clear error, changes leave markers, the CSV opens."""
-import csv
 import os
 import subprocess
 import sys

@@ -7,7 +7,7 @@ measurement; the window runs it on the rig and hands the result back to ``show_r
 """
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QPushButton, QSpinBox, QVBoxLayout)
 
 from rig.controls import CONTROLS
 
