@@ -10,7 +10,7 @@ QLabel#caption {{ font-size: {caption}pt; font-weight: bold; color: white; backg
 QPushButton[objectName^="clamp="]:checked {{ background: #2f7d32; color: white; font-weight: bold; }}
 """
 NORMAL = {"base": 11, "readout": 18, "meter": 22, "caption": 26}
-PROJECTOR = {"base": 14, "readout": 28, "meter": 32, "caption": 36}
+PROJECTOR = {"base": 13, "readout": 28, "meter": 30, "caption": 36}
 
 
 def apply(app, window, projector=False):
