@@ -158,3 +158,14 @@ def test_a_session_without_a_trace_in_memory_says_where_its_samples_are():
         s.trace()
     with pytest.raises(ValueError, match="keeps no trace in memory"):
         s.export(csv="x.csv")
+
+
+def test_the_cli_records_to_disk_and_exports_from_the_recording(tmp_path, capsys):
+    rec, out = tmp_path / "run.vrig", tmp_path / "run.csv"
+    assert main(["--headless", "--duration", "2", "--at", "1", "bath_K_mM=5", "--record", str(rec),
+                 "--csv", str(out), "--atf", str(tmp_path / "run.atf")]) == 0
+    assert "2,000 samples" in capsys.readouterr().out
+    rows = rows_of(out)
+    assert len(rows) - 1 == 2000 and [r[rows[0].index("marker")] for r in rows[1:] if r[rows[0].index("marker")]] == [
+        "bath_K_mM 3 -> 5"]
+    assert len(read_recording(rec)[1]["V_mV"]) == 2000 and (tmp_path / "run-spikes.csv").exists()
