@@ -11,7 +11,7 @@ import os
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton, QToolTip
 
 from rig import Session
 from rig.controls import CONTROLS
@@ -63,6 +63,7 @@ def test_a_typed_value_out_of_range_is_refused_with_a_message(window, qtbot):
     type_into(qtbot, box, "1000")
     assert "bath_K_mM = 1000.0 is out of range: valid 0.5–150 mM" in window.statusBar().currentMessage()
     assert box.value() == 3.0 and window.session.get("bath_K_mM") == 3.0
+    assert "out of range" in QToolTip.text()  # beside the box too
     assert window.loop.alive
 
 

@@ -16,7 +16,7 @@ import time
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
-                               QSplitter, QToolBar, QVBoxLayout, QWidget)
+                               QSplitter, QToolBar, QToolTip, QVBoxLayout, QWidget)
 
 from rig import PREPARATIONS, RunLoop, Session
 from rig.export import Recorded, export
@@ -241,7 +241,10 @@ class RigWindow(QMainWindow):
             self.say(str(e), error=True)
             for panel in (self.amplifier, self.tabs):
                 if name in panel.widgets:
-                    panel.widgets[name].show_value(self.session.get(name))
+                    widget = panel.widgets[name]
+                    widget.show_value(self.session.get(name))
+                    # said where the student is looking, too, not only in the status bar
+                    QToolTip.showText(widget.mapToGlobal(widget.rect().bottomLeft()), str(e), widget)
 
     def apply_preset(self, name, values):
         try:
