@@ -11,7 +11,7 @@ import os
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton, QToolTip
+from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QPushButton, QToolTip
 
 from rig import Session
 from rig.controls import CONTROLS
@@ -65,6 +65,18 @@ def test_a_typed_value_out_of_range_is_refused_with_a_message(window, qtbot):
     assert box.value() == 3.0 and window.session.get("bath_K_mM") == 3.0
     assert "out of range" in QToolTip.text()  # beside the box too
     assert window.loop.alive
+
+
+def test_scrolling_past_a_box_changes_nothing(window, qtbot):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    box = window.tabs.widgets["bath_K_mM"]
+    box.clearFocus()
+    wheel = QWheelEvent(QPointF(5, 5), QPointF(box.mapToGlobal(QPoint(5, 5))), QPoint(0, 0), QPoint(0, 120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(box, wheel)
+    assert box.value() == 3.0 and not window.session.markers()
 
 
 def test_switch_clamp_mode_and_hold(window, qtbot):

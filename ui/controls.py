@@ -49,6 +49,15 @@ class NumberBox(QDoubleSpinBox):
         self.show_value(control.default)
         self.valueChanged.connect(lambda value: self.edited.emit(self.control.name, float(value)))
         self.editingFinished.connect(self.clearFocus)  # typed and entered: the keys are the window's again
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a wheel alone never gives it the focus
+
+    def wheelEvent(self, event):  # noqa: N802 - Qt's name
+        """Scrolling past a box must not change the experiment: the wheel turns only a box the
+        student has clicked into; otherwise it scrolls the panel."""
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
 
     def event(self, event):
         if event.type() == QEvent.Type.ShortcutOverride and event.key() in WINDOW_KEYS:
