@@ -1,17 +1,21 @@
 """The scopes: stacked plots on one time axis, as Clampex shows them, fed from ``rig.view``.
 
 No grid: pyqtgraph's axes paint the grid lines, and with four plots that alone held the scopes
-under 20 frames a second on this machine kind. Membrane potential on top with dashed E_K, E_Na and E_Cl lines that move as the concentrations
-do, amplifier current below, then two slow strips (ions; energy). Every marker is a vertical line
-with its text. Each refresh asks the view for as many (min, max) pairs as the plot is pixels wide
-and draws each as a vertical stroke (``column_path``), so no spike vanishes at any zoom and drawing
-costs the same whatever the window (1 s to 10 min). While paused, drag or wheel the time axis to look back. Nothing
-physical is computed here.
+under 20 frames a second on this machine kind. Membrane potential on top with dashed E_K, E_Na and
+E_Cl lines that move as the concentrations do, amplifier current below, then two slow strips (ions;
+energy). Every marker is a vertical line with its text, in a band kept free of trace at the top of
+the V plot. The E_X lines' names and values and the slow strips' trace names are written in a strip
+right of the plots, at their heights (an E_X off the scale at the edge, with an arrow), so that no
+label covers a trace. Each refresh asks the view for as many (min, max) pairs as the plot is pixels
+wide and draws each as a vertical stroke (``column_path``), so no spike vanishes at any zoom and
+drawing costs the same whatever the window (1 s to 10 min). While paused, drag or wheel the time
+axis to look back. Nothing physical is computed here.
 """
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication, QGraphicsView
 
 SPANS_S = (1, 2, 5, 10, 30, 60, 120, 300, 600)
 TRACES = (  # plot, channel, label, colour
@@ -27,6 +31,8 @@ PLOTS = (  # key, axis label, height share, smallest y span shown (so noise is n
     ("V", "V (mV)", 3, 5.0), ("I", "I (pA)", 2, 20.0), ("ions", "mM", 1, 2.0), ("energy", "mM", 1, 0.5))
 REVERSALS = (("E_K_mV", "E_K", "#ff6060"), ("E_Na_mV", "E_Na", "#60a0ff"), ("E_Cl_mV", "E_Cl", "#60ff80"))
 MAX_MARKERS = 200  # marker lines kept on the plots (the log keeps every one)
+MARKER_ROWS = 2  # marker texts alternate between rows so neighbours don't overlap
+WIDEST_SIDE_LABEL = "E_Na +60 mV ↑"  # sets the width of the strip right of the plots
 
 
 class Scopes(pg.GraphicsLayoutWidget):
@@ -48,12 +54,12 @@ class Scopes(pg.GraphicsLayoutWidget):
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
             plot.getAxis("left").setWidth(70)
+            plot.showAxis("right")  # a strip for the lines' names, on every plot so the time axes line up
+            plot.getAxis("right").setTicks([])
+            plot.getAxis("right").setStyle(showValues=False, tickLength=0)
             self.ci.layout.setRowStretchFactor(row, stretch)
             if key != "V":
                 plot.setXLink(self.plots["V"])
-            curves = len([t for t in TRACES if t[0] == key])
-            if curves > 1:
-                plot.addLegend(offset=(-10, 2), labelTextSize="10pt", colCount=curves)
             self.plots[key] = plot
         self.plots["energy"].setLabel("bottom", "time (s)")
         self.curves = {}
@@ -62,15 +68,21 @@ class Scopes(pg.GraphicsLayoutWidget):
                                                           skipFiniteCheck=True, autoDownsample=False)
         self.min_span = {key: min_span for key, _, _, min_span in PLOTS}
         self.reversal_lines = {}
-        for k, (channel, name, colour) in enumerate(REVERSALS):  # labels side by side: E_K and E_Cl lie close
-            line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine),
-                                   label=name, labelOpts={"position": 0.02 + 0.12 * k, "color": colour,
-                                                          "anchors": [(0, 1), (0, 1)]})
+        for channel, name, colour in REVERSALS:
+            line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
             self.plots["V"].addItem(line, ignoreBounds=True)
             self.reversal_lines[channel] = line
+        # the strip's labels: E_X on the V plot; trace names where a plot holds more than one trace
+        self.side_labels = {}
+        named = [("V", channel, name, colour) for channel, name, colour in REVERSALS]
+        for key, channel, name, colour in named + [t for t in TRACES if t[0] in ("ions", "energy")]:
+            self.side_labels[channel] = pg.TextItem(name, color=colour, anchor=(0, 0.5))
+            self.side_labels[channel].setParentItem(self.plots[key].getAxis("right"))
         self.marker_lines = []  # (t_s, line on V, line on I)
         self._markers_seen = 0
+        self._texts_seen = 0  # markers drawn with their text: they take the band's rows in turn
         self.pen_width = 1
+        self.set_axis_font(QFont(QApplication.font().family(), 10))
         self.plots["V"].getViewBox().sigXRangeChanged.connect(self._looked_at)
         self._view = None
         self.region = None
@@ -91,9 +103,16 @@ class Scopes(pg.GraphicsLayoutWidget):
             self.curves[channel].setPen(pg.mkPen(colour, width=width))
 
     def set_axis_font(self, font):
-        for line in self.reversal_lines.values():
-            line.label.setFont(font)
+        self.label_font = font
+        metrics = QFontMetrics(font)
+        self.row_px = metrics.height() + 4  # a TextItem's height: the text and its margins
+        for label in self.side_labels.values():
+            label.setFont(font)
+        for _, line, _ in self.marker_lines:
+            if getattr(line, "label", None) is not None:
+                line.label.setFont(font)
         for plot in self.plots.values():
+            plot.getAxis("right").setWidth(metrics.horizontalAdvance(WIDEST_SIDE_LABEL) + 12)
             for side in ("left", "bottom"):
                 axis = plot.getAxis(side)
                 axis.setStyle(tickFont=font)
@@ -117,7 +136,7 @@ class Scopes(pg.GraphicsLayoutWidget):
             for plot, line in zip((self.plots["V"], self.plots["I"]), lines):
                 plot.removeItem(line)
         self.marker_lines = []
-        self._markers_seen = 0
+        self._markers_seen = self._texts_seen = 0
 
     # ---- drawing --------------------------------------------------------------------------------
     def refresh(self, view, readout, markers, captions=()):
@@ -135,33 +154,66 @@ class Scopes(pg.GraphicsLayoutWidget):
             value = readout.get(channel)
             if value is not None and abs(value - line.value()) > 0.01:
                 line.setPos(value)
-                line.label.setFormat(f"{channel[:-3]} {value:.0f} mV")
-        # E_K and E_Cl set the V axis's range with the trace (V heads for them); E_Na shows when in range
+        # E_K and E_Cl set the V axis's range with the trace (V heads for them); E_Na may lie off the scale
         self._draw(view, end_s, span_s, {"V": [readout[c] for c in ("E_K_mV", "E_Cl_mV") if c in readout]})
         self._add_markers(markers, captions)
+        self._place_marker_texts()
         self.viewport().update()
 
     def _draw(self, view, end_s, span_s, also=None):
         """Draw the stretch; ``also`` maps a plot to values its y range must include (E_K, E_Cl)."""
         width = max(100, int(self.plots["V"].getViewBox().width()))
         bounds = {key: list((also or {}).get(key, ())) for key in self.plots}
-        for (key, channel, _, _), curve in zip(TRACES, self.curves.values()):
+        # what the strip names, at what height: E_X at their values, named traces at their newest
+        side = {"V": [(self.side_labels[c], line.value(), f"{c[:-3]} {line.value():+.0f} mV")
+                      for c, line in self.reversal_lines.items()]}
+        for (key, channel, name, _), curve in zip(TRACES, self.curves.values()):
             t, lo, hi = view.window(channel, span_s, width, end_s=end_s)
             curve.setData(np.repeat(t, 3), column_path(lo, hi))
             if len(lo):
                 bounds[key] += [float(lo.min()), float(hi.max())]
+                if channel in self.side_labels:
+                    side.setdefault(key, []).append((self.side_labels[channel], 0.5 * float(lo[-1] + hi[-1]), name))
         for key, values in bounds.items():
             if values:
-                self._fit_y(key, min(values), max(values))
+                # the V plot keeps a band at the top free for the markers' texts
+                band = MARKER_ROWS * self.row_px / max(self.plots[key].getViewBox().height(), 1) if key == "V" else 0
+                self._fit_y(key, min(values), max(values), min(band, 0.4))
+        for key, entries in side.items():
+            self._label_side(key, entries)
 
-    def _fit_y(self, key, lo, hi):
-        """Keep the y range while the data fill more than half of it and stay inside: a range
-        that changes every frame would make every axis redraw its ticks every frame."""
+    def _fit_y(self, key, lo, hi, band=0.0):
+        """Keep the y range while the data fill more than half of it and stay inside (below the top
+        ``band``, a fraction of the height): a range that changes every frame would make every
+        axis redraw its ticks every frame."""
         pad = max(hi - lo, self.min_span[key]) * 0.1
         (y0, y1) = self.plots[key].getViewBox().viewRange()[1]
-        if lo < y0 or hi > y1 or (hi - lo + 2 * pad) < 0.5 * (y1 - y0) or y1 - y0 < self.min_span[key]:
+        top = y1 - band * (y1 - y0)
+        if lo < y0 or hi > top or (hi - lo + 2 * pad) < 0.5 * (top - y0) or y1 - y0 < self.min_span[key]:
             mid, half = 0.5 * (lo + hi), 0.5 * max(hi - lo, self.min_span[key]) + pad
-            self.plots[key].setYRange(mid - half, mid + half, padding=0)
+            self.plots[key].setYRange(mid - half, mid + half + 2 * half * band / (1 - band), padding=0)
+
+    def _label_side(self, key, entries):
+        """Write ``entries`` (label, value, text) in the strip right of plot ``key``, each at its
+        value's height, pushed apart so that none overlaps; a value off the scale is written at
+        the edge it lies beyond, with an arrow."""
+        axis = self.plots[key].getAxis("right")
+        (y0, y1) = self.plots[key].getViewBox().viewRange()[1]
+        height, row = axis.height(), self.row_px
+        placed = []
+        for label, value, text in entries:
+            text += " ↑" if value > y1 else " ↓" if value < y0 else ""
+            if label.toPlainText() != text:
+                label.setText(text)
+            placed.append([min(max(height * (y1 - value) / (y1 - y0), row / 2), height - row / 2), label])
+        placed.sort(key=lambda p: p[0])
+        for above, below in zip(placed, placed[1:]):  # push down, then back up from the bottom edge
+            below[0] = max(below[0], above[0] + row)
+        placed[-1][0] = min(placed[-1][0], height - row / 2)
+        for above, below in reversed(list(zip(placed, placed[1:]))):
+            above[0] = min(above[0], below[0] - row)
+        for y, label in placed:
+            label.setPos(2, round(y))
 
     def _looked_at(self, *_):
         if not self.following and self._view is not None:
@@ -170,14 +222,20 @@ class Scopes(pg.GraphicsLayoutWidget):
             self.viewport().update()
 
     def _add_markers(self, markers, captions):
-        for k, (t_s, text) in enumerate(markers[self._markers_seen:], self._markers_seen):
+        for t_s, text in markers[self._markers_seen:]:
+            label = text if text not in captions else None
+            row = self._texts_seen % MARKER_ROWS
+            if label is not None:
+                self._texts_seen += 1
             lines = []
             for key in ("V", "I"):
-                # the text to the right of the line, at one of three heights so neighbours don't overlap
+                # the text hangs from the top of the view, in one of the band's rows (anchor y 0, -1, ...)
                 line = pg.InfiniteLine(pos=t_s, angle=90, movable=False, pen=pg.mkPen("#c080ff", width=1),
-                                       label=text if key == "V" and text not in captions else None,
-                                       labelOpts={"position": 0.96 - 0.08 * (k % 3), "color": "#e0c0ff",
-                                                  "anchors": [(0, 0.5), (0, 0.5)], "fill": (0, 0, 0, 160)})
+                                       label=label if key == "V" else None,
+                                       labelOpts={"position": 1.0, "color": "#e0c0ff", "fill": (0, 0, 0, 200),
+                                                  "anchors": [(0, -row)] * 2})
+                if key == "V" and label is not None:
+                    line.label.setFont(self.label_font)
                 self.plots[key].addItem(line, ignoreBounds=True)
                 lines.append(line)
             self.marker_lines.append((t_s, *lines))
@@ -186,6 +244,25 @@ class Scopes(pg.GraphicsLayoutWidget):
             _, *lines = self.marker_lines.pop(0)
             for plot, line in zip((self.plots["V"], self.plots["I"]), lines):
                 plot.removeItem(line)
+
+    def _place_marker_texts(self):
+        """Each marker's text right of its line, or left of it where it would run past the right
+        edge; hidden with its line once that leaves the view (no text cut at the left edge)."""
+        vb = self.plots["V"].getViewBox()
+        (x0, x1) = vb.viewRange()[0]
+        s_per_px = (x1 - x0) / max(vb.width(), 1)
+        for t_s, line, _ in self.marker_lines:
+            label = getattr(line, "label", None)
+            if label is None:
+                continue
+            shown = x0 <= t_s <= x1
+            if label.isVisible() != shown:
+                label.setVisible(shown)
+            if shown:
+                side = 0 if t_s + label.boundingRect().width() * s_per_px <= x1 else 1
+                if label.anchors[0][0] != side:  # InfLineLabel re-applies ``anchors`` as the view moves
+                    label.anchors = [(side, label.anchors[0][1])] * 2
+                    label.setAnchor(label.anchors[0])
 
 
 def column_path(lo, hi):
