@@ -10,7 +10,7 @@ row 22 watches them):
   cell's share of what its shell gave the tissue.
 """
 from .kernel import NEIGHBOUR_PREFIX as NB
-from .kernel import F_C_per_mol, P, S
+from .kernel import F_C_per_mol, P, S, U
 
 IONS = ("Na", "K", "Cl")
 
@@ -48,3 +48,24 @@ def charge_mmol_per_mV(p):
 def cation_charge_mmol(y, p, prefix=""):
     """Charge of a cytosol's cations, the scale against which a charge leak is judged."""
     return p[P["vol_i_L"]] * (y[S[prefix + "Na_i_mM"]] + y[S[prefix + "K_i_mM"]])
+
+
+def slice_totals(y, p, u):
+    """A slice's books (engine.slice), mmol: each ion in the patched cell and its shell and in every
+    unit's cells, astrocytes and ECS (``unit_cells`` cells' shares each), plus what went to the
+    bath (a puff's solution counts as coming from it); and the charge residual of all membranes."""
+    cells, vi = p[P["unit_cells"]], p[P["vol_i_L"]]
+    va, vo = p[P["vol_astro_L"]], p[P["vol_o_unit_L"]]
+    patched = totals(y, p)
+    out = {}
+    for ion in IONS:
+        units = (vi * u[:, U[f"{ion}_i_mM"]] + va * u[:, U[f"astro_{ion}_mM"]] + vo * u[:, U[f"{ion}_o_mM"]]
+                 + u[:, U[f"{ion}_to_bath_mmol"]])
+        out[f"{ion}_mmol"] = patched[f"{ion}_mmol"] + cells * units.sum() - y[S[f"{ion}_to_tissue_mmol"]]
+    neurons = (vi * (u[:, U["Na_i_mM"]] + u[:, U["K_i_mM"]] - u[:, U["Cl_i_mM"]]) - u[:, U["untracked_charge_out_mmol"]]
+               - charge_mmol_per_mV(p) * u[:, U["V_mV"]])
+    astro_per_mV = p[P["Cm_uF_per_cm2"]] * p[P["area_astro_cm2"]] * 1e-9 / F_C_per_mol * 1e3
+    astrocytes = (va * (u[:, U["astro_Na_mM"]] + u[:, U["astro_K_mM"]] - u[:, U["astro_Cl_mM"]])
+                  - astro_per_mV * u[:, U["astro_V_mV"]])
+    out["charge_residual_mmol"] = patched["charge_residual_mmol"] + cells * (neurons.sum() + astrocytes.sum())
+    return out

@@ -36,7 +36,7 @@ def _index(names):
 
 # ---- state vector -------------------------------------------------------------------------
 # a cell: membrane potential, gates, cytosol and its ATP (the patched cell; its neighbour as nb_...)
-CELL_STATE_NAMES = ("V_mV", "m", "h", "n", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM",
+CELL_STATE_NAMES = ("V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM",
                     # synaptic background: open synaptic channels as permeabilities, cm/s
                     "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s")
 NEIGHBOUR_PREFIX = "nb_"
@@ -50,6 +50,9 @@ STATE_NAMES = CELL_STATE_NAMES + (
     "O2_b_mM", "O2_mM",                         # O2 in the bath at the slice, in the tissue
     "retigabine_uM", "gaba_uM", "ttx_nM",       # drug concentrations in the chamber
     "glutamate_uM", "tboa_uM", "kynurenic_acid_uM", "quinolinic_acid_uM",
+    # in a slice: glutamate and GABA in the ECS at the patched cell beyond the chamber's (released,
+    # puffed), and the patched-cell steps since the slice's units last stepped
+    "glu_local_uM", "gaba_local_uM", "unit_pending_steps", "unit_steps",
     # clock (whole steps since the recording started), sampling, spike detector
     "steps", "steps_to_sample", "I_amp_sum", "I_amp_count", "spikes_in_sample",
     "spike_count", "above_threshold",
@@ -63,10 +66,11 @@ STATE_NAMES = CELL_STATE_NAMES + (
     "nb_untracked_charge_out_mmol",
 )
 S = _index(STATE_NAMES)
-S_V, S_M, S_H, S_N, S_P = S["V_mV"], S["m"], S["h"], S["n"], S["p"]
+S_V, S_M, S_H, S_SI, S_N, S_Q, S_P = S["V_mV"], S["m"], S["h"], S["s"], S["n"], S["q"], S["p"]
 S_NAI, S_KI, S_CLI, S_ATP = S["Na_i_mM"], S["K_i_mM"], S["Cl_i_mM"], S["ATP_mM"]
 S_NAO, S_KO, S_CLO = S["Na_o_mM"], S["K_o_mM"], S["Cl_o_mM"]
-S_NB_V, S_NB_M, S_NB_H, S_NB_N, S_NB_P = S["nb_V_mV"], S["nb_m"], S["nb_h"], S["nb_n"], S["nb_p"]
+S_NB_V, S_NB_M, S_NB_H, S_NB_SI, S_NB_N, S_NB_Q, S_NB_P = (S["nb_V_mV"], S["nb_m"], S["nb_h"], S["nb_s"],
+                                                           S["nb_n"], S["nb_q"], S["nb_p"])
 S_NB_NAI, S_NB_KI, S_NB_CLI, S_NB_ATP = S["nb_Na_i_mM"], S["nb_K_i_mM"], S["nb_Cl_i_mM"], S["nb_ATP_mM"]
 S_NAT, S_KT, S_CLT = S["Na_t_mM"], S["K_t_mM"], S["Cl_t_mM"]
 S_NAB, S_KB, S_CLB = S["Na_b_mM"], S["K_b_mM"], S["Cl_b_mM"]
@@ -78,6 +82,8 @@ S_NB_AMPA, S_NB_NMDA, S_NB_GABAS = S["nb_syn_ampa_cm_s"], S["nb_syn_nmda_cm_s"],
 S_STEPS, S_STS, S_ISUM, S_INUM = S["steps"], S["steps_to_sample"], S["I_amp_sum"], S["I_amp_count"]
 S_SPK_SAMPLE, S_SPK, S_ABOVE = S["spikes_in_sample"], S["spike_count"], S["above_threshold"]
 S_DRAWS = S["noise_draws"]
+S_GLU_LOCAL, S_GABA_LOCAL, S_UPEND, S_USTEPS = (S["glu_local_uM"], S["gaba_local_uM"], S["unit_pending_steps"],
+                                                S["unit_steps"])
 S_NA_TISSUE, S_K_TISSUE, S_CL_TISSUE = S["Na_to_tissue_mmol"], S["K_to_tissue_mmol"], S["Cl_to_tissue_mmol"]
 S_K_PIPETTE, S_UNTRACKED = S["K_from_pipette_mmol"], S["untracked_charge_out_mmol"]
 S_NA_BATH, S_K_BATH, S_CL_BATH = S["Na_to_bath_mmol"], S["K_to_bath_mmol"], S["Cl_to_bath_mmol"]
@@ -92,6 +98,8 @@ PARAM_NAMES = (
     # channels
     "kinetics",                                  # 0 cortical (Pospischil 2008), 1 squid (HH 1952)
     "gNa_mS", "gKd_mS", "gM_mS", "V_T_mV", "nav_h_shift_mV", "M_V_half_mV", "tau_M_max_ms",
+    "nav_slow_V_half_mV", "nav_slow_slope_mV", "tau_nav_slow_ms",  # slow inactivation of Nav (0 ms: none)
+    "kd_slow_V_half_mV", "kd_slow_slope_mV", "tau_kd_slow_ms",     # and of the delayed rectifier
     "T_ref_gating_C",
     "Q10_gating",
     "P_Na_cm_s", "P_K_cm_s", "P_Cl_cm_s", "gL_mS", "EL_mV",
@@ -119,6 +127,14 @@ PARAM_NAMES = (
     # amplifier and spike detector
     "clamp_code", "inject_pA", "command_mV", "rs_MOhm", "noise_V_mV", "noise_I_pA", "noise_seed",
     "spike_threshold_mV",
+    # the slice (model-spec §9; engine/slice.py): a line of units, each a neuron, its astrocyte share
+    # and their ECS. 0 units = a single-cell preparation with its representative neighbour
+    "slice_units", "unit_spacing_um", "unit_dt_ms", "tortuosity", "unit_cells", "vol_o_unit_L",
+    "vol_astro_L", "area_astro_cm2", "P_K_astro_cm_s", "P_Na_astro_cm_s", "P_Cl_astro_cm_s",
+    "pump_astro_uA", "eaat_astro_uA", "U_nkcc1_astro_mM_per_ms", "k_gj_per_ms",
+    "glu_release_uM_per_ms", "glu_release_V_half_mV", "glu_release_slope_mV", "glu_pool_uM", "tau_glu_refill_ms",
+    "tau_puff_ms",
+    "gap_junction_rel", "core_o2_pct", "core_mm", "patch_mm",
 )
 P = _index(PARAM_NAMES)
 P_DT, P_SPEEDUP = P["dt_ms"], P["settle_speedup"]
@@ -126,6 +142,8 @@ P_AREA, P_VOLI, P_VOLO, P_CM = P["area_cm2"], P["vol_i_L"], P["vol_o_L"], P["Cm_
 P_KIN, P_GNA, P_GKD, P_GM, P_VT = P["kinetics"], P["gNa_mS"], P["gKd_mS"], P["gM_mS"], P["V_T_mV"]
 P_HSHIFT, P_MVH, P_TAUM, P_TREFG, P_Q10G = (P["nav_h_shift_mV"], P["M_V_half_mV"], P["tau_M_max_ms"],
                                              P["T_ref_gating_C"], P["Q10_gating"])
+P_SI_VH, P_SI_K, P_SI_TAU = P["nav_slow_V_half_mV"], P["nav_slow_slope_mV"], P["tau_nav_slow_ms"]
+P_QI_VH, P_QI_K, P_QI_TAU = P["kd_slow_V_half_mV"], P["kd_slow_slope_mV"], P["tau_kd_slow_ms"]
 P_PNA, P_PK, P_PCL, P_GL, P_EL = P["P_Na_cm_s"], P["P_K_cm_s"], P["P_Cl_cm_s"], P["gL_mS"], P["EL_mV"]
 P_PPARA, P_PGABA, P_GABA_EC50, P_GABA_HILL, P_HCO3R = (P["P_paranodal_cm_s"], P["P_gaba_max_cm_s"],
                                                        P["gaba_EC50_uM"], P["gaba_hill"], P["gaba_hco3_ratio"])
@@ -156,6 +174,28 @@ P_NAVSHIFT, P_KCNQ, P_DEMY, P_KIRBLOCK, P_WRAPS = (P["nav_shift_mV"], P["kcnq_ga
 P_CLAMP, P_INJ, P_CMD, P_RS = P["clamp_code"], P["inject_pA"], P["command_mV"], P["rs_MOhm"]
 P_NOISE_V, P_NOISE_I, P_SEED = P["noise_V_mV"], P["noise_I_pA"], P["noise_seed"]
 P_SPK_THR = P["spike_threshold_mV"]
+P_UNITS, P_CORE_O2 = P["slice_units"], P["core_o2_pct"]
+P_POOL, P_TAU_REFILL = P["glu_pool_uM"], P["tau_glu_refill_ms"]
+P_PCL_A = P["P_Cl_astro_cm_s"]
+P_PK_A = P["P_K_astro_cm_s"]
+P_PNA_A = P["P_Na_astro_cm_s"]
+P_UNKCC1_A = P["U_nkcc1_astro_mM_per_ms"]
+P_AREA_A = P["area_astro_cm2"]
+P_CORE_MM = P["core_mm"]
+P_EAAT_A = P["eaat_astro_uA"]
+P_GJ_REL = P["gap_junction_rel"]
+P_REL_HALF = P["glu_release_V_half_mV"]
+P_REL_SLOPE = P["glu_release_slope_mV"]
+P_REL_MAX = P["glu_release_uM_per_ms"]
+P_K_GJ = P["k_gj_per_ms"]
+P_PATCH_MM = P["patch_mm"]
+P_PUMP_A = P["pump_astro_uA"]
+P_TAU_PUFF = P["tau_puff_ms"]
+P_TORT = P["tortuosity"]
+P_UNIT_DT = P["unit_dt_ms"]
+P_SPACING = P["unit_spacing_um"]
+P_VOL_A = P["vol_astro_L"]
+P_VOL_O_UNIT = P["vol_o_unit_L"]
 
 CLAMP_CURRENT, CLAMP_VOLTAGE = 0, 1  # I = 0 is current clamp with inject_pA = 0
 
@@ -255,14 +295,23 @@ TABLE_V_MIN_mV = -150.0
 TABLE_V_STEP_mV = 0.05
 TABLE_ROWS_PER_mV = 20.0  # 1 / TABLE_V_STEP_mV, to multiply rather than divide per step
 TABLE_ROWS = 5001  # to +100 mV
-(T_MINF, T_MDEC, T_HINF, T_HDEC, T_NINF, T_NDEC, T_PINF, T_PDEC) = range(8)
-TABLE_COLUMNS = 8
-TABLE_KEY = (P_DT, P_TEMP, P_KIN, P_VT, P_HSHIFT, P_MVH, P_TAUM, P_TREFG, P_Q10G)
+(T_MINF, T_MDEC, T_HINF, T_HDEC, T_NINF, T_NDEC, T_PINF, T_PDEC, T_SINF, T_SDEC, T_QINF, T_QDEC) = range(12)
+TABLE_COLUMNS = 12
+TABLE_KEY = (P_DT, P_TEMP, P_KIN, P_VT, P_HSHIFT, P_MVH, P_TAUM, P_TREFG, P_Q10G, P_SI_VH, P_SI_K, P_SI_TAU,
+             P_QI_VH, P_QI_K, P_QI_TAU)
 
 
 def new_tables():
     """Workspace for the gating tables: (table, key). The kernel fills it when the key changes."""
     return np.zeros((TABLE_ROWS, TABLE_COLUMNS)), np.full(len(TABLE_KEY), np.nan)
+
+
+@njit(cache=True, inline="always")
+def _slow_gate(V, V_half, slope, tau_ms, dt_phi):
+    """Steady state and decay factor of a slow inactivation gate; none (1, instant) where tau is 0."""
+    if tau_ms <= 0.0:
+        return 1.0, 0.0
+    return 1.0 / (1.0 + math.exp((V - V_half) / slope)), math.exp(-dt_phi / tau_ms)
 
 
 @njit(cache=True)
@@ -290,6 +339,9 @@ def _fill_tables(tab, key, p):
         ex = math.exp((V - p[P_MVH]) / 20.0)
         tab[i, T_PINF] = 1.0 / (1.0 + 1.0 / (ex * ex))
         tab[i, T_PDEC] = math.exp(-dt * phi * (3.3 * ex + 1.0 / ex) / p[P_TAUM])
+        # slow inactivation of Nav and of the delayed rectifier over seconds of depolarisation
+        tab[i, T_SINF], tab[i, T_SDEC] = _slow_gate(V, p[P_SI_VH], p[P_SI_K], p[P_SI_TAU], dt * phi)
+        tab[i, T_QINF], tab[i, T_QDEC] = _slow_gate(V, p[P_QI_VH], p[P_QI_K], p[P_QI_TAU], dt * phi)
     for k in range(len(TABLE_KEY)):
         key[k] = p[TABLE_KEY[k]]
 
@@ -403,7 +455,7 @@ def _atp_made(p, O2, ATP):
 
 
 @njit(cache=True, inline="always")
-def _membrane_step(tab, dt, double_step, cm, rtf, V, m, h, n, pg, membrane, Na_i, K_i, Cl_i, Na_o, K_o, Cl_o,
+def _membrane_step(tab, dt, double_step, cm, rtf, V, m, h, s, n, q, pg, membrane, Na_i, K_i, Cl_i, Na_o, K_o, Cl_o,
                    E_Na, E_K, i_pump, c_eaat, clamp):
     """One step (``dt``, the tables' step, or twice it) of one membrane: gates by Rush–Larsen
     (tabulated) at the start-of-step V, then V by exponential Euler on the linearised total
@@ -427,7 +479,9 @@ def _membrane_step(tab, dt, double_step, cm, rtf, V, m, h, n, pg, membrane, Na_i
     voltage_clamp, ideal_clamp, g_series, v_cmd, i_inj = clamp
     row, wt = _row(V)
     h = _gate(tab, row, wt, T_HINF, T_HDEC, h, double_step)
+    s = _gate(tab, row, wt, T_SINF, T_SDEC, s, double_step)
     n = _gate(tab, row, wt, T_NINF, T_NDEC, n, double_step)
+    q = _gate(tab, row, wt, T_QINF, T_QDEC, q, double_step)
     row, wt = _row(V - nav_shift)
     m = _gate(tab, row, wt, T_MINF, T_MDEC, m, double_step)
     row, wt = _row(V - rtg_shift)
@@ -435,9 +489,9 @@ def _membrane_step(tab, dt, double_step, cm, rtf, V, m, h, n, pg, membrane, Na_i
 
     # conductances (mS/cm²) and GHK leaks linearised about V; one exponential serves every ion:
     # e^-w for cations, e^+w = 1/e^-w for anions
-    g_na = g_na_max * m * m * m * h
+    g_na = g_na_max * m * m * m * h * s
     n2 = n * n
-    g_kv = g_kd_max * n2 * n2 + g_m_max * pg
+    g_kv = g_kd_max * n2 * n2 * q + g_m_max * pg
     w = V / rtf
     e = math.exp(-w)
     iNaL, gNaL = _ghk(P_Na, 1.0, Na_i, Na_o, w, e, rtf)
@@ -470,7 +524,7 @@ def _membrane_step(tab, dt, double_step, cm, rtf, V, m, h, n, pg, membrane, Na_i
     I_Cl = iClL + gClL * (V_mean - V)
     # HCO3- through GABA_A (buffered by CO2/carbonic anhydrase) and the squid axon's ohmic leak
     I_untracked = i_hco3 + g_hco3 * (V_mean - V) + gL * (V_mean - EL)
-    return V_new, m, h, n, pg, I_Na, I_K, I_Cl, I_untracked, i_amp
+    return V_new, m, h, s, n, q, pg, I_Na, I_K, I_Cl, I_untracked, i_amp
 
 
 NO_PIPETTE = (False, False, 0.0, 0.0, 0.0)
@@ -559,12 +613,16 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     dec_g = math.exp(-dt / p[P_TAU_G])
     q_a = p[P_QA]; q_n = p[P_QN]; q_g = p[P_QG]
     hco3_ratio = p[P_HCO3R]
+    # in a slice (advance_slice) the tissue is the patched unit's: its neurons, astrocytes, ECS
+    # and O2 are the units', stepped there; here only the patched cell and its shell
+    in_slice = p[P_UNITS] > 0.5
 
     # state into locals for the loop: patched cell and shell, neighbour and tissue
-    V = y[S_V]; m = y[S_M]; h = y[S_H]; n = y[S_N]; pg = y[S_P]
+    V = y[S_V]; m = y[S_M]; h = y[S_H]; si = y[S_SI]; n = y[S_N]; qi = y[S_Q]; pg = y[S_P]
     Na_i = y[S_NAI]; K_i = y[S_KI]; Cl_i = y[S_CLI]; ATP = y[S_ATP]
     Na_o = y[S_NAO]; K_o = y[S_KO]; Cl_o = y[S_CLO]
-    nV = y[S_NB_V]; nm = y[S_NB_M]; nh = y[S_NB_H]; nn = y[S_NB_N]; npg = y[S_NB_P]
+    nV = y[S_NB_V]; nm = y[S_NB_M]; nh = y[S_NB_H]; nsi = y[S_NB_SI]; nn = y[S_NB_N]; nqi = y[S_NB_Q]
+    npg = y[S_NB_P]
     nNa_i = y[S_NB_NAI]; nK_i = y[S_NB_KI]; nCl_i = y[S_NB_CLI]; nATP = y[S_NB_ATP]
     s_a = y[S_AMPA]; s_n = y[S_NMDA]; s_g = y[S_GABAS]
     ns_a = y[S_NB_AMPA]; ns_n = y[S_NB_NMDA]; ns_g = y[S_NB_GABAS]
@@ -619,7 +677,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             occ = y[S_RTG] / (y[S_RTG] + p[P_RTG_EC50])
             rtg_shift = p[P_RTG_SHIFT] * occ
             g_m_max = gM_max * (1.0 + (p[P_RTG_GAIN] - 1.0) * occ)
-            c_g = y[S_GABA]
+            c_g = y[S_GABA] + y[S_GABA_LOCAL]
             P_gaba = 0.0
             if c_g > 0.0:
                 ch = c_g ** p[P_GABA_HILL]
@@ -631,7 +689,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             # transporters, which TBOA blocks
             # Quinolinic acid is a weak NMDA agonist, kynurenic acid an antagonist (at the glycine
             # site, and weakly at AMPA receptors); both act on synaptic receptors too
-            glu = y[S_GLU]
+            glu = y[S_GLU] + y[S_GLU_LOCAL]
             quin = y[S_QUIN]
             kyna_n = 1.0 / (1.0 + y[S_KYNA] / p[P_KYNA_N])
             f_ampa = 1.0 / (1.0 + y[S_KYNA] / p[P_KYNA_A])
@@ -671,6 +729,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             d_na = (Na_t - y[S_NAB]) / tau_d
             d_k = (K_t - y[S_KB]) / tau_d
             d_cl = (Cl_t - y[S_CLB]) / tau_d
+            if in_slice:
+                j_glia = d_na = d_k = d_cl = nj_kcc2 = nj_nkcc1 = 0.0
 
             # per-step changes from the slow fluxes (cytosol mM, ECS mM)
             dNa_i_slow = j_nkcc1 * dt
@@ -696,11 +756,12 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             # energy: each cell makes ATP from the tissue's O2 and spends it on its pump (1 per
             # cycle) and on housekeeping; the tissue's O2 is spent by the neighbours
             made = _atp_made(p, O2, ATP)
-            n_made = _atp_made(p, O2, nATP)
             ATP += speed * (made - atp_pump - p[P_KBASAL] * ATP) * dt_slow
-            nATP += speed * (n_made - ni_pump * k_i - p[P_KBASAL] * nATP) * dt_slow
-            O2 += speed * ((y[S_O2B] - O2) / p[P_TAU_O2]
-                           - p[P_O2_PER_ATP] * (n_made + made / n_cells)) * dt_slow
+            if not in_slice:
+                n_made = _atp_made(p, O2, nATP)
+                nATP += speed * (n_made - ni_pump * k_i - p[P_KBASAL] * nATP) * dt_slow
+                O2 += speed * ((y[S_O2B] - O2) / p[P_TAU_O2]
+                               - p[P_O2_PER_ATP] * (n_made + made / n_cells)) * dt_slow
         slow_left -= 1
 
         # ---- the patched cell, through the pipette
@@ -717,8 +778,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         P_cat = P_nmda_cell + s_a * f_ampa + s_n * f_nmda_cell
         membrane = (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
                     P_Na + P_cat, P_K + P_cat, P_Cl + s_g, P_hco3 + hco3_ratio * s_g, HCO3_i, HCO3_o)
-        V_new, m, h, n, pg, I_Na, I_K, I_Cl, I_untracked, i_amp = _membrane_step(
-            tab, dt, False, cm, rtf, V, m, h, n, pg, membrane, Na_i, K_i, Cl_i, Na_o, K_o, Cl_o,
+        V_new, m, h, si, n, qi, pg, I_Na, I_K, I_Cl, I_untracked, i_amp = _membrane_step(
+            tab, dt, False, cm, rtf, V, m, h, si, n, qi, pg, membrane, Na_i, K_i, Cl_i, Na_o, K_o, Cl_o,
             E_Na, E_K, i_pump, c_eaat, clamp)
         dNa_i = -I_Na * k_i * dt
         dK_i = -I_K * k_i * dt
@@ -741,7 +802,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         # it steps its membrane every other step over 2 dt (on even step counts, so it is at most
         # one step ahead): its ion fluxes, all the tissue needs of it, agree with those at dt
         # within 0.1 % (300 pA held for 5 s: the same 46 spikes, Na_i and K_i within 0.1 %).
-        if WITH_NEIGHBOUR and (int(steps) & 1) == 0:
+        if WITH_NEIGHBOUR and not in_slice and (int(steps) & 1) == 0:
             ns_a *= dec_a * dec_a
             ns_n *= dec_n * dec_n
             ns_g *= dec_g * dec_g
@@ -755,8 +816,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             nP_cat = P_nmda_nb + ns_a * f_ampa + ns_n * f_nmda_nb
             nb_membrane = (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
                            P_Na + nP_cat, P_K + nP_cat, P_Cl + ns_g, P_hco3 + hco3_ratio * ns_g, HCO3_i, HCO3_o)
-            nV, nm, nh, nn, npg, nI_Na, nI_K, nI_Cl, nI_untracked, _ = _membrane_step(
-                tab, dt2, True, cm, rtf, nV, nm, nh, nn, npg, nb_membrane, nNa_i, nK_i, nCl_i, Na_t, K_t, Cl_t,
+            nV, nm, nh, nsi, nn, nqi, npg, nI_Na, nI_K, nI_Cl, nI_untracked, _ = _membrane_step(
+                tab, dt2, True, cm, rtf, nV, nm, nh, nsi, nn, nqi, npg, nb_membrane, nNa_i, nK_i, nCl_i, Na_t, K_t, Cl_t,
                 nE_Na, nE_K, ni_pump, c_eaat, NO_PIPETTE)
             dNa_i = -nI_Na * k_i * dt2
             dK_i = -nI_K * k_i * dt2
@@ -824,10 +885,11 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             spikes_in_sample = 0.0
             out_pos += 1
 
-    y[S_V] = V; y[S_M] = m; y[S_H] = h; y[S_N] = n; y[S_P] = pg
+    y[S_V] = V; y[S_M] = m; y[S_H] = h; y[S_SI] = si; y[S_N] = n; y[S_Q] = qi; y[S_P] = pg
     y[S_NAI] = Na_i; y[S_KI] = K_i; y[S_CLI] = Cl_i; y[S_ATP] = ATP
     y[S_NAO] = Na_o; y[S_KO] = K_o; y[S_CLO] = Cl_o
-    y[S_NB_V] = nV; y[S_NB_M] = nm; y[S_NB_H] = nh; y[S_NB_N] = nn; y[S_NB_P] = npg
+    y[S_NB_V] = nV; y[S_NB_M] = nm; y[S_NB_H] = nh; y[S_NB_SI] = nsi; y[S_NB_N] = nn; y[S_NB_Q] = nqi
+    y[S_NB_P] = npg
     y[S_NB_NAI] = nNa_i; y[S_NB_KI] = nK_i; y[S_NB_CLI] = nCl_i; y[S_NB_ATP] = nATP
     y[S_AMPA] = s_a; y[S_NMDA] = s_n; y[S_GABAS] = s_g
     y[S_NB_AMPA] = ns_a; y[S_NB_NMDA] = ns_n; y[S_NB_GABAS] = ns_g
@@ -846,3 +908,346 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     y[S_INUM] = n_sum
     return out_pos
 
+
+
+# ---- the slice (model-spec §9) -------------------------------------------------------------------
+# A line of units, each a neuron (the patched cell's membrane, no pipette), its share of an
+# astrocyte and their share of extracellular space, standing for the ``unit_cells`` cells of a
+# ``unit_spacing_um`` slab of the slice. The patched cell is one more cell in its unit: ``advance``
+# steps it (and its shell, which exchanges with the unit's ECS) between the units' steps.
+UNIT_NAMES = (
+    "V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM",     # the unit's neuron
+    "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s",
+    "Na_o_mM", "K_o_mM", "Cl_o_mM", "glu_uM", "gaba_uM",  # ECS; glutamate and GABA beyond the chamber's
+    "glu_pool_uM",                                         # glutamate its synapses can still release
+    "astro_V_mV", "astro_Na_mM", "astro_K_mM", "astro_Cl_mM", "astro_ATP_mM",  # the astrocyte share
+    "O2_b_mM", "O2_mM",                                    # O2 in the bath over the unit, in it
+    # books per cell's share, mmol: what went to the bath, charge untracked ions carried out
+    "Na_to_bath_mmol", "K_to_bath_mmol", "Cl_to_bath_mmol", "untracked_charge_out_mmol",
+)
+U = _index(UNIT_NAMES)
+(U_V, U_M, U_H, U_SI, U_N, U_Q, U_P, U_NAI, U_KI, U_CLI, U_ATP, U_AMPA, U_NMDA, U_GABAS, U_NAO, U_KO, U_CLO, U_GLU,
+ U_GABA, U_POOL, U_AV, U_ANA, U_AK, U_ACL, U_AATP, U_O2B, U_O2, U_NA_BATH, U_K_BATH, U_CL_BATH, U_UNTRACKED) = range(
+    len(UNIT_NAMES))
+# the puff pipette over each unit (rig: Session.puff): time left, and its solution (NaN = as the ECS)
+PUFF_NAMES = ("ms_left", "Na_mM", "K_mM", "Cl_mM", "glu_uM", "gaba_uM")
+PUFF_MS_LEFT = 0
+# (puff column, unit column, the book its delivery goes to: the pipette's solution comes from
+# outside, like the bath's; -1 for glutamate and GABA, which the books do not count)
+PUFF_TARGETS = ((1, U_NAO, U_NA_BATH), (2, U_KO, U_K_BATH), (3, U_CLO, U_CL_BATH), (4, U_GLU, -1),
+                (5, U_GABA, -1))
+SCAN_NAMES = ("V_mV", "K_o_mM", "astro_V_mV")  # the linescan's channels, one row every scan_every unit steps
+SCAN_COLUMNS = (U_V, U_KO, U_AV)
+# free diffusion coefficients, cm²/s (25 °C; Hille 2001 Table 14.1; glutamate and GABA: Nicholson &
+# Syková 1998 Trends Neurosci 21:207 give 7.6e-6 for glutamate-sized ions; GABA alike)
+D_NA_cm2_s, D_K_cm2_s, D_CL_cm2_s, D_GLU_cm2_s = 1.33e-5, 1.96e-5, 2.03e-5, 7.6e-6
+WORK_COLUMNS = 16  # workspace per unit: the astrocytes' tridiagonal system and interface fluxes
+SYN_UNIT_KEY = 2.0 ** 46  # the units' synaptic events: 2 uniform numbers per unit and unit step
+
+
+def new_slice_workspace(n_units):
+    return np.zeros((n_units, WORK_COLUMNS))
+
+
+@njit(cache=True, inline="always")
+def _tridiagonal(lower, diag, upper, rhs, n):
+    """Solve in place (Thomas algorithm); the solution is left in ``rhs``. ``lower[i]`` couples
+    row i to i-1, ``upper[i]`` to i+1; ``diag`` is overwritten."""
+    for i in range(1, n):
+        w = lower[i] / diag[i - 1]
+        diag[i] -= w * upper[i - 1]
+        rhs[i] -= w * rhs[i - 1]
+    rhs[n - 1] /= diag[n - 1]
+    for i in range(n - 2, -1, -1):
+        rhs[i] = (rhs[i] - upper[i] * rhs[i + 1]) / diag[i]
+
+
+@njit(cache=True, fastmath=FAST, error_model="numpy")
+def _step_units(u, puff, p, tab, y, work):
+    """One step (``p[dt_ms]``, the units' step) of every unit: neurons, astrocytes (their potentials
+    solved together, implicitly, through the gap junctions), ECS diffusion along the line and to the
+    bath, glutamate release and uptake, puffs, O2 and ATP. Drugs and the bath come from ``y``."""
+    n_u = u.shape[0]
+    dt = p[P_DT]
+    speed = p[P_SPEEDUP]
+    T = p[P_TEMP]
+    rtf = rt_over_f_mV(T)
+    phi_t = p[P_Q10T] ** ((T - p[P_TREFT]) / 10.0)
+    cm = p[P_CM] / speed
+    area = p[P_AREA]
+    vol_i = p[P_VOLI]
+    vol_o = p[P_VOL_O_UNIT]
+    vol_a = p[P_VOL_A]
+    area_a = p[P_AREA_A]
+    r_io = vol_i / vol_o
+    r_ao = vol_a / vol_o
+    k_i = area * 1e-6 / (F_C_per_mol * vol_i)
+    k_a = area_a * 1e-6 / (F_C_per_mol * vol_a)
+    U_kcc2 = p[P_UKCC2] * p[P_KCC2] * phi_t
+    U_nkcc1 = p[P_UNKCC1] * p[P_NKCC1] * phi_t
+    U_nkcc1_a = p[P_UNKCC1_A] * phi_t
+    P_K_a = p[P_PK_A] * (1.0 - p[P_KIRBLOCK])
+    P_Na_a = p[P_PNA_A]
+    P_Cl_a = p[P_PCL_A]
+    pump_a = p[P_PUMP_A]
+    tboa_block = 1.0 / (1.0 + y[S_TBOA] / p[P_TBOA_IC50])
+    eaat_a = p[P_EAAT_A] * phi_t * tboa_block
+    # the same membrane and drugs as the patched cell (advance), without a pipette
+    g_na_max = p[P_GNA] / (1.0 + y[S_TTX] / p[P_TTX_IC50])
+    occ = y[S_RTG] / (y[S_RTG] + p[P_RTG_EC50])
+    rtg_shift = p[P_RTG_SHIFT] * occ
+    g_m_max = p[P_GM] * p[P_KCNQ] * (1.0 + (p[P_RTG_GAIN] - 1.0) * occ)
+    P_para = p[P_PPARA] * p[P_DEMY]
+    kyna_n = 1.0 / (1.0 + y[S_KYNA] / p[P_KYNA_N])
+    f_ampa = 1.0 / (1.0 + y[S_KYNA] / p[P_KYNA_A])
+    quin = y[S_QUIN]
+    mg_k = p[P_MGO] / 3.57
+    hco3_ratio = p[P_HCO3R]
+    seed = p[P_SEED]
+    lam_e = p[P_SYN_E] * dt * 1e-3
+    lam_i = p[P_SYN_I] * dt * 1e-3
+    syn_on = lam_e > 0.0 or lam_i > 0.0
+    dec_a = math.exp(-dt / p[P_TAU_A])
+    dec_n = math.exp(-dt / p[P_TAU_N])
+    dec_g = math.exp(-dt / p[P_TAU_G])
+    key0 = SYN_UNIT_KEY + 2.0 * n_u * y[S_USTEPS]
+    # depolarisation-driven (Ca2+-dependent) glutamate release, µM/ms into the ECS
+    rel_max = p[P_REL_MAX]
+    rel_half = p[P_REL_HALF]
+    rel_slope = p[P_REL_SLOPE]
+    pool_full = p[P_POOL]
+    a_refill = _decay(dt, p[P_TAU_REFILL])
+    a_puff = _decay(dt, p[P_TAU_PUFF])
+    tau_d = p[P_TAU_DIFF]
+    a_gas = _decay(dt, p[P_TAU_GAS])
+    spacing_um = p[P_SPACING]
+    core_mm = p[P_CORE_MM]
+    O2_sat = p[P_O2SAT]
+    # astrocyte gap junctions: linearised Nernst–Planck between neighbouring shares, per ms of
+    # astrocyte concentration; Na+ and Cl- at their mobility relative to K+
+    k_gj = p[P_K_GJ] * p[P_GJ_REL]
+    k_gj_na = k_gj * D_NA_cm2_s / D_K_cm2_s
+    k_gj_cl = k_gj * D_CL_cm2_s / D_K_cm2_s
+    to_uA = 1.0 / k_a  # µA/cm² of astrocyte membrane per mM/ms of its cytosol
+    cm_a = p[P_CM] / speed
+    # ECS diffusion per step between neighbouring units: D* dt / dx² (D* = D/λ²)
+    dx_cm = spacing_um * 1e-4
+    dd = dt * 1e-3 / (p[P_TORT] ** 2 * dx_cm * dx_cm)
+    r_na = D_NA_cm2_s * dd
+    r_k = D_K_cm2_s * dd
+    r_cl = D_CL_cm2_s * dd
+    r_glu = D_GLU_cm2_s * dd
+
+    for j in range(n_u):
+        # the puff pipette: the ECS under it relaxes to its solution
+        if puff[j, PUFF_MS_LEFT] > 0.0:
+            puff[j, PUFF_MS_LEFT] -= dt
+            for col, where, book in PUFF_TARGETS:
+                target = puff[j, col]
+                if not math.isnan(target):
+                    delivered = (target - u[j, where]) * (1.0 - a_puff)
+                    u[j, where] += delivered
+                    if book >= 0:
+                        u[j, book] -= vol_o * delivered
+        V = u[j, U_V]
+        Na_i = u[j, U_NAI]; K_i = u[j, U_KI]; Cl_i = u[j, U_CLI]; ATP = u[j, U_ATP]
+        Na_o = u[j, U_NAO]; K_o = u[j, U_KO]; Cl_o = u[j, U_CLO]
+        glu = y[S_GLU] + u[j, U_GLU]
+        c_g = y[S_GABA] + u[j, U_GABA]
+        # slow terms, every unit step
+        E_Na = rtf * math.log(Na_o / Na_i)
+        E_K = rtf * math.log(K_o / K_i)
+        i_pump, j_kcc2, j_nkcc1 = _pump_and_cotransport(p, Na_i, K_i, Cl_i, Na_o, K_o, Cl_o, ATP, phi_t,
+                                                        U_kcc2, U_nkcc1)
+        P_gaba = 0.0
+        if c_g > 0.0:
+            ch = c_g ** p[P_GABA_HILL]
+            P_gaba = p[P_PGABA] * ch / (ch + p[P_GABA_EC50] ** p[P_GABA_HILL])
+        occupancy = min(1.0, glu / (glu + p[P_NMDA_EC50]) + quin / (quin + p[P_QUIN_EC50]))
+        block = 1.0 / (1.0 + mg_k * math.exp(-0.062 * V))
+        s_a = u[j, U_AMPA] * dec_a
+        s_n = u[j, U_NMDA] * dec_n
+        s_g = u[j, U_GABAS] * dec_g
+        if syn_on:
+            key = key0 + 2.0 * j
+            n_e = _events(seed, key, lam_e)
+            if n_e:
+                s_a += n_e * p[P_QA]
+                s_n += n_e * p[P_QN]
+            s_g += _events(seed, key + 1.0, lam_i) * p[P_QG]
+        P_cat = (p[P_PNMDA] * occupancy + s_n) * kyna_n * block + s_a * f_ampa
+        P_gaba_all = P_gaba + s_g
+        membrane = (p[P_NAVSHIFT], rtg_shift, g_na_max, p[P_GKD], g_m_max, p[P_GL], p[P_EL],
+                    p[P_PNA] + P_para + P_cat, p[P_PK] + P_para + P_cat, p[P_PCL] + P_gaba_all,
+                    P_gaba * hco3_ratio + hco3_ratio * s_g, p[P_HCO3I], p[P_HCO3O])
+        V_new, m, h, si, n, qi, pg, I_Na, I_K, I_Cl, I_untracked, _ = _membrane_step(
+            tab, dt, False, cm, rtf, V, u[j, U_M], u[j, U_H], u[j, U_SI], u[j, U_N], u[j, U_Q], u[j, U_P],
+            membrane,
+            Na_i, K_i, Cl_i, Na_o, K_o, Cl_o, E_Na, E_K, i_pump, 0.0, NO_PIPETTE)
+        dNa_i = (-I_Na * k_i + j_nkcc1) * dt
+        dK_i = (-I_K * k_i + j_nkcc1 - j_kcc2) * dt
+        dCl_i = (I_Cl * k_i + 2.0 * j_nkcc1 - j_kcc2) * dt
+        u[j, U_NAI] = Na_i + speed * dNa_i
+        u[j, U_KI] = K_i + speed * dK_i
+        u[j, U_CLI] = Cl_i + speed * dCl_i
+        Na_o -= dNa_i * r_io
+        K_o -= dK_i * r_io
+        Cl_o -= dCl_i * r_io
+        u[j, U_UNTRACKED] += vol_i * I_untracked * k_i * dt
+        u[j, U_V] = V_new; u[j, U_M] = m; u[j, U_H] = h; u[j, U_SI] = si; u[j, U_N] = n; u[j, U_Q] = qi
+        u[j, U_P] = pg
+        u[j, U_AMPA] = s_a; u[j, U_NMDA] = s_n; u[j, U_GABAS] = s_g
+        # depolarisation releases glutamate from a pool that refills slowly (vesicle depletion)
+        released = rel_max * u[j, U_POOL] / pool_full / (1.0 + math.exp((rel_half - V_new) / rel_slope)) * dt
+        u[j, U_GLU] += released
+        u[j, U_POOL] = _relax(u[j, U_POOL] - released, pool_full, a_refill)
+
+        # the astrocyte share: its membrane linearised about its V, solved below with the others
+        Va = u[j, U_AV]
+        Na_a = u[j, U_ANA]; K_a = u[j, U_AK]; Cl_a = u[j, U_ACL]; ATP_a = u[j, U_AATP]
+        w = Va / rtf
+        e = math.exp(-w)
+        iK, gK = _ghk(P_K_a, 1.0, K_a, K_o, w, e, rtf)
+        iNa, gNa = _ghk(P_Na_a, 1.0, Na_a, Na_o, w, e, rtf)
+        iCl, gCl = _ghk(P_Cl_a, -1.0, Cl_a, Cl_o, -w, 1.0 / e, rtf)
+        na3 = Na_a * Na_a * Na_a
+        ip_a = (pump_a * phi_t * na3 / (na3 + p[P_PUMP_KNA] ** 3) * K_o / (K_o + p[P_PUMP_KK])
+                * ATP_a / (ATP_a + p[P_PUMP_KATP]))
+        c_eaat = eaat_a * glu / (glu + p[P_EAAT_KM])
+        G = gK + gNa + gCl
+        a = (iK - gK * Va) + (iNa - gNa * Va) + (iCl - gCl * Va) + ip_a - 2.0 * c_eaat
+        work[j, 0] = cm_a / dt + G          # diagonal
+        work[j, 1] = cm_a / dt * Va - a     # right-hand side
+        work[j, 2] = 0.0                    # lower
+        work[j, 3] = 0.0                    # upper
+        work[j, 4] = ip_a
+        work[j, 5] = c_eaat
+        work[j, 6] = gK; work[j, 7] = gNa; work[j, 8] = gCl
+        work[j, 9] = iK; work[j, 10] = iNa; work[j, 11] = iCl
+        u[j, U_NAO] = Na_o; u[j, U_KO] = K_o; u[j, U_CLO] = Cl_o
+        # energy: ATP from the unit's O2, spent on pumps and housekeeping
+        made = _atp_made(p, u[j, U_O2], ATP)
+        made_a = _atp_made(p, u[j, U_O2], ATP_a)
+        u[j, U_ATP] = ATP + speed * (made - i_pump * k_i - p[P_KBASAL] * ATP) * dt
+        u[j, U_AATP] = ATP_a + speed * (made_a - ip_a * k_a - p[P_KBASAL] * ATP_a) * dt
+        gas = O2_sat * (p[P_CORE_O2] if (j + 0.5) * spacing_um * 1e-3 < core_mm else p[P_O2PCT]) / 100.0
+        u[j, U_O2B] = _relax(u[j, U_O2B], gas, a_gas)
+        u[j, U_O2] += speed * ((u[j, U_O2B] - u[j, U_O2]) / p[P_TAU_O2]
+                               - p[P_O2_PER_ATP] * (made + made_a * vol_a / vol_i)) * dt
+
+    # the astrocytes' potentials, implicitly with their gap-junction currents: for each junction
+    # a conductance (the electrical term) and a current source (the concentration term)
+    for j in range(n_u - 1):
+        Kb = 0.5 * (u[j, U_AK] + u[j + 1, U_AK])
+        Nab = 0.5 * (u[j, U_ANA] + u[j + 1, U_ANA])
+        Clb = 0.5 * (u[j, U_ACL] + u[j + 1, U_ACL])
+        g = to_uA * (k_gj * Kb + k_gj_na * Nab + k_gj_cl * Clb) / rtf
+        q = to_uA * (k_gj * (u[j, U_AK] - u[j + 1, U_AK]) + k_gj_na * (u[j, U_ANA] - u[j + 1, U_ANA])
+                     - k_gj_cl * (u[j, U_ACL] - u[j + 1, U_ACL]))
+        work[j, 0] += g
+        work[j + 1, 0] += g
+        work[j, 3] = -g
+        work[j + 1, 2] = -g
+        work[j, 1] -= q
+        work[j + 1, 1] += q
+    _tridiagonal(work[:, 2], work[:, 0], work[:, 3], work[:, 1], n_u)
+
+    # gap-junction fluxes between astrocyte shares at the new potentials (mM/ms from j to j+1):
+    # the same terms, at the same concentrations, as in the potentials' system
+    for j in range(n_u - 1):
+        dv = (work[j, 1] - work[j + 1, 1]) / rtf
+        work[j, 12] = k_gj * ((u[j, U_AK] - u[j + 1, U_AK]) + 0.5 * (u[j, U_AK] + u[j + 1, U_AK]) * dv) * dt
+        work[j, 13] = k_gj_na * ((u[j, U_ANA] - u[j + 1, U_ANA])
+                                 + 0.5 * (u[j, U_ANA] + u[j + 1, U_ANA]) * dv) * dt
+        work[j, 14] = k_gj_cl * ((u[j, U_ACL] - u[j + 1, U_ACL])
+                                 - 0.5 * (u[j, U_ACL] + u[j + 1, U_ACL]) * dv) * dt
+    # the astrocytes' membrane fluxes at their new potentials (as in _membrane_step, each current
+    # at the potential it charged the membrane to, so charge is conserved); an EAAT cycle takes
+    # 3 Na+ and a glutamate in and 1 K+ out, its H+ and glutamate- carry equal and opposite charge
+    for j in range(n_u):
+        Vn = work[j, 1]
+        dV = Vn - u[j, U_AV]
+        ip_a = work[j, 4]
+        c_eaat = work[j, 5]
+        I_K = work[j, 9] + work[j, 6] * dV - 2.0 * ip_a + c_eaat
+        I_Na = work[j, 10] + work[j, 7] * dV + 3.0 * ip_a - 3.0 * c_eaat
+        I_Cl = work[j, 11] + work[j, 8] * dV
+        j_nkcc1 = U_nkcc1_a * math.log((u[j, U_NAO] * u[j, U_KO] * u[j, U_CLO] ** 2)
+                                       / (u[j, U_ANA] * u[j, U_AK] * u[j, U_ACL] ** 2))
+        dNa = (-I_Na * k_a + j_nkcc1) * dt
+        dK = (-I_K * k_a + j_nkcc1) * dt
+        dCl = (I_Cl * k_a + 2.0 * j_nkcc1) * dt
+        u[j, U_ANA] += speed * dNa
+        u[j, U_AK] += speed * dK
+        u[j, U_ACL] += speed * dCl
+        u[j, U_NAO] -= dNa * r_ao
+        u[j, U_KO] -= dK * r_ao
+        u[j, U_CLO] -= dCl * r_ao
+        # glutamate the transporters took from the ECS: the released part's share of it
+        glu = y[S_GLU] + u[j, U_GLU]
+        if glu > 0.0:
+            u[j, U_GLU] -= 1000.0 * c_eaat * k_a * dt * r_ao * u[j, U_GLU] / glu
+        u[j, U_AV] = Vn
+    for j in range(n_u - 1):
+        u[j, U_AK] -= speed * work[j, 12]; u[j + 1, U_AK] += speed * work[j, 12]
+        u[j, U_ANA] -= speed * work[j, 13]; u[j + 1, U_ANA] += speed * work[j, 13]
+        u[j, U_ACL] -= speed * work[j, 14]; u[j + 1, U_ACL] += speed * work[j, 14]
+
+    # the ECS: diffusion along the line (sealed ends: the slice's cut edges face the bath, which
+    # the exchange below stands for) and through the slice to the bath
+    for col, r in ((U_NAO, r_na), (U_KO, r_k), (U_CLO, r_cl), (U_GLU, r_glu), (U_GABA, r_glu)):
+        for j in range(n_u - 1):
+            work[j, 15] = r * (u[j, col] - u[j + 1, col])
+        for j in range(n_u - 1):
+            u[j, col] -= work[j, 15]
+            u[j + 1, col] += work[j, 15]
+    a_bath = dt / tau_d
+    for j in range(n_u):
+        for col, bath, book in ((U_NAO, y[S_NAB], U_NA_BATH), (U_KO, y[S_KB], U_K_BATH),
+                                (U_CLO, y[S_CLB], U_CL_BATH)):
+            f = (u[j, col] - bath) * a_bath
+            u[j, col] -= f
+            u[j, book] += vol_o * f
+        u[j, U_GLU] -= u[j, U_GLU] * a_bath
+        u[j, U_GABA] -= u[j, U_GABA] * a_bath
+
+
+
+@njit(cache=True, nogil=True, fastmath=FAST, error_model="numpy")
+def advance_slice(y, p, tab, key, u, puff, p_u, tab_u, key_u, work, n_steps, decim, out, out_pos,
+                  scan, scan_every, scan_pos):
+    """Advance the slice by ``n_steps`` of the patched cell's step; return (out_pos, scan_pos).
+
+    The patched cell (``advance``, samples into ``out`` as there) steps in its unit's ECS; every
+    ``unit_dt_ms`` the units step (``_step_units``, with ``p_u``: ``p`` at the units' step and
+    ``tab_u``/``key_u`` its gating tables), and every ``scan_every`` unit steps a linescan row
+    (SCAN_NAMES × units) goes to ``scan[scan_pos]``; the caller sizes ``scan`` for them."""
+    n_u = u.shape[0]
+    k_u = int(round(p[P_UNIT_DT] / p[P_DT]))
+    p_u[:] = p
+    p_u[P_DT] = k_u * p[P_DT]
+    for k in range(len(TABLE_KEY)):
+        if key_u[k] != p_u[TABLE_KEY[k]]:
+            _fill_tables(tab_u, key_u, p_u)
+            break
+    ip = min(max(int(p[P_PATCH_MM] * 1e3 / p[P_SPACING]), 0), n_u - 1)
+    left = n_steps
+    while left > 0:
+        n = min(left, k_u - int(y[S_UPEND]))
+        y[S_NAT] = u[ip, U_NAO]; y[S_KT] = u[ip, U_KO]; y[S_CLT] = u[ip, U_CLO]
+        y[S_O2] = u[ip, U_O2]
+        y[S_GLU_LOCAL] = u[ip, U_GLU]; y[S_GABA_LOCAL] = u[ip, U_GABA]
+        out_pos = advance(y, p, tab, key, n, decim, out, out_pos)
+        u[ip, U_NAO] = y[S_NAT]; u[ip, U_KO] = y[S_KT]; u[ip, U_CLO] = y[S_CLT]
+        y[S_UPEND] += n
+        left -= n
+        if y[S_UPEND] >= k_u:
+            y[S_UPEND] = 0.0
+            _step_units(u, puff, p_u, tab_u, y, work)
+            y[S_USTEPS] += 1.0
+            if scan_every > 0 and int(y[S_USTEPS]) % scan_every == 0:
+                for c in range(len(SCAN_COLUMNS)):
+                    for j in range(n_u):
+                        scan[scan_pos, c, j] = u[j, SCAN_COLUMNS[c]]
+                scan_pos += 1
+    return out_pos, scan_pos

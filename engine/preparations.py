@@ -134,6 +134,12 @@ COMMON_PARAMS = {
     "M_V_half_mV": -35.0,         # Pospischil 2008
     "V_T_mV": -62.0,
     "nav_h_shift_mV": 0.0,
+    "tau_nav_slow_ms": 0.0,       # no slow inactivation unless a preparation has it
+    "nav_slow_V_half_mV": -45.0,
+    "nav_slow_slope_mV": 6.0,
+    "tau_kd_slow_ms": 0.0,
+    "kd_slow_V_half_mV": -45.0,
+    "kd_slow_slope_mV": 6.0,
     "gL_mS": 0.0,
     "EL_mV": 0.0,
     "P_paranodal_cm_s": 0.0,
@@ -141,7 +147,7 @@ COMMON_PARAMS = {
 
 # intracellular starting point of a mammalian cell; every preparation settles from here
 MAMMALIAN_START = {
-    "V_mV": -70.0, "m": 0.01, "h": 0.99, "n": 0.01, "p": 0.03,
+    "V_mV": -70.0, "m": 0.01, "h": 0.99, "s": 1.0, "n": 0.01, "q": 1.0, "p": 0.03,
     "Na_i_mM": 10.0, "K_i_mM": 140.0, "Cl_i_mM": 5.0, "O2_mM": 0.85, "ATP_mM": 2.5,
 }
 
@@ -335,4 +341,84 @@ SQUID_AXON = Preparation(
     settle_speedup=1.0,
 )
 
-PREPARATIONS = {prep.name: prep for prep in (NEURON, IMMATURE_NEURON, ASTROCYTE, NODE, INTERNODE, SQUID_AXON)}
+# A slice (model-spec §9): a 3 mm line of 60 units 50 µm apart, each a mature neuron, its share of
+# an astrocyte and of extracellular space; the patched neuron sits in the middle unit.
+SLICE_UNIT_VOL_I_L = NEURON.params["vol_i_L"]
+SLICE_ASTRO_VOL_L = 3.7e-12      # astrocytes ~20 % of cortical volume, a third of the neurons' share
+SLICE_ECS_VOL_L = 3.6e-12        # ECS fraction 0.2 of tissue (Syková & Nicholson 2008 Physiol Rev 88:1277)
+SLICE_UNIT_CELLS = 400           # a 50 µm slab of a 300 µm slice, 300 µm wide, at ~9×10⁴ neurons/mm³
+SLICE = Preparation(
+    name="slice",
+    title="Cortical slice (a line of neurons and astrocytes)",
+    description=(
+        "A 3 mm strip of slice: 60 units 50 µm apart, each a mature cortical neuron with its share of "
+        "an astrocyte (Kir4.1, pump, glutamate transporters) and of extracellular space. K+, Na+, Cl- and "
+        "glutamate diffuse between units and to the bath; astrocytes are joined by gap junctions. The "
+        "patched neuron is one of them. Spreading depolarisation, spatial K+ buffering and regional "
+        "anoxia happen here (Kager 2000; Wallraff 2006)."),
+    params={
+        **NEURON.params,
+        "slice_units": 60,
+        "unit_spacing_um": 50.0,
+        # unpatched neurons step at 0.1 ms (Rush–Larsen gates, exponential Euler V): their fluxes
+        # are what the tissue needs of them; the patched cell keeps its 20 µs
+        "unit_dt_ms": 0.1,
+        "tortuosity": 1.6,        # λ 1.55-1.65 in cortex (Nicholson & Syková 1998 Trends Neurosci 21:207)
+        "unit_cells": SLICE_UNIT_CELLS,
+        "vol_o_unit_L": SLICE_ECS_VOL_L,
+        # the patched cell's shell gives its ions to its unit's ECS, the ECS of unit_cells cells
+        "tissue_cells": SLICE_UNIT_CELLS * SLICE_ECS_VOL_L / NEURON.params["vol_o_L"],
+        "vol_astro_L": SLICE_ASTRO_VOL_L,
+        # the astrocyte preparation's membrane per volume (its surface is mostly fine processes)
+        "area_astro_cm2": ASTROCYTE.params["area_cm2"] * SLICE_ASTRO_VOL_L / ASTROCYTE.params["vol_i_L"],
+        "P_K_astro_cm_s": ASTROCYTE.params["P_K_cm_s"],
+        "P_Na_astro_cm_s": ASTROCYTE.params["P_Na_cm_s"],
+        "P_Cl_astro_cm_s": ASTROCYTE.params["P_Cl_cm_s"],
+        "pump_astro_uA": ASTROCYTE.params["pump_max_uA"],
+        "U_nkcc1_astro_mM_per_ms": ASTROCYTE.params["U_nkcc1_mM_per_ms"],
+        # gap junctions between neighbouring astrocyte shares, as a rate on concentration
+        # differences (linearised Nernst–Planck): 3e-4 /ms gives the syncytium an electrical space
+        # constant of ~0.2 mm (Gardner-Medwin 1983 J Physiol 335:393 for K+ spatial buffering)
+        "k_gj_per_ms": 3.0e-4,
+        # what spreading depolarisation needs of its neurons over tens of seconds (model-spec §9;
+        # Kager, Wadman & Somjen 2000 J Neurophysiol 84:495):
+        # - glutamate release. Depolarisation (high K+) releases glutamate from a pool that empties
+        #   over seconds and refills over a minute (vesicle depletion); the pool is counted as ECS
+        #   concentration. The release rate and threshold are chosen so that a wave crosses at
+        #   2-5 mm/min (targets row 27).
+        "glu_release_uM_per_ms": 3.0,
+        "glu_release_V_half_mV": -30.0,
+        "glu_release_slope_mV": 4.0,
+        "glu_pool_uM": 15000.0,
+        "tau_glu_refill_ms": 60000.0,
+        # - NMDA receptors over the whole dendritic tree: 3.6× the soma-near permeability the
+        #   single-cell preparation sees in whole-cell recordings (space clamp; chosen, with the
+        #   above, for the plateau of -20...0 mV seen in SD)
+        "P_nmda_max_cm_s": 8.0e-7,
+        # - slow inactivation over ~1 s of depolarisation of Nav (Fleidervish, Friedman & Gutnick
+        #   1996 J Physiol 493:83) and of the Kv2.1 delayed rectifier (Klemic 1998 Biophys J 74:1779):
+        #   without them a depolarised neuron's window Na+ current holds it depolarised for good
+        "tau_nav_slow_ms": 1000.0,
+        "nav_slow_V_half_mV": -52.0,
+        "nav_slow_slope_mV": 5.0,
+        "tau_kd_slow_ms": 1000.0,
+        "kd_slow_V_half_mV": -52.0,
+        "kd_slow_slope_mV": 5.0,
+        # GLT-1 at ~8500 per µm³ of tissue (Lehre & Danbolt 1998 J Neurosci 18:8751) cycling ~30/s
+        # clear ~2 mM/s of ECS glutamate; the astrocyte preparation's whole-cell figure sees only
+        # the clamped part of a cell's processes
+        "eaat_astro_uA": 9.4,
+        "tau_puff_ms": 1000.0,    # a pressure puff exchanges the ECS under the pipette over ~1 s
+        "glia_max_mM_per_ms": 0.0,  # the astrocytes are explicit here
+    },
+    initial={**MAMMALIAN_START},
+    control_defaults={"patch_mm": 1.5},
+)
+SLICE_START = {  # a unit's state before settling (kernel.UNIT_NAMES); the ECS and O2 come from the bath
+    **{name: MAMMALIAN_START[name] for name in ("V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM",
+                                               "Cl_i_mM", "ATP_mM")},
+    "astro_V_mV": -85.0, "astro_Na_mM": 12.0, "astro_K_mM": 130.0, "astro_Cl_mM": 37.0, "astro_ATP_mM": 2.5,
+}
+
+PREPARATIONS = {prep.name: prep for prep in (NEURON, IMMATURE_NEURON, ASTROCYTE, NODE, INTERNODE, SQUID_AXON,
+                                             SLICE)}

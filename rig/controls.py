@@ -23,6 +23,10 @@ class Control:
     choices: tuple = ()  # non-empty for a choice control (values are strings)
     fixed: bool = False  # a property of the preparation: chosen when the Session is made
     source: str = ""     # where the effect's numbers come from (details in engine/preparations.py)
+    only_in: tuple = ()  # the preparations it belongs to, if not all (the slice's own controls)
+
+    def applies_to(self, preparation):
+        return not self.only_in or preparation in self.only_in
 
     @property
     def is_choice(self):
@@ -99,6 +103,21 @@ _CONTROLS = (
     Control("syn_inh_Hz", "Hz", 0.0, 20000.0, 0.0,
             "Inhibitory (GABA_A) synaptic events onto the cell per second; they reverse at E_Cl (and "
             "HCO3-), so their sign follows the cell's chloride.", "Synapses"),
+    # the slice (preparation "slice"): its astrocytes, its oxygen supply by region, where the pipette is
+    Control("gap_junction_rel", "×", 0.0, 2.0, 1.0,
+            "Astrocyte gap-junction coupling relative to normal; 0 = blocked (carbenoxolone, or the "
+            "Cx30/Cx43 knockout). Coupled astrocytes move K+ from where it is high to where it is low.",
+            "Slice", source="spatial buffering: Orkand 1966; Kofuji & Newman 2004; Wallraff 2006 J Neurosci",
+            only_in=("slice",)),
+    Control("core_o2_pct", "%", 0.0, 100.0, 95.0,
+            "O2 in the gas over the slice's core region (from its left end to core_mm): 0 = an "
+            "ischaemic core, with the rest (the penumbra) on o2_pct.", "Slice",
+            source="peri-infarct depolarisations: Dreier 2011 Nat Med; Wei, Ullah & Schiff 2014", only_in=("slice",)),
+    Control("core_mm", "mm", 0.0, 3.0, 0.0,
+            "Width of the core region at the slice's left end (0 = no core).", "Slice", only_in=("slice",)),
+    Control("patch_mm", "mm", 0.0, 3.0, 1.5,
+            "Where along the slice the pipette sits; moving it patches the neuron there.", "Slice",
+            only_in=("slice",)),
     # the cell's own make-up
     Control("kcc2_rel", "×", 0.0, 5.0, 1.0,
             "KCC2 (K-Cl out) expression relative to the preparation's normal.", "Cell",

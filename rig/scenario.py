@@ -9,6 +9,9 @@
     t_s = 20
     bath_K_mM = 8
     caption = "High K+ washes in: watch E_K and V"
+    [[at]]                     # the slice's second pipette (Session.puff)
+    t_s = 30
+    puff = { K_mM = 60, at_mm = 0.15, width_mm = 0.3, duration_s = 10 }
 
 Every error names the file, the line and the field, and gives the valid range, before anything
 runs.
@@ -24,6 +27,7 @@ except ModuleNotFoundError:  # Python 3.10
 from engine.preparations import PREPARATIONS
 
 from .controls import lookup
+from .puff import checked_puff
 from .runloop import checked_speed
 from .shipped import scenario_path, shipped_scenarios
 
@@ -42,7 +46,16 @@ class Scenario:
     duration_s: float = 60.0
     seed: int = 0
     start: dict = field(default_factory=dict)
-    timeline: list = field(default_factory=list)  # [(t_s, {control: value}, caption)], in time order
+    timeline: list = field(default_factory=list)  # [Step], in time order
+
+
+@dataclass
+class Step:
+    """What a scenario does at ``t_s``: controls to set, a caption to show, a puff to give."""
+    t_s: float
+    changes: dict
+    caption: str = ""
+    puff: dict = None  # Session.puff's keywords
 
 
 def load_scenario(path):
@@ -99,12 +112,33 @@ def load_scenario(path):
         caption = entry.pop("caption", "")
         if not isinstance(caption, str):
             fail("caption", f"caption = {caption!r} must be text", after)
+        puff = _puff(entry.pop("puff", None), prep, lambda m: fail("puff", f"[[at]] t_s = {t:g}: {m}", after))
         changes = _controls(entry, lambda k, m: fail(k, f"[[at]] t_s = {t:g}: {m}", after))
-        if not changes and not caption:
-            fail("[[at]]", f"[[at]] t_s = {t:g} changes nothing: add a control or a caption", after)
-        scenario.timeline.append((float(t), changes, caption))
-    scenario.timeline.sort(key=lambda event: event[0])
+        if not changes and not caption and not puff:
+            fail("[[at]]", f"[[at]] t_s = {t:g} changes nothing: add a control, a puff or a caption", after)
+        scenario.timeline.append(Step(float(t), changes, caption, puff))
+    scenario.timeline.sort(key=lambda step: step.t_s)
     return scenario
+
+
+def _puff(table, preparation, fail):
+    """A step's ``puff = {K_mM = 60, at_mm = 0.15, width_mm = 0.3, duration_s = 10}``, checked."""
+    if table is None:
+        return None
+    if preparation != "slice":
+        fail(f"a puff needs preparation = \"slice\" (this scenario's is {preparation!r})")
+    if not isinstance(table, dict):
+        fail(f"puff = {table!r} must be a table: {{ K_mM = 60, at_mm = 0.15, width_mm = 0.3, duration_s = 10 }}")
+    solution = dict(table)
+    where = {name: solution.pop(name, None) for name in ("at_mm", "width_mm", "duration_s")}
+    missing = [name for name, value in where.items() if value is None]
+    if missing:
+        fail(f"the puff needs {', '.join(missing)}")
+    try:
+        checked_puff(where["at_mm"], where["width_mm"], where["duration_s"], solution)
+    except ValueError as e:
+        fail(str(e))
+    return {**where, **solution}
 
 
 def _controls(table, fail):

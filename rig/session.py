@@ -20,11 +20,13 @@ from engine import budget
 from engine.cell import Cell
 from engine.kernel import OUTPUT_NAMES, P, S, STATE_NAMES
 from engine.preparations import PREPARATIONS
+from engine.slice import Slice
 
 from . import analysis, presets, protocols
 from .amplifier import Amplifier
 from .controls import CONTROLS, lookup
 from .export import Recorded, export
+from .puff import checked_puff, describe
 from .trace import Trace
 from .recorder import Recorder, RecordingError
 from .scenario import load_scenario
@@ -64,7 +66,8 @@ class Session:
         self.preparation = PREPARATIONS[preparation]
         seed = _checked_seed(seed)
         self._lock = threading.RLock()
-        self.cell = Cell(self.preparation)  # the cell in its slice, as numbers (engine.cell)
+        # the cell in its slice, as numbers (engine.cell); in the slice preparation, one of its units
+        self.cell = (Slice if self.preparation.name == "slice" else Cell)(self.preparation)
         self.dt_ms, self.step_rate_hz = self.cell.dt_ms, self.cell.step_rate_hz
         self._decim = self._steps_per_sample(sample_rate_hz)
         self.sample_rate_hz = self.step_rate_hz / self._decim
@@ -97,7 +100,7 @@ class Session:
         self._recorded = tuple(sink for sink in (self._trace, self.view) if sink is not None)
         self._recorder = None
         self.recording_error = None  # why the last recording stopped by itself (a full disk...), if it did
-        self._timeline = []  # a scenario's timed changes still to come: [(t_s, changes, caption)]
+        self._timeline = []  # a scenario's timed steps still to come (rig.scenario.Step)
         self.scenario = None
         self.captions = []  # a scenario's captions as the recording reached them: (t_s, text)
         self._markers = []
@@ -144,6 +147,9 @@ class Session:
         unknown name, a value out of range, a control fixed once the cell is patched)."""
         new = self._validated(changes)
         for name, value in new.items():
+            if not CONTROLS[name].applies_to(self.preparation.name):
+                raise ValueError(f"{name} belongs to the {' or '.join(CONTROLS[name].only_in)} preparation; "
+                                 f"this is a {self.preparation.name}")
             if CONTROLS[name].fixed and value != self._values[name]:
                 raise ValueError(f"{name} is fixed once the cell is patched: choose it when you make the "
                                  f"Session, e.g. Session(preparation=..., {name}={value:g})")
@@ -165,6 +171,32 @@ class Session:
             self.amplifier.write(self.cell.p)
         else:
             self.cell.p[P[name]] = value
+            if name == "patch_mm" and self.is_slice:
+                self.cell.repatch()  # the pipette now records the neuron at that place
+
+    # ---- the slice (engine.slice): its second pipette and its linescan -------------------------
+    @property
+    def is_slice(self):
+        return isinstance(self.cell, Slice)
+
+    def puff(self, at_mm, width_mm=0.2, duration_s=5.0, **solution):
+        """Puff ``solution`` (``K_mM``, ``Na_mM``, ``Cl_mM``, ``glutamate_uM``, ``gaba_uM``; solutes
+        not named stay as the ECS has them) onto the slice within ``width_mm`` around ``at_mm``
+        for ``duration_s``, from now; a marker says what and where."""
+        if not self.is_slice:
+            raise ValueError(f"puff needs the slice preparation; this is a {self.preparation.name}")
+        where, solution = checked_puff(at_mm, width_mm, duration_s, solution)
+        with self._lock:
+            self.cell.puff(where["at_mm"], where["width_mm"], where["duration_s"], solution)
+            self._mark(self.t_s, describe(where, solution), puff={**where, **solution})
+
+    def linescan(self, span_s=None):
+        """The slice's linescan: ``t_s`` (m,), ``x_mm`` (n,) and (m, n) arrays ``V_mV``, ``K_o_mM``,
+        ``astro_V_mV``, a row every 50 ms for the newest ``span_s`` seconds (10 minutes are kept)."""
+        if not self.is_slice:
+            raise ValueError(f"a linescan needs the slice preparation; this is a {self.preparation.name}")
+        with self._lock:
+            return self.cell.linescan(span_s)
 
     # ---- time -----------------------------------------------------------------------------
     @property
@@ -190,13 +222,15 @@ class Session:
 
     def _record_to(self, end_step):
         """Record up to step ``end_step``, applying a scenario's changes on their step."""
-        while self._timeline and self._steps(self._timeline[0][0]) <= end_step:
-            t_s, changes, caption = self._timeline.pop(0)
-            self._advance(max(self._steps(t_s) - self.cell.steps, 0), self._recorded)
-            self.set(**changes)
-            if caption:
-                self._mark(self.t_s, caption)
-                self.captions.append((self.t_s, caption))
+        while self._timeline and self._steps(self._timeline[0].t_s) <= end_step:
+            step = self._timeline.pop(0)
+            self._advance(max(self._steps(step.t_s) - self.cell.steps, 0), self._recorded)
+            self.set(**step.changes)
+            if step.puff:
+                self.puff(**step.puff)
+            if step.caption:
+                self._mark(self.t_s, step.caption)
+                self.captions.append((self.t_s, step.caption))
         n_steps = end_step - self.cell.steps
         if n_steps > 0:
             self._advance(n_steps, self._recorded)

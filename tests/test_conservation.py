@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from engine import STATE_NAMES
 from rig.controls import CONTROLS
 
-NUMERIC = [c for c in CONTROLS.values() if not (c.is_choice or c.fixed or c.name.startswith("noise"))]
+NUMERIC = [c for c in CONTROLS.values()
+           if not (c.is_choice or c.fixed or c.name.startswith("noise")) and c.applies_to("neuron")]
 BOOKS = ("Na", "K", "Cl", "charge", "tissue_Na", "tissue_K", "tissue_Cl", "tissue_charge")
 # every ion of the patched cell, its shell, its neighbour and the tissue ECS, and both cells' ATP
 POSITIVE = [name for name in STATE_NAMES if name.endswith(("_i_mM", "_o_mM", "_t_mM", "ATP_mM"))]

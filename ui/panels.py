@@ -11,7 +11,7 @@ from rig.presets import load_presets
 
 from .controls import widget_for
 
-TABS = ("Perfusion", "Drugs", "Environment", "Synapses", "Cell")
+TABS = ("Perfusion", "Drugs", "Environment", "Synapses", "Cell", "Slice")
 PRESET_TABS = {"Perfusion": "solutions", "Synapses": "synapses", "Cell": "mutations"}
 CHOOSE = "choose a preset…"
 
@@ -83,6 +83,14 @@ class ExperimentTabs(QTabWidget):
         self.chamber[control.name] = label
         layout.addWidget(label, 1)
         return row
+
+    def for_preparation(self, preparation):
+        """Only the controls that belong to this preparation can be used (the slice has its own)."""
+        for name, widget in self.widgets.items():
+            control = CONTROLS[name]
+            widget.setEnabled(control.applies_to(preparation) and not control.fixed)
+        for index, tab in enumerate(TABS):
+            self.setTabEnabled(index, any(c.applies_to(preparation) for c in CONTROLS.values() if c.group == tab))
 
     def follow(self, controls, readout):
         """Show the rig's values (where the user is not typing) and the chamber's concentrations."""

@@ -196,6 +196,7 @@ class RigWindow(QMainWindow):
         self._captions_seen = 0
         index = self.preparation_box.findData(session.preparation.name)
         self.preparation_box.setCurrentIndex(index)
+        self.tabs.for_preparation(session.preparation.name)
         self.speed_box.setCurrentIndex(SPEEDS.index(speed) if speed in SPEEDS else 0)
         self.loop.start()
         self.run_action.setChecked(True)

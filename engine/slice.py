@@ -1,0 +1,141 @@
+"""The patched cell inside a slice: a line of units (engine.kernel.UNIT_NAMES), each a neuron, its
+astrocyte share and their ECS, stepped with the patched cell by ``advance_slice``. ``Slice`` is a
+``Cell`` (the same ``y``, ``p``, ``advance``, ``settle``, snapshots), so the rig drives it unchanged;
+it adds the units, the puff pipette and the linescan. Never imports ``rig`` or Qt.
+"""
+import numpy as np
+
+from .cell import Cell
+from .kernel import (O, P, PUFF_MS_LEFT, PUFF_NAMES, S, SCAN_NAMES, U, UNIT_NAMES, advance_slice, new_tables,
+                     new_slice_workspace)
+from .preparations import SLICE_START
+
+SCAN_RATE_HZ = 20.0   # linescan rows per simulated second
+SCAN_ROWS = 12000     # the newest 10 minutes of linescan, bounded like every other view
+# the unit's neuron state that a newly patched cell takes over (its pipette arrives on it)
+PATCHED_FROM_UNIT = ("V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM",
+                     "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s")
+SHELL_FROM_UNIT = (("Na_o_mM", "Na_o_mM"), ("K_o_mM", "K_o_mM"), ("Cl_o_mM", "Cl_o_mM"))
+UNIT_BOOKS = tuple(name for name in UNIT_NAMES if name.endswith("_mmol"))
+PUFF_SOLUTES = {"Na_mM": "Na_mM", "K_mM": "K_mM", "Cl_mM": "Cl_mM", "glutamate_uM": "glu_uM", "gaba_uM": "gaba_uM"}
+
+
+class Slice(Cell):
+    def __init__(self, preparation):
+        super().__init__(preparation)
+        self.n_units = int(self.p[P["slice_units"]])
+        self.spacing_mm = float(self.p[P["unit_spacing_um"]]) * 1e-3
+        self.x_mm = (np.arange(self.n_units) + 0.5) * self.spacing_mm
+        self.u = np.zeros((self.n_units, len(UNIT_NAMES)))
+        for name, value in SLICE_START.items():
+            self.u[:, U[name]] = value
+        self.u[:, U["glu_pool_uM"]] = self.p[P["glu_pool_uM"]]  # full
+        self.puff_state = np.full((self.n_units, len(PUFF_NAMES)), np.nan)
+        self.puff_state[:, PUFF_MS_LEFT] = 0.0
+        self._p_u = self.p.copy()
+        self._tables_u = new_tables()
+        self._work = new_slice_workspace(self.n_units)
+        unit_steps_per_s = 1000.0 / float(self.p[P["unit_dt_ms"]])
+        self._scan_every = max(1, round(unit_steps_per_s / SCAN_RATE_HZ))
+        self.scan_rate_hz = unit_steps_per_s / self._scan_every
+        self._scan_block = np.zeros((1, len(SCAN_NAMES), self.n_units), dtype=np.float32)
+        self._scan = np.zeros((SCAN_ROWS, len(SCAN_NAMES), self.n_units), dtype=np.float32)
+        self._scan_t = np.zeros(SCAN_ROWS)
+        self._scan_count = 0  # rows ever written; the newest SCAN_ROWS are kept
+
+    @property
+    def patched_unit(self):
+        return min(max(int(self.p[P["patch_mm"]] / self.spacing_mm), 0), self.n_units - 1)
+
+    def bathe(self, bath_mM, chamber, o2_pct):
+        super().bathe(bath_mM, chamber, o2_pct)
+        for ion in bath_mM:
+            self.u[:, U[f"{ion}_o_mM"]] = self.y[S[f"{ion}_b_mM"]]
+        self.u[:, U["O2_b_mM"]] = self.u[:, U["O2_mM"]] = self.y[S["O2_mM"]]
+
+    def advance(self, n_steps, decim, sinks=(), published=None):
+        chunk = self.BLOCK_SAMPLES * decim
+        while n_steps > 0:
+            n = min(n_steps, chunk)
+            rows = n // (self._scan_every * round(self.p[P["unit_dt_ms"]] / self.dt_ms)) + 2
+            if self._scan_block.shape[0] < rows:
+                self._scan_block = np.zeros((rows, len(SCAN_NAMES), self.n_units), dtype=np.float32)
+            first_scan_step = self.y[S["unit_steps"]]
+            pos, scan_pos = advance_slice(self.y, self.p, *self._tables, self.u, self.puff_state, self._p_u,
+                                          *self._tables_u, self._work, n, decim, self._out, 0,
+                                          self._scan_block, self._scan_every, 0)
+            if scan_pos:
+                self._keep_scan(self._scan_block[:scan_pos], first_scan_step)
+            if pos:
+                self._out[:pos, O["t_s"]] /= self.step_rate_hz
+                self.last[:] = self._out[pos - 1]
+                if published is not None:
+                    published()
+                for sink in sinks:
+                    sink.append(self._out[:pos])
+            n_steps -= n
+
+    def _keep_scan(self, rows, first_unit_step):
+        """Append linescan rows to the ring; their times come from the units' step count."""
+        n = len(rows)
+        unit_dt_s = float(self.p[P["unit_dt_ms"]]) * 1e-3
+        first = (first_unit_step // self._scan_every + 1) * self._scan_every
+        t = (first + self._scan_every * np.arange(n)) * unit_dt_s
+        idx = (self._scan_count + np.arange(n)) % SCAN_ROWS
+        self._scan[idx] = rows
+        self._scan_t[idx] = t
+        self._scan_count += n
+
+    def linescan(self, span_s=None):
+        """Time × position arrays of the kept linescan (the newest ``span_s`` seconds, or all)."""
+        n = min(self._scan_count, SCAN_ROWS)
+        if span_s is not None:
+            n = min(n, int(span_s * self.scan_rate_hz))
+        idx = (self._scan_count - n + np.arange(n)) % SCAN_ROWS
+        scan = self._scan[idx]
+        result = {"t_s": self._scan_t[idx], "x_mm": self.x_mm.copy()}
+        for c, name in enumerate(SCAN_NAMES):
+            result[name] = scan[:, c, :]
+        return result
+
+    def settle(self, decim, published=None, **kwargs):
+        super().settle(decim, published, **kwargs)
+        # the clock restarts at zero for the units too, and with it their books and the linescan
+        self.y[S["unit_steps"]] = 0.0
+        for name in UNIT_BOOKS:
+            self.u[:, U[name]] = 0.0
+        self._scan_count = 0
+
+    def puff(self, at_mm, width_mm, duration_s, solution):
+        """Puff ``solution`` ({"K_mM": 60, ...}, PUFF_SOLUTES keys) onto the units within
+        ``width_mm`` around ``at_mm`` for ``duration_s``; other solutes stay as they are."""
+        under = np.abs(self.x_mm - at_mm) <= width_mm / 2.0 + 1e-9
+        if not under.any():  # a puff narrower than the spacing reaches the nearest unit
+            under[np.argmin(np.abs(self.x_mm - at_mm))] = True
+        self.puff_state[under, 1:] = np.nan
+        for key, value in solution.items():
+            self.puff_state[under, PUFF_NAMES.index(PUFF_SOLUTES[key])] = value
+        self.puff_state[under, PUFF_MS_LEFT] = duration_s * 1000.0
+        return self.x_mm[under]
+
+    def repatch(self):
+        """A new cell at ``patch_mm``: the patched cell and its shell take on that unit's neuron
+        and ECS (the pipette left the old cell, which the slice keeps as part of its unit)."""
+        j = self.patched_unit
+        for name in PATCHED_FROM_UNIT:
+            self.y[S[name]] = self.u[j, U[name]]
+        for shell, unit in SHELL_FROM_UNIT:
+            self.y[S[shell]] = self.u[j, U[unit]]
+        self.y[S["above_threshold"]] = 0.0
+
+    def snapshot(self):
+        return {**super().snapshot(), "u": self.u.copy(), "puff": self.puff_state.copy(),
+                "scan": (self._scan.copy(), self._scan_t.copy(), self._scan_count)}
+
+    def put_back(self, snap):
+        super().put_back(snap)
+        self.u[:] = snap["u"]
+        self.puff_state[:] = snap["puff"]
+        scan, scan_t, self._scan_count = snap["scan"]
+        self._scan[:] = scan
+        self._scan_t[:] = scan_t

@@ -1,0 +1,121 @@
+"""The slice (targets rows 27-29, model-spec §9): a KCl puff starts a spreading depolarisation that
+crosses the slice and each cell recovers behind it; an anoxic core stays depolarised while the
+oxygenated tissue around it recovers; astrocyte gap junctions spread a local K+ load. The books
+balance across the whole slice (row 22). No Qt."""
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from engine import budget
+from engine.kernel import UNIT_NAMES
+from rig import Session
+
+ARRIVED_mM = 20.0  # the wave has arrived where K_o first passes this
+
+
+def slice_session(**controls):
+    """A settled slice after a second of linescan (its rest)."""
+    s = Session(preparation="slice", seed=0, sample_rate_hz=1000, **controls)
+    s.run(1.0)
+    return s
+
+
+def plateau(V, rows):
+    """V with spikes taken out: a running median over ``rows`` linescan rows."""
+    return np.median(sliding_window_view(V, rows, axis=0), axis=-1)
+
+
+def test_row27_a_kcl_puff_starts_a_wave_that_crosses_the_slice_and_each_cell_recovers(figure):
+    s = slice_session()
+    rest = s.linescan()["V_mV"][-1]
+    s.puff(K_mM=60.0, at_mm=0.15, width_mm=0.3, duration_s=10.0)
+    s.run(220.0)
+    scan = s.linescan()
+    t, x, V, K_o = scan["t_s"] - scan["t_s"][0], scan["x_mm"], scan["V_mV"], scan["K_o_mM"]
+    beyond = x > 0.5  # outside the puffed stretch: the wave's own
+    arrival = np.array([t[np.argmax(K_o[:, j] > ARRIVED_mM)] if K_o[:, j].max() > ARRIVED_mM else np.nan
+                        for j in range(len(x))])
+    assert not np.isnan(arrival[beyond]).any(), "the wave did not reach every cell"
+    speed = np.polyfit(arrival[beyond], x[beyond], 1)[0] * 60.0
+    assert 2.0 <= speed <= 5.0
+    V_plateau = plateau(V, 20).max(axis=0)[beyond]  # 1 s medians: the depolarisation, not spikes
+    K_peak = K_o.max(axis=0)[beyond]
+    assert (V_plateau > -20.0).all() and (K_peak > 30.0).all()
+    # within 3 min after the wave passed, each cell is back within 5 mV of its rest and stays
+    recovered = []
+    for j in np.nonzero(beyond)[0]:
+        away = np.nonzero(np.abs(V[:, j] - rest[j]) > 5.0)[0]
+        recovered.append(t[away[-1]] - arrival[j])
+    assert max(recovered) < 180.0
+    figure(27, f"KCl puff: wave at {speed:.1f} mm/min; plateau {V_plateau.min():.0f}…{V_plateau.max():.0f} mV, "
+               f"K_o peak {K_peak.min():.0f}–{K_peak.max():.0f} mM; back within 5 mV of rest "
+               f"{min(recovered):.0f}–{max(recovered):.0f} s after the wave")
+
+
+def test_row28_an_anoxic_core_stays_depolarised_and_the_penumbra_recovers(figure):
+    s = slice_session()
+    rest = s.linescan()["V_mV"][-1]
+    s.set(core_mm=1.0, core_o2_pct=0.0)
+    t0, chunks = s.t_s, []
+    for _ in range(3):  # 15 min, read in 5 min pieces (the linescan keeps 10)
+        s.run(300.0)
+        chunks.append(s.linescan(span_s=300.0))
+    t = np.concatenate([c["t_s"] for c in chunks]) - t0
+    V = np.concatenate([c["V_mV"] for c in chunks])
+    x = chunks[0]["x_mm"]
+    core, far = x < 0.8, x > 2.0
+    V_s = plateau(V, 20)
+    t_s = t[19:]
+    # anoxic depolarisation in the core (above -20 mV), then held for more than 10 min: the core
+    # never comes back (within 30 mV of rest)
+    onset = np.array([t_s[np.argmax(V_s[:, j] > -20.0)] for j in np.nonzero(core)[0]])
+    assert (V_s[:, core].max(axis=0) > -20.0).all()
+    held = t_s[-1] - onset.max()
+    assert held > 600.0 and (V_s[t_s > onset.max(), :][:, core] > rest[core] + 30.0).all()
+    # the oxygenated tissue: back within 5 mV of its rest at the end, after whatever waves came
+    waves = int((np.diff((V_s[:, far] > -20.0).astype(int), axis=0) == 1).sum(axis=0).max())
+    assert (np.abs(V[-1, far] - rest[far]) < 5.0).all()
+    figure(28, f"core (O2 0 %, 1 mm): depolarised from {onset.min():.0f}–{onset.max():.0f} s, held "
+               f"{held / 60:.1f} min; penumbra beyond 2 mm: {waves} wave(s), back within "
+               f"{np.abs(V[-1, far] - rest[far]).max():.1f} mV of rest")
+
+
+def k_load(gap_junction_rel):
+    """A local K+ load (12 mM puffed onto 0.1 mm for 5 s) at 1.5 mm: K_o there, 0.5 mm away."""
+    s = slice_session(gap_junction_rel=gap_junction_rel)
+    s.puff(K_mM=12.0, at_mm=1.5, width_mm=0.1, duration_s=5.0)
+    s.run(60.0)
+    scan = s.linescan()
+    t, x, K_o = scan["t_s"] - scan["t_s"][0], scan["x_mm"], scan["K_o_mM"]
+    here, away = np.argmin(np.abs(x - 1.5)), np.argmin(np.abs(x - 2.0))
+    base = K_o[0, here]
+    end = np.searchsorted(t, 5.0)  # the puff ends: how fast does the excess go?
+    excess = K_o[end:, here] - base
+    return_s = t[end + np.argmax(excess < excess[0] / np.e)] - 5.0
+    return K_o[:, here].max(), return_s, K_o[:, away].max() - K_o[0, away], base
+
+
+def test_row29_astrocyte_gap_junctions_buffer_a_local_k_load(figure):
+    peak_open, back_open, far_open, base = k_load(1.0)
+    peak_blocked, back_blocked, far_blocked, _ = k_load(0.0)
+    assert peak_blocked >= 1.2 * peak_open
+    assert back_blocked >= 1.5 * back_open
+    assert far_open > 0.1 and far_open > 10 * far_blocked  # the K+ the syncytium carried resurfaces
+    figure(29, f"K_o peak {peak_open:.1f} mM open, {peak_blocked:.1f} mM blocked (×{peak_blocked / peak_open:.2f}); "
+               f"back in {back_open:.1f} s vs {back_blocked:.1f} s (×{back_blocked / back_open:.1f}); "
+               f"0.5 mm away +{far_open:.2f} mM open, +{far_blocked:.3f} mM blocked")
+
+
+def test_row22_the_books_balance_across_the_whole_slice():
+    s = slice_session()
+    start = budget.slice_totals(s.cell.y, s.cell.p, s.cell.u)
+    s.puff(K_mM=40.0, glutamate_uM=100.0, at_mm=2.0, width_mm=0.4, duration_s=3.0)
+    s.set(clamp="voltage", hold_mV=-40.0, core_mm=0.5, core_o2_pct=0.0, gap_junction_rel=0.5, bath_K_mM=6.0)
+    s.run(20.0)
+    s.set(clamp="current", hold_pA=200.0, patch_mm=2.5, syn_exc_Hz=2000.0, syn_inh_Hz=1000.0)
+    s.run(10.0)
+    end = budget.slice_totals(s.cell.y, s.cell.p, s.cell.u)
+    for ion in ("Na", "K", "Cl"):
+        assert abs(end[f"{ion}_mmol"] - start[f"{ion}_mmol"]) < 1e-6 * abs(start[f"{ion}_mmol"]), ion
+    assert abs(end["charge_residual_mmol"] - start["charge_residual_mmol"]) < 1e-6 * abs(start["K_mmol"])
+    concentrations = [i for i, name in enumerate(UNIT_NAMES) if name.endswith("_mM")]
+    assert np.isfinite(s.cell.u).all() and (s.cell.u[:, concentrations] > 0.0).all()
