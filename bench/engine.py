@@ -1,6 +1,7 @@
 """How fast the engine runs: a benchmark that prints figures (not a unit test; it asserts nothing).
 
-For every preparation in ``engine.preparations.PREPARATIONS`` it measures
+For every single-cell preparation in ``engine.preparations.PREPARATIONS`` (the slice has its own
+benchmark, ``bench/slice.py``) it measures
 - setup: building ``rig.Session(preparation=name, seed=0)``, which settles the slice;
 - ``Session.run(D)`` for D simulated seconds at 10 kHz and at 1 kHz sampling: real-time factor
   and ns per integration step (dt 20 µs), against the goals (neuron with its neighbour >= 150x
@@ -112,9 +113,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=10.0, help="simulated seconds per run (default 10)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure, best kept (default 3)")
-    parser.add_argument("--prep", choices=list(PREPARATIONS), help="benchmark only this preparation")
+    parser.add_argument("--prep", choices=[name for name in PREPARATIONS if name != "slice"],
+                        help="benchmark only this preparation")
     args = parser.parse_args()
-    names = [args.prep] if args.prep else list(PREPARATIONS)
+    names = [args.prep] if args.prep else [name for name in PREPARATIONS if name != "slice"]
 
     print(f"{cpu_model()}, os.cpu_count() {os.cpu_count()}; python {platform.python_version()}, "
           f"numpy {np.__version__}, numba {numba.__version__}")

@@ -14,6 +14,7 @@ SETTLED = ("Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM")  # the slow variables that 
 
 class Cell:
     BLOCK_SAMPLES = 8192  # samples per kernel call; the output buffer is reused
+    SETTLED_WITHIN = 1e-6  # relative change of the slow variables over a settling window
 
     def __init__(self, preparation):
         self.preparation = preparation
@@ -100,7 +101,7 @@ class Cell:
                 self.y[:] = start
                 self.p[P["settle_speedup"]] = 1.0
                 continue
-            if np.all(np.abs(self.y[slow] - start[slow]) < 1e-6 * np.abs(start[slow])):
+            if np.all(np.abs(self.y[slow] - start[slow]) < self.SETTLED_WITHIN * np.abs(start[slow])):
                 break
         self.p[P["settle_speedup"]] = 1.0
         run(2.0)
