@@ -5,6 +5,7 @@ this module knows nothing of controls, markers or recordings, and never imports 
 """
 import numpy as np
 
+from . import budget
 from .kernel import O, OUTPUT_NAMES, P, S, STATE_NAMES, advance, new_tables
 
 # what the books count since the recording started (engine/budget.py), zeroed when it starts
@@ -109,6 +110,11 @@ class Cell:
             self.y[S[name]] = 0.0
         self.new_sample_grid(decim)  # the recording samples at t = 1, 2, 3... intervals
         self.last[O["t_s"]] = 0.0
+
+    def books(self):
+        """The conserved totals (engine.budget): the patched cell's, and its tissue's (with the
+        cytosolic cation charge its charge drift is judged against, ``tissue_cations_mmol``)."""
+        return {**budget.totals(self.y, self.p), "tissue_cations_mmol": budget.cation_charge_mmol(self.y, self.p, "nb_")}
 
     def snapshot(self):
         return {"y": self.y.copy(), "p": self.p.copy(), "last": self.last.copy()}

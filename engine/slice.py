@@ -5,6 +5,7 @@ it adds the units, the puff pipette and the linescan. Never imports ``rig`` or Q
 """
 import numpy as np
 
+from . import budget
 from .cell import Cell
 from .kernel import (O, P, PUFF_MS_LEFT, PUFF_NAMES, S, SCAN_NAMES, U, UNIT_NAMES, advance_slice, new_tables,
                      new_slice_workspace)
@@ -131,6 +132,16 @@ class Slice(Cell):
         for shell, unit in SHELL_FROM_UNIT:
             self.y[S[shell]] = self.u[j, U[unit]]
         self.y[S["above_threshold"]] = 0.0
+
+    def books(self):
+        """The patched cell's books as in any cell; the tissue's are the whole slice's."""
+        books = super().books()
+        whole = budget.slice_totals(self.y, self.p, self.u)
+        for ion in budget.IONS:
+            books[f"tissue_{ion}_mmol"] = whole[f"{ion}_mmol"]
+        books["tissue_charge_residual_mmol"] = whole["charge_residual_mmol"]
+        books["tissue_cations_mmol"] = whole["Na_mmol"] + whole["K_mmol"]
+        return books
 
     def snapshot(self):
         return {**super().snapshot(), "u": self.u.copy(), "puff": self.puff_state.copy(),

@@ -106,7 +106,7 @@ class Session:
         self._markers = []
         self._start_values = dict(self._values)
         self._history = [(0.0, name, value) for name, value in self._values.items()]
-        self._budget0 = budget.totals(self.cell.y, self.cell.p)
+        self._budget0 = self.cell.books()
 
     def _steps_per_sample(self, sample_rate_hz):
         """Integration steps per sample; the rate must divide the step rate (50 kHz at 20 µs)."""
@@ -172,7 +172,8 @@ class Session:
         else:
             self.cell.p[P[name]] = value
             if name == "patch_mm" and self.is_slice:
-                self.cell.repatch()  # the pipette now records the neuron at that place
+                self.cell.repatch()  # the pipette now records the neuron at that place,
+                self._budget0 = self.cell.books()  # whose books start now
 
     # ---- the slice (engine.slice): its second pipette and its linescan -------------------------
     @property
@@ -314,19 +315,21 @@ class Session:
         """Relative drift of each conserved total since the recording started (row 22).
 
         Two sets of books (``engine.budget``): the patched cell's (``Na``, ``K``, ``Cl``,
-        ``charge``) and the tissue's with the neighbour (``tissue_Na`` ...). Ions relative to their
-        total; charge relative to the cytosol's cation charge and as the equivalent error in
-        membrane potential (``charge_mV``, ``tissue_charge_mV``).
+        ``charge``) and the tissue's (``tissue_Na`` ...): the neighbour and its ECS, or in the slice
+        preparation every unit. Ions relative to their total; charge relative to the cytosols'
+        cation charge and as the equivalent error in membrane potential (``charge_mV``,
+        ``tissue_charge_mV``).
         """
-        now = budget.totals(self.cell.y, self.cell.p)
+        now = self.cell.books()
         err = {}
-        for book, prefix in (("", ""), ("tissue_", "nb_")):
+        cations = {"": budget.cation_charge_mmol(self.cell.y, self.cell.p), "tissue_": now["tissue_cations_mmol"]}
+        for book in ("", "tissue_"):
             for ion in budget.IONS:
                 key = f"{book}{ion}_mmol"
                 err[f"{book}{ion}"] = abs(now[key] - self._budget0[key]) / abs(self._budget0[key])
             key = f"{book}charge_residual_mmol"
             drift = abs(now[key] - self._budget0[key])
-            err[f"{book}charge"] = drift / budget.cation_charge_mmol(self.cell.y, self.cell.p, prefix)
+            err[f"{book}charge"] = drift / cations[book]
             err[f"{book}charge_mV"] = drift / budget.charge_mmol_per_mV(self.cell.p)
         return {key: float(value) for key, value in err.items()}
 

@@ -108,14 +108,21 @@ def test_row29_astrocyte_gap_junctions_buffer_a_local_k_load(figure):
 def test_row22_the_books_balance_across_the_whole_slice():
     s = slice_session()
     start = budget.slice_totals(s.cell.y, s.cell.p, s.cell.u)
+    s.run(0.0)  # the books start where the recording does
     s.puff(K_mM=40.0, glutamate_uM=100.0, at_mm=2.0, width_mm=0.4, duration_s=3.0)
     s.set(clamp="voltage", hold_mV=-40.0, core_mm=0.5, core_o2_pct=0.0, gap_junction_rel=0.5, bath_K_mM=6.0)
     s.run(20.0)
-    s.set(clamp="current", hold_pA=200.0, patch_mm=2.5, syn_exc_Hz=2000.0, syn_inh_Hz=1000.0)
+    s.set(clamp="current", hold_pA=200.0, syn_exc_Hz=2000.0, syn_inh_Hz=1000.0)
     s.run(10.0)
     end = budget.slice_totals(s.cell.y, s.cell.p, s.cell.u)
     for ion in ("Na", "K", "Cl"):
         assert abs(end[f"{ion}_mmol"] - start[f"{ion}_mmol"]) < 1e-6 * abs(start[f"{ion}_mmol"]), ion
     assert abs(end["charge_residual_mmol"] - start["charge_residual_mmol"]) < 1e-6 * abs(start["K_mmol"])
+    errors = s.budget_error()  # what a student sees: the patched cell's books and the slice's
+    books = ("Na", "K", "Cl", "charge", "tissue_Na", "tissue_K", "tissue_Cl", "tissue_charge")
+    assert max(errors[k] for k in books) < 1e-6
+    s.set(patch_mm=2.5)  # a new cell: its books start afresh, and balance from there
+    s.run(2.0)
+    assert max(s.budget_error()[k] for k in books) < 1e-6
     concentrations = [i for i, name in enumerate(UNIT_NAMES) if name.endswith("_mM")]
     assert np.isfinite(s.cell.u).all() and (s.cell.u[:, concentrations] > 0.0).all()

@@ -56,6 +56,12 @@ def test_the_cli_runs_a_scenario(tmp_path, capsys):
      r"s.toml, line 6: \[\[at\]\] t_s = 2: ttx_nM = -1 is out of range"),
     ('[[at]]\nt_s = 1\n', r"s.toml, line 1: \[\[at\]\] t_s = 1 changes nothing"),
     ('duration_s = 10\n[start\n', r"s.toml, line 2: not valid TOML"),
+    ('[[at]]\nt_s = 1\npuff = { K_mM = 60, at_mm = 0.1, width_mm = 0.2, duration_s = 5 }\n',
+     r"s.toml, line 3: \[\[at\]\] t_s = 1: a puff needs preparation = \"slice\""),
+    ('preparation = "slice"\n[[at]]\nt_s = 1\npuff = { K_mM = 900, at_mm = 0.1, width_mm = 0.2, duration_s = 5 }\n',
+     r"s.toml, line 4: .*puff K_mM = 900 is out of range: valid 0.5–150 mM"),
+    ('preparation = "slice"\n[[at]]\nt_s = 1\npuff = { K_mM = 60, duration_s = 5 }\n',
+     r"s.toml, line 4: .*the puff needs at_mm, width_mm"),
 ])
 def test_errors_name_the_file_the_line_and_the_field(tmp_path, text, message):
     with pytest.raises(ScenarioError, match=message):
@@ -75,3 +81,12 @@ def test_shipped_scenarios_load():
     assert shipped
     for path in shipped:
         assert load_scenario(path).timeline
+
+
+def test_a_slice_scenario_puffs_on_its_sample(tmp_path):
+    text = ('preparation = "slice"\n[[at]]\nt_s = 0.2\ncaption = "KCl"\n'
+            'puff = { K_mM = 60, at_mm = 0.15, width_mm = 0.3, duration_s = 1 }\n')
+    s = Session.from_scenario(write(tmp_path, text), sample_rate_hz=1000)
+    s.run(0.5)
+    assert s.markers() == [(0.2, "puff K_mM 60 at 0.15 mm (width 0.3 mm) for 1 s"), (0.2, "KCl")]
+    assert s.linescan()["K_o_mM"][-1, 0] > 5.0  # the puffed end of the slice
