@@ -31,6 +31,7 @@ figures: $(VENV)/.installed-test
 bench: $(VENV)/.installed-run
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/acquisition.py
+	$(BIN)/python bench/slice.py
 
 # the window's figures (frames per second, CPU, latency, start-up), on an X server
 bench-ui: $(VENV)/.installed-run

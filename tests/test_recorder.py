@@ -145,6 +145,9 @@ def test_a_full_disk_keeps_what_was_recorded_and_the_experiment_goes_on(tmp_path
     row = 4 * 17
     s._recorder._samples = FullDisk(s._recorder._samples, room=int(2500.5 * row))  # half a row fits too
     s.run(0.5)
+    recorder, deadline = s._recorder, time.monotonic() + 30.0
+    while recorder.error is None and time.monotonic() < deadline:  # the writer thread meets the full disk
+        time.sleep(0.01)
     s.run(0.1)  # the writer failed meanwhile: this notices, stops recording and goes on
     assert "No space left on device" in s.recording_error
     assert s.markers()[-1][1].startswith("recording stopped: recording to ")
