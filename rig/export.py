@@ -2,11 +2,13 @@
 
 - **CSV** (``write_csv``): row 1 is the header, units in every name (``V_mV``, ``I_pA``); one row
   per sample: time, every channel, then a column for each control that changed during the export
-  (so a student can plot V against ``bath_K_mM``), ``marker`` (what changed at that sample), and
-  last two columns ``about`` and ``value`` whose first rows hold the metadata (preparation, seed,
-  sample rate, dt, model version, date, every control's starting value). Keeping the metadata in
-  columns of its own, not in comment lines above the header, is what lets a spreadsheet, pandas or
-  R open the file as it is: row 1 is the header and every row has the same columns.
+  or before it (so a student can plot V against ``bath_K_mM``, and a part of a recording shows the
+  value in force from its first row, not the starting value in the metadata), ``marker`` (what
+  changed at that sample), and last two columns ``about`` and ``value`` whose first rows hold the
+  metadata (preparation, seed, sample rate, dt, model version, date, every control's starting
+  value). Keeping the metadata in columns of its own, not in comment lines above the header, is
+  what lets a spreadsheet, pandas or R open the file as it is: row 1 is the header and every row
+  has the same columns.
 - **ATF** (``write_atf``): Axon Text File 1.0, gap free, as Clampfit writes it; time starts at 0
   at the first exported sample (``SweepStartTimesMS`` says where that was in the recording).
 - **Spike table** beside either (``NAME-spikes.csv``): time, threshold, peak, half-width and
@@ -157,13 +159,14 @@ def write_csv(path, part):
 
 
 def _changing_controls(history, t):
-    """{control: (change times, values)} for each control whose value changes within ``t``."""
+    """{control: (change times, values)} for each control whose value within ``t`` is ever not its
+    starting value (the history's first, which the metadata gives)."""
     out = {}
     for name in CONTROLS:
         changes = [(when, value) for when, n, value in history if n == name]
         times, values = np.array([when for when, _ in changes]), [value for _, value in changes]
-        first = _value_at(times, values, t[0])
-        if any(value != first for when, value in changes if t[0] < when <= t[-1]):
+        first = _value_at(times, values, t[0])  # in force at the first row, perhaps set before it
+        if first != values[0] or any(value != first for when, value in changes if t[0] < when <= t[-1]):
             out[name] = (times, values)
     return out
 

@@ -169,3 +169,18 @@ def test_the_cli_records_to_disk_and_exports_from_the_recording(tmp_path, capsys
     assert len(rows) - 1 == 2000 and [r[rows[0].index("marker")] for r in rows[1:] if r[rows[0].index("marker")]] == [
         "bath_K_mM 3 -> 5"]
     assert len(read_recording(rec)[1]["V_mV"]) == 2000 and (tmp_path / "run-spikes.csv").exists()
+
+
+def test_a_part_shows_a_control_changed_before_it_from_its_first_row(tmp_path):
+    s = Session(sample_rate_hz=1000, keep_trace=False)
+    s.start_recording(tmp_path / "k.vrig")
+    s.run(1.0)
+    s.set(bath_K_mM=8.0)
+    s.run(2.0)
+    s.stop_recording()
+    export(Recorded.from_recording(tmp_path / "k.vrig"), csv_path=tmp_path / "part.csv", from_s=2, to_s=3)
+    rows = rows_of(tmp_path / "part.csv")
+    assert "bath_K_mM" in rows[0] and "temperature_C" not in rows[0]
+    assert {r[rows[0].index("bath_K_mM")] for r in rows[1:]} == {"8"}
+    assert float(rows[1][0]) == pytest.approx(2.0)
+    assert not [r for r in rows[1:] if r[rows[0].index("marker")]]  # the change's marker is before the part
