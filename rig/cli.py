@@ -24,7 +24,7 @@ import time
 from engine.preparations import PREPARATIONS
 
 from .controls import CONTROLS, lookup
-from .export import ExportError, Recorded, check_writable, export
+from .export import ExportError, Recorded, check_targets, export
 from .recorder import RecordingError, check_new_folder, recover
 from .scenario import load_scenario
 from .shipped import shipped_scenarios
@@ -82,6 +82,8 @@ def build_parser():
                              "(resources/presets.json); --set overrides it")
     parser.add_argument("--csv", metavar="PATH", help="write the recording here as CSV (a spike table beside it)")
     parser.add_argument("--atf", metavar="PATH", help="write the recording here as Axon Text File (Clampfit, pyABF)")
+    parser.add_argument("--force", action="store_true",
+                        help="let --csv and --atf replace existing files (and the tables beside them)")
     parser.add_argument("--record", metavar="FOLDER",
                         help="stream the recording to this new folder while it runs (NAME.vrig; "
                              "a crash loses at most the last second)")
@@ -143,9 +145,7 @@ def run_headless(args, out=None):
     keep_trace = args.record is None  # a recording keeps the samples on disk, not in memory
     if keep_trace:
         _check_memory(args.duration, args.sample_rate_hz)
-    for path in (args.csv, args.atf):
-        if path is not None:
-            check_writable(path)
+    check_targets(args.csv, args.atf, args.force)
     if args.record is not None:
         check_new_folder(args.record)
     if scenario:
@@ -174,7 +174,10 @@ def run_headless(args, out=None):
         print(f"  marker {t:8.3f} s  {text}", file=out)
     if args.csv is not None or args.atf is not None:
         recorded = Recorded.from_recording(args.record) if args.record is not None else None
-        report = export(recorded, args.csv, args.atf) if recorded else session.export(args.csv, args.atf)
+        if recorded:
+            report = export(recorded, args.csv, args.atf, overwrite=args.force)
+        else:
+            report = session.export(args.csv, args.atf, overwrite=args.force)
         _say_exported(report, out)
     if session.recording_error:
         print(f"virtual-rig: {session.recording_error}", file=sys.stderr)
@@ -290,11 +293,13 @@ def export_command(argv):
     parser.add_argument("--to", dest="to_s", type=float, metavar="S", help="to this time (s; default: the end)")
     parser.add_argument("--rate", type=float, metavar="HZ",
                         help="keep this many samples per second (must divide the recording's rate)")
+    parser.add_argument("--force", action="store_true", help="replace existing files (and the tables beside them)")
     args = parser.parse_args(argv)
     if args.csv is None and args.atf is None:
         parser.error("say what to write: --csv OUT and/or --atf OUT")
     try:
-        report = export(Recorded.from_recording(args.path), args.csv, args.atf, args.from_s, args.to_s, args.rate)
+        report = export(Recorded.from_recording(args.path), args.csv, args.atf, args.from_s, args.to_s, args.rate,
+                        overwrite=args.force)
     except (ExportError, RecordingError) as e:
         print(f"virtual-rig: error: {e}", file=sys.stderr)
         return 2

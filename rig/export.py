@@ -19,7 +19,8 @@
 Numbers are formatted by a compiled loop (``rig.textformat``), a block of rows at a time, so a
 million rows take a second or two and memory stays small. Every file is written next to its
 destination and renamed into place: a failed export never leaves half a file, and problems raise
-ExportError naming the path.
+ExportError naming the path. An export never replaces a file (the trace's or a table beside it)
+unless asked to (``overwrite=True``; the CLI's ``--force``): a student's earlier export is data too.
 """
 import csv
 import io
@@ -111,13 +112,11 @@ class Selection:
         return len(self.recorded.channels["t_s"])
 
 
-def export(recorded, csv_path=None, atf_path=None, from_s=None, to_s=None, rate_hz=None):
-    """Write ``recorded`` as CSV and/or ATF, each with its spike table beside it. Returns a report:
-    ``{"rows", "spikes", "files", "warning"}``; ``warning`` (or None) says when a CSV has more rows
-    than a spreadsheet takes."""
-    for path in (csv_path, atf_path):
-        if path is not None:
-            check_writable(path)
+def export(recorded, csv_path=None, atf_path=None, from_s=None, to_s=None, rate_hz=None, overwrite=False):
+    """Write ``recorded`` as CSV and/or ATF, each with its spike table beside it; an existing file
+    is refused unless ``overwrite``. Returns a report: ``{"rows", "spikes", "files", "warning"}``;
+    ``warning`` (or None) says when a CSV has more rows than a spreadsheet takes."""
+    check_targets(csv_path, atf_path, overwrite)
     try:
         part = recorded.select(from_s, to_s, rate_hz)
     except ValueError as e:
@@ -315,6 +314,20 @@ def _write_atomically(path, chunks):
     except OSError as e:
         os.unlink(tmp)
         raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def check_targets(csv_path=None, atf_path=None, overwrite=False):
+    """Raise ExportError now if an export to ``csv_path`` and/or ``atf_path`` could not be written,
+    or (unless ``overwrite``) would replace a file, the tables beside them included."""
+    targets = []
+    for path, beside in ((csv_path, ("spikes",)), (atf_path, ("spikes", "markers"))):
+        if path is not None:
+            check_writable(path)
+            targets += [os.fspath(path)] + [_beside(path, what) for what in beside]
+    for path in targets:
+        if not overwrite and os.path.exists(path):
+            raise ExportError(f"cannot write {path}: it exists already; use --force to replace it "
+                              f"(overwrite=True in Python) or choose a new name")
 
 
 def check_writable(path):

@@ -122,3 +122,18 @@ def test_a_long_run_reports_its_progress_on_stderr(capsys, monkeypatch):
 def test_a_run_too_long_for_memory_is_refused_before_it_starts(capsys):
     assert main(["--headless", "--duration", "1e12"]) == 2
     assert "GB of trace in memory, more than half of this machine's" in capsys.readouterr().err
+
+
+def test_an_existing_csv_is_refused_before_the_run_unless_forced(tmp_path, capsys):
+    out = tmp_path / "out.csv"
+    out.write_text("an earlier run")
+    (tmp_path / "out-spikes.csv").write_text("its spikes")
+    assert main(["--headless", "--duration", "0.1", "--csv", str(out)]) == 2
+    printed = capsys.readouterr()
+    assert f"cannot write {out}: it exists already; use --force to replace it" in printed.err
+    assert "recorded" not in printed.out and out.read_text() == "an earlier run"  # refused before the run
+    out.unlink()
+    assert main(["--headless", "--duration", "0.1", "--csv", str(out)]) == 2  # the spike table beside it too
+    assert "out-spikes.csv: it exists already" in capsys.readouterr().err
+    assert main(["--headless", "--duration", "0.1", "--csv", str(out), "--force"]) == 0
+    assert out.read_text().count("\n") == 101 and (tmp_path / "out-spikes.csv").read_text() != "its spikes"
