@@ -14,6 +14,7 @@ options typed since the previous ``--at``::
 """
 import argparse
 import contextlib
+import math
 import os
 import signal
 import sys
@@ -24,7 +25,7 @@ import time
 from engine.preparations import PREPARATIONS
 
 from .controls import CONTROLS, lookup
-from .export import ExportError, Recorded, check_writable, export
+from .export import ExportError, Recorded, check_targets, export
 from .recorder import RecordingError, check_new_folder, recover
 from .scenario import load_scenario
 from .shipped import shipped_scenarios
@@ -46,6 +47,27 @@ def _controls_help():
     return "\n".join(lines)
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (the usage is in --help, not before every typo)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def number(form, valid=math.isfinite, kind=float):
+    """An argparse type: a ``kind`` of number for which ``valid`` holds (finite by default), or an
+    error naming the value and what is expected (``form``); argparse adds the option's name."""
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not valid(value):
+            raise argparse.ArgumentTypeError(f"got {text!r}; expected {form}")
+        return value
+    return parse
+
+
 class _Ordered(argparse.Action):
     """Keeps --set and --at in the order they were typed."""
 
@@ -56,7 +78,7 @@ class _Ordered(argparse.Action):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="virtual-rig",
         description="Virtual Rig: a patch-clamp rig with a biophysically honest cell. Without "
                     "--headless it opens the window.",
@@ -66,7 +88,8 @@ def build_parser():
     parser.add_argument("--headless", action="store_true",
                         help="run a scripted experiment without a window (--csv keeps the recording)")
     parser.add_argument("--preparation", default="neuron", help="the cell to patch (see below)")
-    parser.add_argument("--duration", type=float, metavar="SECONDS",
+    parser.add_argument("--duration", type=number("seconds, more than 0", lambda x: 0 < x < float("inf")),
+                        metavar="SECONDS",
                         help="simulated seconds to record (default 10, or the scenario's duration_s)")
     parser.add_argument("--scenario", metavar="FILE|NAME",
                         help="run the experiment a scenario file (TOML) writes down, or a shipped one by "
@@ -82,13 +105,16 @@ def build_parser():
                              "(resources/presets.json); --set overrides it")
     parser.add_argument("--csv", metavar="PATH", help="write the recording here as CSV (a spike table beside it)")
     parser.add_argument("--atf", metavar="PATH", help="write the recording here as Axon Text File (Clampfit, pyABF)")
+    parser.add_argument("--force", action="store_true",
+                        help="let --csv and --atf replace existing files (and the tables beside them)")
     parser.add_argument("--record", metavar="FOLDER",
                         help="stream the recording to this new folder while it runs (NAME.vrig; "
                              "a crash loses at most the last second)")
-    parser.add_argument("--sample-rate-hz", type=float, default=1000.0,
+    parser.add_argument("--sample-rate-hz", type=number("samples per second, e.g. 1000 or 10000"), default=1000.0,
                         help="samples per second in the CSV (default 1000, spreadsheet-sized; "
                              "10000 resolves spike shapes)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed for amplifier noise (0–4294967295)")
+    parser.add_argument("--seed", type=number("a whole number 0–4294967295", lambda n: 0 <= n < 2**32, int), default=0,
+                        help="random seed for amplifier noise (0–4294967295)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     return parser
 
@@ -138,14 +164,10 @@ def run_headless(args, out=None):
                          "([start]); --at still adds changes")
     if args.duration is None:
         args.duration = scenario.duration_s if scenario else 10.0
-    if not 0.0 < args.duration < float("inf"):
-        raise ValueError("--duration must be a positive number of seconds")
     keep_trace = args.record is None  # a recording keeps the samples on disk, not in memory
     if keep_trace:
         _check_memory(args.duration, args.sample_rate_hz)
-    for path in (args.csv, args.atf):
-        if path is not None:
-            check_writable(path)
+    check_targets(args.csv, args.atf, args.force)
     if args.record is not None:
         check_new_folder(args.record)
     if scenario:
@@ -174,7 +196,10 @@ def run_headless(args, out=None):
         print(f"  marker {t:8.3f} s  {text}", file=out)
     if args.csv is not None or args.atf is not None:
         recorded = Recorded.from_recording(args.record) if args.record is not None else None
-        report = export(recorded, args.csv, args.atf) if recorded else session.export(args.csv, args.atf)
+        if recorded:
+            report = export(recorded, args.csv, args.atf, overwrite=args.force)
+        else:
+            report = session.export(args.csv, args.atf, overwrite=args.force)
         _say_exported(report, out)
     if session.recording_error:
         print(f"virtual-rig: {session.recording_error}", file=sys.stderr)
@@ -262,8 +287,7 @@ def _ctrl_c_stops():
 
 def recover_command(argv):
     """``virtual-rig recover PATH``: make a cut-off recording whole and say what it holds."""
-    parser = argparse.ArgumentParser(prog="virtual-rig recover",
-                                     description="Make a recording cut off by a crash whole again.")
+    parser = Parser(prog="virtual-rig recover", description="Make a recording cut off by a crash whole again.")
     parser.add_argument("path", metavar="PATH", help="the recording folder (NAME.vrig)")
     args = parser.parse_args(argv)
     try:
@@ -279,22 +303,25 @@ def recover_command(argv):
 
 def export_command(argv):
     """``virtual-rig export PATH --csv OUT [--atf OUT] [--from S] [--to S] [--rate HZ]``."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="virtual-rig export",
         description="Export a recording (or part of it) as CSV for a spreadsheet and/or as Axon Text File "
                     "for Clampfit and pyABF, each with a spike table beside it (NAME-spikes.csv).")
     parser.add_argument("path", metavar="PATH", help="the recording folder (NAME.vrig)")
     parser.add_argument("--csv", metavar="OUT", help="write CSV here")
     parser.add_argument("--atf", metavar="OUT", help="write Axon Text File 1.0 here")
-    parser.add_argument("--from", dest="from_s", type=float, metavar="S", help="from this time (s; default: the start)")
-    parser.add_argument("--to", dest="to_s", type=float, metavar="S", help="to this time (s; default: the end)")
-    parser.add_argument("--rate", type=float, metavar="HZ",
+    seconds = number("a time in seconds into the recording, e.g. 20")
+    parser.add_argument("--from", dest="from_s", type=seconds, metavar="S", help="from this time (s; default: the start)")
+    parser.add_argument("--to", dest="to_s", type=seconds, metavar="S", help="to this time (s; default: the end)")
+    parser.add_argument("--rate", type=number("samples per second, e.g. 1000"), metavar="HZ",
                         help="keep this many samples per second (must divide the recording's rate)")
+    parser.add_argument("--force", action="store_true", help="replace existing files (and the tables beside them)")
     args = parser.parse_args(argv)
     if args.csv is None and args.atf is None:
         parser.error("say what to write: --csv OUT and/or --atf OUT")
     try:
-        report = export(Recorded.from_recording(args.path), args.csv, args.atf, args.from_s, args.to_s, args.rate)
+        report = export(Recorded.from_recording(args.path), args.csv, args.atf, args.from_s, args.to_s, args.rate,
+                        overwrite=args.force)
     except (ExportError, RecordingError) as e:
         print(f"virtual-rig: error: {e}", file=sys.stderr)
         return 2

@@ -161,11 +161,26 @@ _CONTROLS = (
 CONTROLS = {c.name: c for c in _CONTROLS}
 
 
+NEAR = 0.6  # difflib's similarity above which a name is offered as the one meant
+
+
 def lookup(name):
-    """The control called ``name``, or a ValueError that suggests the nearest real name."""
+    """The control called ``name``, or a ValueError naming the closest few real names (by
+    spelling, ignoring case, or by their start), else every control grouped by its panel."""
     try:
         return CONTROLS[name]
     except KeyError:
-        near = difflib.get_close_matches(name, CONTROLS, n=1, cutoff=0.5)
-        hint = f" Did you mean {near[0]!r}?" if near else ""
-        raise ValueError(f"unknown control {name!r}.{hint} Known controls: {', '.join(CONTROLS)}") from None
+        pass
+    typed = str(name).lower()
+    score = {n: 1.0 if len(typed) > 1 and n.lower().startswith(typed)
+             else difflib.SequenceMatcher(None, typed, n.lower()).ratio() for n in CONTROLS}
+    best = max(score.values())
+    near = sorted((n for n in CONTROLS if score[n] >= max(NEAR, best - 0.1)), key=score.get, reverse=True)[:3]
+    if near:
+        hint = " or ".join(", ".join(map(repr, near)).rsplit(", ", 1))
+        raise ValueError(f"unknown control {name!r}. Did you mean {hint}?") from None
+    groups = {}
+    for c in CONTROLS.values():
+        groups.setdefault(c.group, []).append(c.name)
+    listing = "".join(f"\n  {group}: {', '.join(names)}" for group, names in groups.items())
+    raise ValueError(f"unknown control {name!r}; the controls, by panel:{listing}") from None

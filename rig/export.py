@@ -2,11 +2,13 @@
 
 - **CSV** (``write_csv``): row 1 is the header, units in every name (``V_mV``, ``I_pA``); one row
   per sample: time, every channel, then a column for each control that changed during the export
-  (so a student can plot V against ``bath_K_mM``), ``marker`` (what changed at that sample), and
-  last two columns ``about`` and ``value`` whose first rows hold the metadata (preparation, seed,
-  sample rate, dt, model version, date, every control's starting value). Keeping the metadata in
-  columns of its own, not in comment lines above the header, is what lets a spreadsheet, pandas or
-  R open the file as it is: row 1 is the header and every row has the same columns.
+  or before it (so a student can plot V against ``bath_K_mM``, and a part of a recording shows the
+  value in force from its first row, not the starting value in the metadata), ``marker`` (what
+  changed at that sample), and last two columns ``about`` and ``value`` whose first rows hold the
+  metadata (preparation, seed, sample rate, dt, model version, date, every control's starting
+  value). Keeping the metadata in columns of its own, not in comment lines above the header, is
+  what lets a spreadsheet, pandas or R open the file as it is: row 1 is the header and every row
+  has the same columns.
 - **ATF** (``write_atf``): Axon Text File 1.0, gap free, as Clampfit writes it; time starts at 0
   at the first exported sample (``SweepStartTimesMS`` says where that was in the recording).
 - **Spike table** beside either (``NAME-spikes.csv``): time, threshold, peak, half-width and
@@ -17,7 +19,8 @@
 Numbers are formatted by a compiled loop (``rig.textformat``), a block of rows at a time, so a
 million rows take a second or two and memory stays small. Every file is written next to its
 destination and renamed into place: a failed export never leaves half a file, and problems raise
-ExportError naming the path.
+ExportError naming the path. An export never replaces a file (the trace's or a table beside it)
+unless asked to (``overwrite=True``; the CLI's ``--force``): a student's earlier export is data too.
 """
 import csv
 import io
@@ -109,13 +112,11 @@ class Selection:
         return len(self.recorded.channels["t_s"])
 
 
-def export(recorded, csv_path=None, atf_path=None, from_s=None, to_s=None, rate_hz=None):
-    """Write ``recorded`` as CSV and/or ATF, each with its spike table beside it. Returns a report:
-    ``{"rows", "spikes", "files", "warning"}``; ``warning`` (or None) says when a CSV has more rows
-    than a spreadsheet takes."""
-    for path in (csv_path, atf_path):
-        if path is not None:
-            check_writable(path)
+def export(recorded, csv_path=None, atf_path=None, from_s=None, to_s=None, rate_hz=None, overwrite=False):
+    """Write ``recorded`` as CSV and/or ATF, each with its spike table beside it; an existing file
+    is refused unless ``overwrite``. Returns a report: ``{"rows", "spikes", "files", "warning"}``;
+    ``warning`` (or None) says when a CSV has more rows than a spreadsheet takes."""
+    check_targets(csv_path, atf_path, overwrite)
     try:
         part = recorded.select(from_s, to_s, rate_hz)
     except ValueError as e:
@@ -157,13 +158,14 @@ def write_csv(path, part):
 
 
 def _changing_controls(history, t):
-    """{control: (change times, values)} for each control whose value changes within ``t``."""
+    """{control: (change times, values)} for each control whose value within ``t`` is ever not its
+    starting value (the history's first, which the metadata gives)."""
     out = {}
     for name in CONTROLS:
         changes = [(when, value) for when, n, value in history if n == name]
         times, values = np.array([when for when, _ in changes]), [value for _, value in changes]
-        first = _value_at(times, values, t[0])
-        if any(value != first for when, value in changes if t[0] < when <= t[-1]):
+        first = _value_at(times, values, t[0])  # in force at the first row, perhaps set before it
+        if first != values[0] or any(value != first for when, value in changes if t[0] < when <= t[-1]):
             out[name] = (times, values)
     return out
 
@@ -312,6 +314,20 @@ def _write_atomically(path, chunks):
     except OSError as e:
         os.unlink(tmp)
         raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def check_targets(csv_path=None, atf_path=None, overwrite=False):
+    """Raise ExportError now if an export to ``csv_path`` and/or ``atf_path`` could not be written,
+    or (unless ``overwrite``) would replace a file, the tables beside them included."""
+    targets = []
+    for path, beside in ((csv_path, ("spikes",)), (atf_path, ("spikes", "markers"))):
+        if path is not None:
+            check_writable(path)
+            targets += [os.fspath(path)] + [_beside(path, what) for what in beside]
+    for path in targets:
+        if not overwrite and os.path.exists(path):
+            raise ExportError(f"cannot write {path}: it exists already; use --force to replace it "
+                              f"(overwrite=True in Python) or choose a new name")
 
 
 def check_writable(path):

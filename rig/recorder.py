@@ -124,25 +124,75 @@ class Recorder:
         self._events.flush()
 
 
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+META_FIELDS = {  # what reading a recording relies on: field -> (check, what it must be)
+    "channels": (lambda v: isinstance(v, list) and v and all(isinstance(c, str) for c in v), "a list of channel names"),
+    "sample_rate_hz": (lambda v: _is_number(v) and v > 0, "a number above 0"),
+    "start_t_s": (_is_number, "a number"),
+    "controls": (lambda v: isinstance(v, dict), "a table of control values"),
+}
+
+
+def _meta_problem(meta):
+    """What makes ``meta`` (read from meta.json) unusable, or None."""
+    if not isinstance(meta, dict):
+        return "it holds no table of fields"
+    for key, (check, what) in META_FIELDS.items():
+        if key not in meta:
+            return f"it has no {key}"
+        if not check(meta[key]):
+            return f"{key} = {meta[key]!r} is not {what}"
+    return None
+
+
 def read_recording(path):
     """(meta, {channel: float32 array}, [event dicts]) of a recording, cut off or not: a partial
     last row or line (a crash mid-write) is left out, everything before it is returned exactly.
     The samples are mapped from the file, not read into memory: an hour at 10 kHz costs nothing
-    until a part of it is used."""
+    until a part of it is used. Anything else wrong raises RecordingError naming the folder and
+    the problem."""
     path = os.fspath(path)
+
+    def fail(problem):
+        return RecordingError(f"cannot read recording {path}: {problem}")
+
+    if not os.path.isdir(path):
+        raise fail("it is a file, not a recording folder (NAME.vrig)" if os.path.exists(path) else "no such folder")
+    if not os.path.exists(os.path.join(path, "meta.json")):
+        raise fail("it is not a recording (a recording folder holds meta.json, samples.f32 and events.jsonl)")
     try:
         with open(os.path.join(path, "meta.json"), encoding="utf-8") as f:
             meta = json.load(f)
-        n = len(meta["channels"])
+        problem = _meta_problem(meta)
+    except ValueError as e:  # not JSON (or not text)
+        problem = f"it is not JSON ({e})"
+    except OSError as e:
+        raise fail(f"meta.json: {e.strerror or e}") from None
+    if problem:
+        raise fail(f"its meta.json is damaged: {problem}")
+    n = len(meta["channels"])
+    try:
         samples = os.path.join(path, "samples.f32")
         count = os.path.getsize(samples) // (4 * n)
         rows = (np.memmap(samples, dtype="<f4", mode="r", shape=(count, n)) if count
                 else np.zeros((0, n), "<f4"))
         with open(os.path.join(path, "events.jsonl"), encoding="utf-8") as f:
             lines = f.read().split("\n")
-    except (OSError, ValueError, KeyError) as e:
-        raise RecordingError(f"cannot read recording {path}: {getattr(e, 'strerror', None) or e}") from None
-    events = [json.loads(line) for line in lines[:-1]]  # after the last newline: a line cut off mid-write
+    except (OSError, ValueError) as e:
+        name = os.path.basename(getattr(e, "filename", None) or "")
+        raise fail(f"{name + ': ' if name else ''}{getattr(e, 'strerror', None) or e}") from None
+    events = []
+    for number, line in enumerate(lines[:-1], 1):  # after the last newline: a line cut off mid-write
+        try:
+            event = json.loads(line)
+        except ValueError:
+            event = None
+        if not isinstance(event, dict) or not _is_number(event.get("t_s")):
+            raise fail(f"line {number} of events.jsonl is damaged: {line[:60]!r}")
+        events.append(event)
     # sample i was taken at start_t_s + (i + 1) / rate: time is kept exact, not in float32
     channels = {"t_s": meta["start_t_s"] + np.arange(1, count + 1) / meta["sample_rate_hz"]}
     channels.update({name: rows[:, i] for i, name in enumerate(meta["channels"])})

@@ -13,8 +13,8 @@
     t_s = 30
     puff = { K_mM = 60, at_mm = 0.15, width_mm = 0.3, duration_s = 10 }
 
-Every error names the file, the line and the field, and gives the valid range, before anything
-runs.
+Every error names the file, the line and the field (and which ``[[at]]`` step, counted from the
+top), and gives the valid range, before anything runs.
 """
 import re
 from dataclasses import dataclass, field
@@ -28,7 +28,7 @@ from engine.preparations import PREPARATIONS
 
 from .controls import lookup
 from .puff import checked_puff
-from .runloop import checked_speed
+from .runloop import SPEED_MAX, SPEED_MIN, checked_speed
 from .shipped import scenario_path, shipped_scenarios
 
 TOP_LEVEL = ("preparation", "speed", "duration_s", "seed", "start", "at")
@@ -83,13 +83,13 @@ def load_scenario(path):
             fail(key, f"unknown field {key!r}: a scenario has {', '.join(TOP_LEVEL)}")
     scenario = Scenario(path)
     prep = raw.get("preparation", "neuron")
-    if prep not in PREPARATIONS:
+    if not isinstance(prep, str) or prep not in PREPARATIONS:
         fail("preparation", f"preparation = {prep!r}: choose one of {', '.join(PREPARATIONS)}")
     scenario.preparation = prep
     try:
         scenario.speed = checked_speed(raw.get("speed", 1.0))
-    except ValueError as e:
-        fail("speed", str(e))
+    except ValueError:  # its own words: a file cannot say None (as fast as possible), as Python can
+        fail("speed", f"speed = {raw['speed']!r} is not allowed: {SPEED_MIN:g}–{SPEED_MAX:g} × real time")
     duration = raw.get("duration_s", 60.0)
     if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not 0 < duration < float("inf"):
         fail("duration_s", f"duration_s = {duration!r} must be a positive number of seconds")
@@ -99,23 +99,32 @@ def load_scenario(path):
         fail("seed", f"seed = {seed!r} must be a whole number 0–4294967295")
     scenario.seed = seed
 
+    start = raw.get("start", {})
+    if not isinstance(start, dict):
+        fail("start", f"start = {start!r} must be a table: a [start] line with NAME = VALUE lines under it")
     start_at = _line_of(lines, "[start]") - 1
-    scenario.start = _controls(raw.get("start", {}), lambda k, m: fail(k, f"[start] {m}", start_at))
+    scenario.start = _controls(start, lambda k, m: fail(k, f"[start] {m}", start_at))
+    steps = raw.get("at", [])
+    if not isinstance(steps, list) or not all(isinstance(step, dict) for step in steps):
+        fail("at", f"at = {steps!r} must be [[at]] steps: an [[at]] line with t_s = SECONDS and changes under it")
     at_lines = [i for i, line in enumerate(lines) if line.strip() == "[[at]]"]
-    for n, entry in enumerate(raw.get("at", [])):
+    for n, entry in enumerate(steps):
         after = at_lines[n] if n < len(at_lines) else 0
+        step = f"[[at]] number {n + 1}"
         entry = dict(entry)
-        t = entry.pop("t_s", None)
+        if "t_s" not in entry:
+            fail("[[at]]", f"{step} needs t_s = seconds (0 or more): it has no time", after)
+        t = entry.pop("t_s")
         if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 <= t < float("inf"):
-            fail("t_s" if t is not None else "[[at]]",
-                 f"[[at]] number {n + 1} needs t_s = seconds (0 or more), got {t!r}", after)
+            fail("t_s", f"{step} needs t_s = seconds (0 or more), got {t!r}", after)
+        step += f" (t_s = {t:g})"
         caption = entry.pop("caption", "")
         if not isinstance(caption, str):
-            fail("caption", f"caption = {caption!r} must be text", after)
-        puff = _puff(entry.pop("puff", None), prep, lambda m: fail("puff", f"[[at]] t_s = {t:g}: {m}", after))
-        changes = _controls(entry, lambda k, m: fail(k, f"[[at]] t_s = {t:g}: {m}", after))
+            fail("caption", f"{step}: caption = {caption!r} must be text in quotes", after)
+        puff = _puff(entry.pop("puff", None), scenario.preparation, lambda m: fail("puff", f"{step}: {m}", after))
+        changes = _controls(entry, lambda k, m: fail(k, f"{step}: {m}", after))
         if not changes and not caption and not puff:
-            fail("[[at]]", f"[[at]] t_s = {t:g} changes nothing: add a control, a puff or a caption", after)
+            fail("[[at]]", f"{step} changes nothing: add a control, a puff or a caption", after)
         scenario.timeline.append(Step(float(t), changes, caption, puff))
     scenario.timeline.sort(key=lambda step: step.t_s)
     return scenario

@@ -337,19 +337,20 @@ class Session:
         """Every model state variable by name."""
         return {name: float(self.cell.y[i]) for i, name in enumerate(STATE_NAMES)}
 
-    def export(self, csv=None, atf=None, from_s=None, to_s=None, rate_hz=None):
+    def export(self, csv=None, atf=None, from_s=None, to_s=None, rate_hz=None, overwrite=False):
         """Write the trace as CSV and/or Axon Text File, each with its spike table beside it
-        (``rig.export``): units in every column name, the metadata in the CSV's last columns.
+        (``rig.export``): units in every column name, the metadata in the CSV's last columns. An
+        existing file is refused (ExportError) unless ``overwrite``.
         Returns ``{"rows", "spikes", "files", "warning"}``; ``warning`` says when a CSV has more
         rows than a spreadsheet takes."""
         with self._lock:
             recorded = Recorded(self._meta(0.0, self._start_values), self._kept().arrays(),
                                 list(self._history), list(self._markers))
-        return export(recorded, csv, atf, from_s, to_s, rate_hz)
+        return export(recorded, csv, atf, from_s, to_s, rate_hz, overwrite)
 
-    def export_csv(self, path):
-        """``export(csv=path)``."""
-        return self.export(csv=path)
+    def export_csv(self, path, overwrite=False):
+        """``export(csv=path, overwrite=overwrite)``."""
+        return self.export(csv=path, overwrite=overwrite)
 
     def _kept(self):
         if self._trace is None:

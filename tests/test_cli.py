@@ -122,3 +122,54 @@ def test_a_long_run_reports_its_progress_on_stderr(capsys, monkeypatch):
 def test_a_run_too_long_for_memory_is_refused_before_it_starts(capsys):
     assert main(["--headless", "--duration", "1e12"]) == 2
     assert "GB of trace in memory, more than half of this machine's" in capsys.readouterr().err
+
+
+def test_an_existing_csv_is_refused_before_the_run_unless_forced(tmp_path, capsys):
+    out = tmp_path / "out.csv"
+    out.write_text("an earlier run")
+    (tmp_path / "out-spikes.csv").write_text("its spikes")
+    assert main(["--headless", "--duration", "0.1", "--csv", str(out)]) == 2
+    printed = capsys.readouterr()
+    assert f"cannot write {out}: it exists already; use --force to replace it" in printed.err
+    assert "recorded" not in printed.out and out.read_text() == "an earlier run"  # refused before the run
+    out.unlink()
+    assert main(["--headless", "--duration", "0.1", "--csv", str(out)]) == 2  # the spike table beside it too
+    assert "out-spikes.csv: it exists already" in capsys.readouterr().err
+    assert main(["--headless", "--duration", "0.1", "--csv", str(out), "--force"]) == 0
+    assert out.read_text().count("\n") == 101 and (tmp_path / "out-spikes.csv").read_text() != "its spikes"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--headless", "--duration", "abc"], "virtual-rig: error: argument --duration: got 'abc'; expected seconds, more than 0"),
+    (["--headless", "--duration", "-5"], "argument --duration: got '-5'; expected seconds, more than 0"),
+    (["--headless", "--seed", "1.5"], "argument --seed: got '1.5'; expected a whole number 0–4294967295"),
+    (["--headless", "--sample-rate-hz", "fast"], "argument --sample-rate-hz: got 'fast'; expected samples per second"),
+    (["export", "x.vrig", "--csv", "x.csv", "--from", "abc"],
+     "virtual-rig export: error: argument --from: got 'abc'; expected a time in seconds"),
+    (["export", "x.vrig", "--csv", "x.csv", "--rate", "lots"], "argument --rate: got 'lots'; expected samples per second"),
+])
+def test_a_bad_number_is_one_line_naming_option_value_and_form(argv, message, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and message in err
+    assert err.count("\n") == 1 and "usage:" not in err
+
+
+@pytest.mark.parametrize("name, message", [
+    ("hold", "unknown control 'hold'. Did you mean 'hold_pA' or 'hold_mV'?"),
+    ("temp", "unknown control 'temp'. Did you mean 'temperature_C'?"),
+    ("Bath_K_mM", "unknown control 'Bath_K_mM'. Did you mean 'bath_K_mM'?"),
+])
+def test_an_unknown_control_names_the_closest_few(name, message, capsys):
+    assert main(["--headless", "--duration", "1", "--set", f"{name}=1"]) == 2
+    assert capsys.readouterr().err == f"virtual-rig: error: {message}\n"
+
+
+def test_an_unknown_control_far_from_any_lists_the_controls_by_panel(capsys):
+    assert main(["--headless", "--duration", "1", "--set", "bogus=1"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "virtual-rig: error: unknown control 'bogus'; the controls, by panel:"
+    assert "  Perfusion: bath_K_mM, bath_Na_mM, bath_Cl_mM, perfusion_tau_s" in lines
+    assert len(lines) == 1 + len({c.group for c in CONTROLS.values()})
+    assert sorted(n for line in lines[1:] for n in line.split(": ")[1].split(", ")) == sorted(CONTROLS)

@@ -34,3 +34,18 @@ def test_headless_runs_with_qt_blocked(tmp_path):
 def test_recover_needs_no_window(tmp_path, capsys):
     assert main(["recover", str(tmp_path / "none.vrig")]) == 2
     assert "cannot read recording" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--headless", "--speed", "10"], "virtual-rig: error: --speed only applies to the window: a --headless run has "
+                                      "none and goes as fast as the computer can, for --duration simulated seconds"),
+    (["--headless", "--span", "5", "--projector"], "--projector and --span only apply to the window"),
+    (["--speed", "fast"], "argument --speed: got 'fast'; expected 1–100 (× real time)"),
+    (["--span", "abc"], "argument --span: got 'abc'; expected seconds, 1–600"),
+    (["--csv", "x.csv", "--force"], "--csv and --force only work with --headless"),
+])
+def test_window_options_are_one_line_errors_elsewhere(argv, message, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and message in err and err.count("\n") == 1

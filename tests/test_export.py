@@ -9,7 +9,7 @@ import pytest
 from rig import Session
 from rig import export as export_module
 from rig.cli import main
-from rig.export import Recorded, export
+from rig.export import ExportError, Recorded, export
 from rig.recorder import read_recording
 
 
@@ -169,3 +169,43 @@ def test_the_cli_records_to_disk_and_exports_from_the_recording(tmp_path, capsys
     assert len(rows) - 1 == 2000 and [r[rows[0].index("marker")] for r in rows[1:] if r[rows[0].index("marker")]] == [
         "bath_K_mM 3 -> 5"]
     assert len(read_recording(rec)[1]["V_mV"]) == 2000 and (tmp_path / "run-spikes.csv").exists()
+
+
+@pytest.mark.parametrize("kind, existing", [("csv", "out.csv"), ("csv", "out-spikes.csv"), ("atf", "out.atf"),
+                                            ("atf", "out-spikes.csv"), ("atf", "out-markers.csv")])
+def test_an_export_never_replaces_a_file_unless_asked(tmp_path, kind, existing):
+    s = Session(sample_rate_hz=1000)
+    s.run(0.01)
+    (tmp_path / existing).write_text("an earlier export")
+    with pytest.raises(ExportError, match=f"cannot write .*{existing}: it exists already; use --force to replace it"):
+        s.export(**{kind: tmp_path / f"out.{kind}"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == [existing]  # nothing written, nothing replaced
+    assert (tmp_path / existing).read_text() == "an earlier export"
+    report = s.export(**{kind: tmp_path / f"out.{kind}"}, overwrite=True)
+    assert str(tmp_path / existing) in report["files"] and (tmp_path / existing).read_text() != "an earlier export"
+
+
+def test_the_export_command_replaces_files_only_with_force(spiking, tmp_path, capsys):
+    folder, _ = spiking
+    out = tmp_path / "x.csv"
+    out.write_text("an earlier export")
+    assert main(["export", str(folder), "--csv", str(out)]) == 2
+    assert f"cannot write {out}: it exists already; use --force to replace it" in capsys.readouterr().err
+    assert out.read_text() == "an earlier export"
+    assert main(["export", str(folder), "--csv", str(out), "--rate", "100", "--force"]) == 0
+    assert len(rows_of(out)) == 201
+
+
+def test_a_part_shows_a_control_changed_before_it_from_its_first_row(tmp_path):
+    s = Session(sample_rate_hz=1000, keep_trace=False)
+    s.start_recording(tmp_path / "k.vrig")
+    s.run(1.0)
+    s.set(bath_K_mM=8.0)
+    s.run(2.0)
+    s.stop_recording()
+    export(Recorded.from_recording(tmp_path / "k.vrig"), csv_path=tmp_path / "part.csv", from_s=2, to_s=3)
+    rows = rows_of(tmp_path / "part.csv")
+    assert "bath_K_mM" in rows[0] and "temperature_C" not in rows[0]
+    assert {r[rows[0].index("bath_K_mM")] for r in rows[1:]} == {"8"}
+    assert float(rows[1][0]) == pytest.approx(2.0)
+    assert not [r for r in rows[1:] if r[rows[0].index("marker")]]  # the change's marker is before the part

@@ -175,3 +175,33 @@ def test_recording_keeps_memory_flat(tmp_path):
     s.stop_recording()
     assert grown < 2e6
     assert len(read_recording(tmp_path / "flat.vrig")[1]["V_mV"]) == 220000
+
+
+@pytest.mark.parametrize("make, problem", [
+    (lambda p: p.mkdir(), "it is not a recording (a recording folder holds meta.json, samples.f32 and events.jsonl)"),
+    (lambda p: p.write_text("x"), "it is a file, not a recording folder"),
+    (lambda p: (p.mkdir(), (p / "meta.json").write_text('{"channels": [')), "its meta.json is damaged: it is not JSON"),
+    (lambda p: (p.mkdir(), (p / "meta.json").write_text('{"channels": ["V_mV"], "sample_rate_hz": 1000}')),
+     "its meta.json is damaged: it has no start_t_s"),
+    (lambda p: (p.mkdir(), (p / "meta.json").write_text('[1, 2]')), "its meta.json is damaged: it holds no table"),
+])
+def test_export_and_recover_say_what_is_wrong_with_a_folder(tmp_path, capsys, make, problem):
+    folder = tmp_path / "odd.vrig"
+    make(folder)
+    for argv in (["export", str(folder), "--csv", str(tmp_path / "x.csv")], ["recover", str(folder)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"virtual-rig: error: cannot read recording {folder}: {problem}")
+        assert err.count("\n") == 1  # one line, no traceback
+
+
+def test_a_damaged_event_line_is_named(tmp_path, capsys):
+    s = noisy()
+    s.start_recording(tmp_path / "e.vrig")
+    s.run(0.01)
+    s.stop_recording()
+    with open(tmp_path / "e.vrig" / "events.jsonl", "r+") as f:
+        f.write("#")  # the first line's opening brace
+    assert main(["export", str(tmp_path / "e.vrig"), "--csv", str(tmp_path / "x.csv")]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot read recording {tmp_path / 'e.vrig'}: line 1 of events.jsonl is damaged: '#\"t_s\"" in err

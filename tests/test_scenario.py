@@ -53,19 +53,27 @@ def test_the_cli_runs_a_scenario(tmp_path, capsys):
     ('spead = 10\n', r"s.toml, line 1: unknown field 'spead'"),
     ('[[at]]\nt_s = 1\nbath_K_mM = 8\n[[at]]\nbath_K_mM = 9\n', r"s.toml, line 4: \[\[at\]\] number 2 needs t_s"),
     ('[[at]]\nt_s = 1\nbath_K_mM = 8\n[[at]]\nt_s = 2\nttx_nM = -1\n',
-     r"s.toml, line 6: \[\[at\]\] t_s = 2: ttx_nM = -1 is out of range"),
-    ('[[at]]\nt_s = 1\n', r"s.toml, line 1: \[\[at\]\] t_s = 1 changes nothing"),
+     r"s.toml, line 6: \[\[at\]\] number 2 \(t_s = 2\): ttx_nM = -1 is out of range"),
+    ('[[at]]\nt_s = 1\n', r"s.toml, line 1: \[\[at\]\] number 1 \(t_s = 1\) changes nothing"),
     ('duration_s = 10\n[start\n', r"s.toml, line 2: not valid TOML"),
     ('[[at]]\nt_s = 1\npuff = { K_mM = 60, at_mm = 0.1, width_mm = 0.2, duration_s = 5 }\n',
-     r"s.toml, line 3: \[\[at\]\] t_s = 1: a puff needs preparation = \"slice\""),
+     r"s.toml, line 3: \[\[at\]\] number 1 \(t_s = 1\): a puff needs preparation = \"slice\""),
     ('preparation = "slice"\n[[at]]\nt_s = 1\npuff = { K_mM = 900, at_mm = 0.1, width_mm = 0.2, duration_s = 5 }\n',
      r"s.toml, line 4: .*puff K_mM = 900 is out of range: valid 0.5–150 mM"),
     ('preparation = "slice"\n[[at]]\nt_s = 1\npuff = { K_mM = 60, duration_s = 5 }\n',
      r"s.toml, line 4: .*the puff needs at_mm, width_mm"),
+    # malformed files that once said "None" or raised a bare TypeError
+    ('[[at]]\nbath_K_mM = 8\n', r"s.toml, line 1: \[\[at\]\] number 1 needs t_s = seconds \(0 or more\): it has no time"),
+    ('[[at]]\nt_s = 1\ncaption = 5\n', r"s.toml, line 3: \[\[at\]\] number 1 \(t_s = 1\): caption = 5 must be text"),
+    ('speed = "fast"\n', r"s.toml, line 1: speed = 'fast' is not allowed: 1–100 × real time$"),
+    ('start = 5\n', r"s.toml, line 1: start = 5 must be a table: a \[start\] line"),
+    ('at = [1, 2]\n', r"s.toml, line 1: at = \[1, 2\] must be \[\[at\]\] steps"),
+    ('preparation = ["neuron"]\n', r"s.toml, line 1: preparation = \['neuron'\]: choose one of"),
 ])
 def test_errors_name_the_file_the_line_and_the_field(tmp_path, text, message):
-    with pytest.raises(ScenarioError, match=message):
+    with pytest.raises(ScenarioError, match=message) as error:
         load_scenario(write(tmp_path, text))
+    assert "None" not in str(error.value)
 
 
 def test_a_bad_scenario_stops_the_cli_before_it_runs(tmp_path, capsys):

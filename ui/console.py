@@ -6,16 +6,24 @@ import os
 import sys
 
 from rig import cli
+from rig.runloop import SPEED_MAX, SPEED_MIN
 
 
 def add_window_options(parser):
+    """Add the options only the window uses; returns their argparse actions."""
     group = parser.add_argument_group("the window")
-    group.add_argument("--speed", type=float, metavar="X",
-                       help="start at X times real time (1–100; default 1, or the scenario's speed)")
-    group.add_argument("--screenshot", metavar="PNG", help="save a picture of the whole window when quitting")
-    group.add_argument("--quit-after", type=float, metavar="S", help="close the window after S seconds")
-    group.add_argument("--projector", action="store_true", help="start in projector mode (large fonts, thick traces)")
-    group.add_argument("--span", type=float, metavar="S", help="the scopes show the last S seconds (1–600)")
+    return [
+        group.add_argument("--speed", type=cli.number(f"{SPEED_MIN:g}–{SPEED_MAX:g} (× real time)",
+                                                      lambda x: SPEED_MIN <= x <= SPEED_MAX), metavar="X",
+                           help="start at X times real time (1–100; default 1, or the scenario's speed)"),
+        group.add_argument("--screenshot", metavar="PNG", help="save a picture of the whole window when quitting"),
+        group.add_argument("--quit-after", type=cli.number("seconds, 0 or more", lambda x: 0 <= x < float("inf")),
+                           metavar="S", help="close the window after S seconds"),
+        group.add_argument("--projector", action="store_true",
+                           help="start in projector mode (large fonts, thick traces)"),
+        group.add_argument("--span", type=cli.number("seconds, 1–600", lambda x: 1 <= x <= 600), metavar="S",
+                           help="the scopes show the last S seconds (1–600)"),
+    ]
 
 
 def main(argv=None):
@@ -23,13 +31,19 @@ def main(argv=None):
     if argv and argv[0] in cli.COMMANDS:  # work on a recording: no window
         return cli.main(argv)
     parser = cli.build_parser()
-    add_window_options(parser)
+    window_options = add_window_options(parser)
     args = parser.parse_args(argv)
     if args.headless:
+        given = [a.option_strings[0] for a in window_options if getattr(args, a.dest) not in (None, False)]
+        if given:
+            parser.error(f"{' and '.join(given)} only {'apply' if len(given) > 1 else 'applies'} to the window: "
+                         f"a --headless run has none and goes as fast as the computer can, for --duration "
+                         f"simulated seconds")
         return cli.main(argv)
     timed = any(option == "--at" for option, _ in args.schedule or [])
     extra = [flag for flag, used in (("--csv", args.csv is not None), ("--atf", args.atf is not None),
-                                     ("--record", args.record is not None), ("--at", timed)) if used]
+                                     ("--record", args.record is not None), ("--force", args.force),
+                                     ("--at", timed)) if used]
     if extra:
         verb = "work" if len(extra) > 1 else "works"
         parser.error(f"{' and '.join(extra)} only {verb} with --headless: the window has its own controls "

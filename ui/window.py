@@ -337,7 +337,7 @@ class RigWindow(QMainWindow):
         kind = "atf_path" if path.lower().endswith(".atf") else "csv_path"
         self.say(f"Exporting {os.path.basename(source)} to {path}…")
         future = self._exporter.submit(lambda: export(Recorded.from_recording(source), from_s=from_s, to_s=to_s,
-                                                      rate_hz=rate_hz, **{kind: path}))
+                                                      rate_hz=rate_hz, overwrite=True, **{kind: path}))
         self._when_done(future, self._exported)
         return future
 
