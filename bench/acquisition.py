@@ -15,7 +15,6 @@ Usage: ``python bench/acquisition.py [--seconds 3] [--hour-s 3600]``.
 """
 import argparse
 import os
-import platform
 import random
 import statistics
 import sys
@@ -23,6 +22,7 @@ import tempfile
 import time
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+from machine import machine_line  # noqa: E402  (bench/machine.py, before this folder leaves the path)
 sys.path = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != _HERE]
 
 from rig import RunLoop, Session  # noqa: E402
@@ -37,14 +37,6 @@ def rss_mb():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        return platform.processor() or "unknown CPU"
 
 
 def fresh_session():
@@ -139,7 +131,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=3.0, help="wall seconds per speed run")
     parser.add_argument("--hour-s", type=float, default=3600.0, help="simulated seconds for the memory run")
     args = parser.parse_args()
-    print(f"{cpu_model()}, os.cpu_count() {os.cpu_count()}; python {platform.python_version()}")
+    print(machine_line())
     fresh_session()  # Numba compile or cache load, not timed
     with tempfile.TemporaryDirectory(prefix="vrig-bench-") as folder:
         plain, rec = real_time_factor(folder, args.seconds)

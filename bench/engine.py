@@ -20,7 +20,6 @@ Usage: ``python bench/engine.py [--duration 10] [--repeats 3] [--prep neuron]``.
 """
 import argparse
 import os
-import platform
 import sys
 import time
 import types
@@ -30,6 +29,7 @@ import numpy as np
 
 # This file is itself named engine.py: take its folder off the import path so ``engine`` is the package.
 _HERE = os.path.dirname(os.path.abspath(__file__))
+from machine import machine_line  # noqa: E402  (bench/machine.py, before this folder leaves the path)
 sys.path = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != _HERE]
 
 from engine import kernel  # noqa: E402
@@ -48,14 +48,6 @@ def best_time(fn, repeats):
         fn()
         best = min(best, time.perf_counter() - t0)
     return best
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        return platform.processor() or "unknown CPU"
 
 
 def kernel_runner(advance, session, duration_s):
@@ -118,7 +110,7 @@ def main():
     args = parser.parse_args()
     names = [args.prep] if args.prep else [name for name in PREPARATIONS if name != "slice"]
 
-    print(f"{cpu_model()}, os.cpu_count() {os.cpu_count()}; python {platform.python_version()}, "
+    print(f"{machine_line()}, "
           f"numpy {np.__version__}, numba {numba.__version__}")
     print(f"{args.duration:g} s simulated per run, best of {args.repeats}, dt 20 µs. Absolute figures "
           f"vary up to 2x between sessions on shared machines; compare the ratios.\n")

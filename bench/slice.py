@@ -14,7 +14,6 @@ Usage: ``python bench/slice.py [--duration 20] [--repeats 3]``.
 import argparse
 import inspect
 import os
-import platform
 import sys
 import time
 import types
@@ -23,20 +22,13 @@ import numba
 import numpy as np
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+from machine import machine_line  # noqa: E402  (bench/machine.py, before this folder leaves the path)
 sys.path = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != _HERE]
 
 from engine import kernel  # noqa: E402
 from rig import Session  # noqa: E402
 
 GOAL_X_REAL_TIME = 5.0
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        return platform.processor() or "unknown CPU"
 
 
 def x_real_time(session, duration_s, repeats):
@@ -77,7 +69,7 @@ def main():
     parser.add_argument("--duration", type=float, default=20.0, help="simulated seconds per run (default 20)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure, best kept (default 3)")
     args = parser.parse_args()
-    print(f"{cpu_model()}, os.cpu_count() {os.cpu_count()}; python {platform.python_version()}, "
+    print(f"{machine_line()}, "
           f"numpy {np.__version__}, numba {numba.__version__}, threading layer {numba.config.THREADING_LAYER}")
 
     t0 = time.perf_counter()

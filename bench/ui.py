@@ -17,7 +17,6 @@ These shared machines differ by up to 2x from one session to the next; the first
 machine the figures came from.
 """
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -25,6 +24,7 @@ import sys
 import time
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+from machine import machine_line  # noqa: E402  (bench/machine.py, before this folder leaves the path)
 sys.path = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != _HERE]
 
 SECONDS = 8.0
@@ -34,6 +34,24 @@ BARE_RATE_HZ, BARE_WINDOW_S, BARE_FRAME_MS = 10_000, 10.0, 33
 def cpu_s():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def wait(seconds):
+    """Let Qt run for ``seconds``."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def frames_and_cpu(ticks):
+    """Frames a second (``ticks`` grows by one a frame) and the process's CPU, over SECONDS after
+    a second to settle."""
+    wait(1.0)
+    w0, c0, n0 = time.perf_counter(), cpu_s(), len(ticks)
+    wait(SECONDS)
+    elapsed = time.perf_counter() - w0
+    return (len(ticks) - n0) / elapsed, (cpu_s() - c0) / elapsed
 
 
 def child_first_trace():
@@ -64,7 +82,7 @@ def child_first_trace():
 
 
 def measure_running(speed):
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from rig import Session
@@ -78,16 +96,7 @@ def measure_running(speed):
     ticks = []
     window.timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
 
-    def wait(seconds):
-        loop = QEventLoop()
-        QTimer.singleShot(int(seconds * 1000), loop.quit)
-        loop.exec()
-
-    wait(1.0)
-    w0, c0, n0 = time.perf_counter(), cpu_s(), len(ticks)
-    wait(SECONDS)
-    fps = (len(ticks) - n0) / (time.perf_counter() - w0)
-    cpu = (cpu_s() - c0) / (time.perf_counter() - w0)
+    fps, cpu = frames_and_cpu(ticks)
     achieved = window.loop.achieved_speed
     delays = []
     if speed == 1:
@@ -109,7 +118,7 @@ def measure_bare():
 
     import numpy as np
     import pyqtgraph as pg
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -165,16 +174,7 @@ def measure_bare():
     timer.start(BARE_FRAME_MS)
     win.show()
 
-    def wait(seconds):
-        loop = QEventLoop()
-        QTimer.singleShot(int(seconds * 1000), loop.quit)
-        loop.exec()
-
-    wait(1.0)
-    w0, c0, n0 = time.perf_counter(), cpu_s(), len(ticks)
-    wait(SECONDS)
-    fps = (len(ticks) - n0) / (time.perf_counter() - w0)
-    cpu = (cpu_s() - c0) / (time.perf_counter() - w0)
+    fps, cpu = frames_and_cpu(ticks)
     timer.stop()
     stop.set()
     producer.join()
@@ -188,12 +188,7 @@ def main():
         return child_first_trace()
     if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
         sys.exit("bench/ui.py needs an X server: xvfb-run -a -s \"-screen 0 1600x1000x24\" python bench/ui.py")
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        cpu = platform.processor()
-    print(f"{cpu}, os.cpu_count() {os.cpu_count()}; python {platform.python_version()}; "
-          f"QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM', 'xcb')}")
+    print(f"{machine_line()}; QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM', 'xcb')}")
     starts = []
     for _ in range(3):
         env = {**os.environ, "VRIG_BENCH_T0": repr(time.time())}

@@ -56,7 +56,7 @@ class Cell:
         chunk = self.BLOCK_SAMPLES * decim
         while n_steps > 0:
             n = min(n_steps, chunk)
-            pos = advance(self.y, self.p, *self._tables, n, decim, self._out, 0)
+            pos = self._kernel(n, decim)
             if pos:
                 self._out[:pos, O["t_s"]] /= self.step_rate_hz  # the kernel counts steps
                 self.last[:] = self._out[pos - 1]
@@ -65,6 +65,10 @@ class Cell:
                 for sink in sinks:
                     sink.append(self._out[:pos])
             n_steps -= n
+
+    def _kernel(self, n_steps, decim):
+        """Run the kernel ``n_steps`` with samples into ``_out``; return how many it wrote."""
+        return advance(self.y, self.p, *self._tables, n_steps, decim, self._out, 0)
 
     def new_sample_grid(self, steps_to_first=1):
         """The next sample comes after ``steps_to_first`` steps, and the current mean starts afresh."""

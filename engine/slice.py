@@ -7,7 +7,7 @@ import numpy as np
 
 from . import budget
 from .cell import Cell
-from .kernel import (O, P, PUFF_MS_LEFT, PUFF_NAMES, S, SCAN_NAMES, U, UNIT_NAMES, advance_slice, new_tables,
+from .kernel import (P, PUFF_MS_LEFT, PUFF_NAMES, S, SCAN_NAMES, U, UNIT_NAMES, advance_slice, new_tables,
                      new_slice_workspace)
 from .preparations import SLICE_START
 
@@ -58,27 +58,17 @@ class Slice(Cell):
             self.u[:, U[f"{ion}_o_mM"]] = self.y[S[f"{ion}_b_mM"]]
         self.u[:, U["O2_b_mM"]] = self.u[:, U["O2_mM"]] = self.y[S["O2_mM"]]
 
-    def advance(self, n_steps, decim, sinks=(), published=None):
-        chunk = self.BLOCK_SAMPLES * decim
-        while n_steps > 0:
-            n = min(n_steps, chunk)
-            rows = n // (self._scan_every * round(self.p[P["unit_dt_ms"]] / self.dt_ms)) + 2
-            if self._scan_block.shape[0] < rows:
-                self._scan_block = np.zeros((rows, len(SCAN_NAMES), self.n_units), dtype=np.float32)
-            first_scan_step = self.y[S["unit_steps"]]
-            pos, scan_pos = advance_slice(self.y, self.p, *self._tables, self.u, self.puff_state, self._p_u,
-                                          *self._tables_u, self._work, n, decim, self._out, 0,
-                                          self._scan_block, self._scan_every, 0)
-            if scan_pos:
-                self._keep_scan(self._scan_block[:scan_pos], first_scan_step)
-            if pos:
-                self._out[:pos, O["t_s"]] /= self.step_rate_hz
-                self.last[:] = self._out[pos - 1]
-                if published is not None:
-                    published()
-                for sink in sinks:
-                    sink.append(self._out[:pos])
-            n_steps -= n
+    def _kernel(self, n_steps, decim):
+        rows = n_steps // (self._scan_every * round(self.p[P["unit_dt_ms"]] / self.dt_ms)) + 2
+        if self._scan_block.shape[0] < rows:
+            self._scan_block = np.zeros((rows, len(SCAN_NAMES), self.n_units), dtype=np.float32)
+        first_scan_step = self.y[S["unit_steps"]]
+        pos, scan_pos = advance_slice(self.y, self.p, *self._tables, self.u, self.puff_state, self._p_u,
+                                      *self._tables_u, self._work, n_steps, decim, self._out, 0,
+                                      self._scan_block, self._scan_every, 0)
+        if scan_pos:
+            self._keep_scan(self._scan_block[:scan_pos], first_scan_step)
+        return pos
 
     def _keep_scan(self, rows, first_unit_step):
         """Append linescan rows to the ring; their times come from the units' step count."""
