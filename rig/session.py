@@ -104,6 +104,7 @@ class Session:
         self.scenario = None
         self.captions = []  # a scenario's captions as the recording reached them: (t_s, text)
         self._markers = []
+        self._puffs = []  # (t_s, where): what the linescan shades
         self._start_values = dict(self._values)
         self._history = [(0.0, name, value) for name, value in self._values.items()]
         self._budget0 = self.cell.books()
@@ -190,6 +191,11 @@ class Session:
         with self._lock:
             self.cell.puff(where["at_mm"], where["width_mm"], where["duration_s"], solution)
             self._mark(self.t_s, describe(where, solution), puff={**where, **solution})
+            self._puffs.append((self.t_s, where))
+
+    def puffs(self):
+        """Every puff so far, as (t_s, {"at_mm", "width_mm", "duration_s"})."""
+        return list(self._puffs)
 
     def linescan(self, span_s=None):
         """The slice's linescan: ``t_s`` (m,), ``x_mm`` (n,) and (m, n) arrays ``V_mV``, ``K_o_mM``,

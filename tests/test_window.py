@@ -9,22 +9,40 @@ import csv
 import os
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QPushButton, QToolTip
+from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QPushButton, QRadioButton, QToolTip
 
 from rig import Session
 from rig.controls import CONTROLS
 from ui.window import RigWindow
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    session = Session(sample_rate_hz=10000, keep_trace=False)
+def open_window(qtbot, tmp_path, session):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = RigWindow(session, settings=settings, folder=str(tmp_path / "recordings"))
     qtbot.addWidget(win)
     win.show()
+    return win
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    win = open_window(qtbot, tmp_path, Session(sample_rate_hz=10000, keep_trace=False))
+    yield win
+    win.close()
+    assert win.loop.error is None
+
+
+@pytest.fixture(scope="module")
+def slice_session():
+    """One slice for these tests: building one takes 10-20 s (it settles), compiling it the first time 20 more."""
+    return Session(preparation="slice", keep_trace=False)
+
+
+@pytest.fixture
+def slice_window(qtbot, tmp_path, slice_session):
+    win = open_window(qtbot, tmp_path, slice_session)
     yield win
     win.close()
     assert win.loop.error is None
@@ -219,3 +237,42 @@ def test_the_spin_boxes_carry_units_and_help(window):
     box = window.findChild(QDoubleSpinBox, "bath_K_mM")
     assert box.suffix() == " mM" and "Range 0.5–150 mM" in box.toolTip()
     assert os.path.basename(window.folder) == "recordings"
+
+
+def test_a_slice_shows_its_linescan_and_a_click_on_it_moves_the_pipette(slice_window, qtbot):
+    window, session = slice_window, slice_window.session
+    pause(window, qtbot)
+    session.run(2.0)
+    scan = window.linescan
+    qtbot.waitUntil(lambda: scan.image.image is not None and len(scan.image.image) >= 40)  # the frame timer reads it
+    assert scan.isVisible() and scan.image.image.shape[1] == 60 and scan.bar.levels() == (-90.0, 10.0)
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Slice"
+    box = scan.plot.getViewBox()
+    (t0, t1) = box.viewRange()[0]
+    at = scan.view.mapFromScene(box.mapViewToScene(QPointF((t0 + t1) / 2, 2.25)))
+    qtbot.mouseClick(scan.view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    qtbot.waitUntil(lambda: abs(session.get("patch_mm") - 2.25) < 0.03)
+    assert any(text.startswith("patch_mm 1.5 -> 2.2") for _, text in session.markers())
+    qtbot.waitUntil(lambda: scan.pipette.value() == session.get("patch_mm"))
+    scan.channel_box.setCurrentText("K_o")
+    assert scan.bar.levels() == (0.0, 50.0) and scan.bar.getAxis("right").labelText == "K_o (mM)"
+
+
+def test_the_puff_button_puffs_with_a_marker_and_a_band_or_says_what_is_wrong(slice_window, qtbot):
+    window, session = slice_window, slice_window.session
+    qtbot.mouseClick(window.findChild(QRadioButton, "puff:glutamate_uM"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.findChild(QPushButton, "puff"), Qt.MouseButton.LeftButton)
+    text = "puff glutamate_uM 100 at 0.15 mm (width 0.3 mm) for 10 s"
+    qtbot.waitUntil(lambda: text in [m for _, m in session.markers()])
+    qtbot.waitUntil(lambda: any(line.label.format == text for _, line, _ in window.scopes.marker_lines))
+    qtbot.waitUntil(lambda: len(window.linescan.bands) == len(session.puffs()) > 0)
+    type_into(qtbot, window.findChild(QDoubleSpinBox, "puff:at_mm:value"), "5")
+    qtbot.mouseClick(window.findChild(QPushButton, "puff"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "puff at_mm = 5.0 is out of range: valid 0–3" in window.statusBar().currentMessage())
+
+
+def test_a_neuron_has_no_linescan_and_a_slice_brings_it(window, slice_session):
+    assert not window.linescan.isVisible()
+    window.loop.stop()
+    window.use_session(slice_session)
+    assert window.linescan.isVisible()

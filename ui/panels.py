@@ -1,7 +1,8 @@
 """The experiment panels, generated from the controls registry: perfusion, drugs, environment and
 the cell, one tab each, every control of that group with its widget (``ui.controls``), the
 chamber's present concentration beside each solution control (so the wash-in is visible), and
-the shipped presets (``resources/presets.json``) one choice away. Nothing physical here.
+the shipped presets (``resources/presets.json``) one choice away, and on the Slice tab the puff
+pipette (``ui.puff_panel``). Nothing physical here.
 """
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QWidget
@@ -10,6 +11,7 @@ from rig.controls import CONTROLS
 from rig.presets import load_presets
 
 from .controls import widget_for
+from .puff_panel import PuffPanel
 
 TABS = ("Perfusion", "Drugs", "Environment", "Synapses", "Cell", "Slice")
 PRESET_TABS = {"Perfusion": "solutions", "Synapses": "synapses", "Cell": "mutations"}
@@ -24,6 +26,7 @@ class ExperimentTabs(QTabWidget):
         super().__init__()
         self.widgets = {}  # control name -> widget
         self.chamber = {}  # control name -> label showing what the chamber holds now
+        self.puff_panel = PuffPanel()
         presets = load_presets()
         for tab in TABS:
             page = QWidget()
@@ -36,6 +39,8 @@ class ExperimentTabs(QTabWidget):
                     form.addRow(control.name, self._row(control))
             if tab == "Environment":
                 form.addRow("gas", self._gas_switch())
+            if tab == "Slice":
+                form.addRow(self.puff_panel)
             self.addTab(page, tab)
 
     def _preset_box(self, group, entries):
@@ -91,6 +96,8 @@ class ExperimentTabs(QTabWidget):
             widget.setEnabled(control.applies_to(preparation) and not control.fixed)
         for index, tab in enumerate(TABS):
             self.setTabEnabled(index, any(c.applies_to(preparation) for c in CONTROLS.values() if c.group == tab))
+        if preparation == "slice":
+            self.setCurrentIndex(TABS.index("Slice"))  # its own controls and the puff pipette in front
 
     def follow(self, controls, readout):
         """Show the rig's values (where the user is not typing) and the chamber's concentrations."""

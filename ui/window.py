@@ -1,5 +1,5 @@
-"""The rig window: scopes beside an amplifier commander, experiment panels, readouts and a log,
-driving a ``rig.Session`` through a ``rig.RunLoop``.
+"""The rig window: scopes (and a slice's linescan) beside an amplifier commander, experiment panels,
+readouts and a log, driving a ``rig.Session`` through a ``rig.RunLoop``.
 
 The cell runs on the loop's worker thread; this thread only draws. One timer (30 frames a second)
 reads what the rig published (``session.view``, ``readout``, ``controls``, ``markers``) and
@@ -25,6 +25,7 @@ from rig.recorder import cut_off, recover
 
 from . import about, style
 from .amplifier_panel import AmplifierPanel
+from .linescan import Linescan
 from .panels import ExperimentTabs
 from .readouts import Readouts
 from .results import Results
@@ -32,6 +33,7 @@ from .scopes import SPANS_S, Scopes
 
 FRAME_MS = 33
 NUMBERS_S = 0.1  # digits and panels follow the rig ten times a second: faster is unreadable and costs
+SCAN_S = 0.2  # the linescan is read (a copy) five times a second: a wave moves mm per minute
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, None)  # None: as fast as the engine goes
 CAPTION_S = 8.0  # a scenario's caption stays this long over the scopes (wall seconds)
 MEASUREMENTS = {"membrane_test": lambda s, **a: s.membrane_test(), "rheobase": lambda s, **a: s.rheobase(),
@@ -58,9 +60,11 @@ class RigWindow(QMainWindow):
         self.recording_path = self.last_recording = None
         self._exporter = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="export")
         self._new_cell = None  # (thread, holder) while a new cell is being patched
-        self._frames, self._late, self._numbers_at = [], 0, 0.0
+        self._frames, self._late, self._numbers_at, self._scan_at = [], 0, 0.0, 0.0
 
         self.scopes = Scopes()
+        self.linescan = Linescan()
+        self.linescan.link_time(self.scopes.plots["V"])
         self.readouts = Readouts()
         self.results = Results()
         self.amplifier = AmplifierPanel()
@@ -76,6 +80,8 @@ class RigWindow(QMainWindow):
         self.amplifier.edited.connect(self.change)
         self.tabs.edited.connect(self.change)
         self.tabs.preset.connect(self.apply_preset)
+        self.tabs.puff_panel.puff.connect(self.puff)
+        self.linescan.clicked.connect(lambda mm: self.change("patch_mm", mm))
         self.amplifier.measure.connect(self.measure)
         self.status = QLabel("")
         self.status.setObjectName("status")
@@ -164,8 +170,13 @@ class RigWindow(QMainWindow):
         return action
 
     def _lay_out(self):
+        traces = QSplitter(Qt.Orientation.Vertical)  # the linescan (a slice's) under the scopes
+        traces.addWidget(self.scopes)
+        traces.addWidget(self.linescan)
+        traces.setStretchFactor(0, 2)
+        traces.setStretchFactor(1, 1)
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.scopes)
+        left.addWidget(traces)
         left.addWidget(self.readouts)
         left.addWidget(self.results)
         left.setStretchFactor(0, 6)
@@ -192,6 +203,8 @@ class RigWindow(QMainWindow):
         self.session = session
         self.loop = RunLoop(session, speed)
         self.scopes.clear_markers()
+        self.linescan.clear()
+        self.linescan.setVisible(session.is_slice)
         self.results.log.setRowCount(0)
         self._captions_seen = 0
         index = self.preparation_box.findData(session.preparation.name)
@@ -253,6 +266,10 @@ class RigWindow(QMainWindow):
             self.say(f"Preset: {name}")
         except ValueError as e:
             self.say(str(e), error=True)
+
+    def puff(self, keywords):
+        """Puff onto the slice (on the worker, like every rig command); a bad value is said."""
+        self._when_done(self.loop.submit(lambda s: s.puff(**keywords)), lambda _: self.say("Puffed"))
 
     def measure(self, kind, arguments):
         """Run a measurement or protocol on the worker; its result is shown when ready."""
@@ -382,6 +399,9 @@ class RigWindow(QMainWindow):
             self.readouts.follow(readout, self.loop.achieved_speed, len(self._frames), self._late)
             self._show_status(readout)
         self.results.log.follow(markers)
+        if self.linescan.isVisible() and now - self._scan_at >= SCAN_S:
+            self._scan_at = now
+            self.linescan.refresh(session)
         self._show_captions(now)
         for item in [p for p in self.pending if p[0].done()]:
             self.pending.remove(item)
@@ -435,7 +455,9 @@ class RigWindow(QMainWindow):
             return
         style.apply(QApplication.instance(), self, projector=on)
         self.scopes.set_pen_width(3 if on else 1)
-        self.scopes.set_axis_font(QFont(QApplication.font().family(), 14 if on else 10))
+        font = QFont(QApplication.font().family(), 14 if on else 10)
+        self.scopes.set_axis_font(font)
+        self.linescan.set_axis_font(font)
         self.settings.setValue("projector", on)
 
     def closeEvent(self, event):  # noqa: N802 - Qt's name
