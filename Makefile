@@ -38,14 +38,14 @@ bench-ui: $(VENV)/.installed-run
 	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM $(BIN)/python bench/ui.py
 
 # the README's pictures: the first experiment in the real window, normal and projected; a spreading
-# depolarisation crossing the slice's linescan, about a minute in (docs/linescan.png)
+# depolarisation crossing the slice's linescan, 70 s in (docs/linescan.png)
 screenshots: $(VENV)/.installed-run
 	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
 	    --scenario first_experiment --speed 20 --span 120 --screenshot docs/rig.png --quit-after 6
 	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
 	    --scenario first_experiment --speed 20 --span 120 --projector --screenshot docs/projector.png --quit-after 6
 	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
-	    --scenario spreading_depolarisation --speed 5 --span 60 --screenshot docs/linescan.png --quit-after 12
+	    --scenario spreading_depolarisation --speed 5 --span 60 --screenshot docs/linescan.png --quit-after 14
 
 clean:
 	rm -rf $(VENV) build *.egg-info
