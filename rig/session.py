@@ -148,9 +148,6 @@ class Session:
         unknown name, a value out of range, a control fixed once the cell is patched)."""
         new = self._validated(changes)
         for name, value in new.items():
-            if not CONTROLS[name].applies_to(self.preparation.name):
-                raise ValueError(f"{name} belongs to the {' or '.join(CONTROLS[name].only_in)} preparation; "
-                                 f"this is a {self.preparation.name}")
             if CONTROLS[name].fixed and value != self._values[name]:
                 raise ValueError(f"{name} is fixed once the cell is patched: choose it when you make the "
                                  f"Session, e.g. Session(preparation=..., {name}={value:g})")
@@ -164,7 +161,15 @@ class Session:
         return dict(self._values)
 
     def _validated(self, changes):
-        return {name: lookup(name).validate(value) for name, value in changes.items()}
+        """The changes checked against the registry, or ValueError naming the first bad one."""
+        new = {}
+        for name, value in changes.items():
+            control = lookup(name)
+            new[control.name] = control.validate(value)
+            if not control.applies_to(self.preparation.name):
+                raise ValueError(f"{name} belongs to the {' or '.join(control.only_in)} preparation; "
+                                 f"this is a {self.preparation.name}")
+        return new
 
     def _apply(self, name, value):
         if name in AMPLIFIER_CONTROLS:

@@ -174,3 +174,12 @@ def test_membrane_test_measures_the_cell_through_noise_and_drift():
     assert after["R_in_MOhm"] == pytest.approx(quiet["R_in_MOhm"], rel=0.15)
     assert [text for _, text in s.markers()].count(
         f"membrane test: R_in {after['R_in_MOhm']:.0f} MΩ, C {after['C_pF']:.1f} pF, tau {after['tau_ms']:.1f} ms") == 1
+
+
+def test_the_slices_own_controls_are_refused_elsewhere_with_the_reason(neuron):
+    with pytest.raises(ValueError, match="gap_junction_rel belongs to the slice preparation; this is a neuron"):
+        neuron.set(gap_junction_rel=0.0)
+    with pytest.raises(ValueError, match="core_mm belongs to the slice preparation"):
+        Session(core_mm=1.0)
+    with pytest.raises(ValueError, match="puff needs the slice preparation"):
+        neuron.puff(K_mM=60.0, at_mm=1.0)
