@@ -54,6 +54,11 @@ class Control:
         return number
 
 
+# The synaptic background is given to single neurons in their slice. The slice preparation cannot
+# carry it yet: with every unit receiving it, the slice's ECS K+ climbs (8-30 mM in 10 s at
+# 1500/300 Hz) and it depolarises, where the single-cell preparations' tissue holds K+ near the bath.
+SYNAPTIC = ("neuron", "immature_neuron")
+
 _CONTROLS = (
     # perfusion: what flows into the chamber (drugs too, on their own panel)
     Control("bath_K_mM", "mM", 0.5, 150.0, 3.0,
@@ -99,10 +104,10 @@ _CONTROLS = (
     Control("syn_exc_Hz", "Hz", 0.0, 20000.0, 0.0,
             "Excitatory synaptic events onto the cell per second, all synapses together (AMPA + NMDA "
             "with its Mg2+ block). 0 = a silent slice.", "Synapses",
-            source="Poisson background; quanta and kinetics in engine/preparations.py"),
+            source="Poisson background; quanta and kinetics in engine/preparations.py", only_in=SYNAPTIC),
     Control("syn_inh_Hz", "Hz", 0.0, 20000.0, 0.0,
             "Inhibitory (GABA_A) synaptic events onto the cell per second; they reverse at E_Cl (and "
-            "HCO3-), so their sign follows the cell's chloride.", "Synapses"),
+            "HCO3-), so their sign follows the cell's chloride.", "Synapses", only_in=SYNAPTIC),
     # the slice (preparation "slice"): its astrocytes, its oxygen supply by region, where the pipette is
     Control("gap_junction_rel", "×", 0.0, 2.0, 1.0,
             "Astrocyte gap-junction coupling relative to normal; 0 = blocked (carbenoxolone, or the "

@@ -112,7 +112,7 @@ def test_row22_the_books_balance_across_the_whole_slice():
     s.puff(K_mM=40.0, glutamate_uM=100.0, at_mm=2.0, width_mm=0.4, duration_s=3.0)
     s.set(clamp="voltage", hold_mV=-40.0, core_mm=0.5, core_o2_pct=0.0, gap_junction_rel=0.5, bath_K_mM=6.0)
     s.run(20.0)
-    s.set(clamp="current", hold_pA=200.0, syn_exc_Hz=2000.0, syn_inh_Hz=1000.0)
+    s.set(clamp="current", hold_pA=200.0, temperature_C=32.0)
     s.run(10.0)
     end = budget.slice_totals(s.cell.y, s.cell.p, s.cell.u)
     for ion in ("Na", "K", "Cl"):
