@@ -9,6 +9,8 @@ extracellular *shell* around it, which exchanges with the tissue in tens of ms; 
 unpatched *neighbour* (same membrane, no pipette) standing for the thousands of cells that share the
 *tissue* ECS; the tissue ECS itself, with astrocyte uptake and diffusion to the *bath*; O2 in bath and
 tissue. The pipette acts on the patched cell only; bath, gas, temperature and drugs act on both.
+In the slice preparation (``advance_slice``, at the end) the neighbour and the tissue give way to a
+line of units, each a neuron, an astrocyte share and their ECS (model-spec §9).
 
 The kernel reads the state vector ``y`` and the parameter vector ``p`` (layouts below), writes
 decimated samples into the preallocated ``out`` array, never allocates, never calls Python and
