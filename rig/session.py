@@ -18,7 +18,7 @@ import numpy as np
 
 from engine import budget
 from engine.cell import Cell
-from engine.kernel import OUTPUT_NAMES, P, S, STATE_NAMES
+from engine.kernel import NEIGHBOUR_PREFIX, OUTPUT_NAMES, P, S, STATE_NAMES
 from engine.preparations import PREPARATIONS
 from engine.slice import Slice
 
@@ -187,19 +187,23 @@ class Session:
         return isinstance(self.cell, Slice)
 
     def puff(self, at_mm, width_mm=0.2, duration_s=5.0, **solution):
-        """Puff ``solution`` (``K_mM``, ``Na_mM``, ``Cl_mM``, ``glutamate_uM``, ``gaba_uM``; solutes
-        not named stay as the ECS has them) onto the slice within ``width_mm`` around ``at_mm``
-        for ``duration_s``, from now; a marker says what and where."""
+        """Puff ``solution`` (``K_mM``, ``Na_mM``, ``Cl_mM``, ``glutamate_uM``, ``gaba_uM``) onto
+        the slice within ``width_mm`` around ``at_mm`` for ``duration_s``, from now; a marker says
+        what and where. K+ comes as KCl: unless ``Cl_mM`` is given, the puff's Cl- is the bath's
+        plus the K+ it adds. Other solutes not named stay as the ECS has them."""
         if not self.is_slice:
             raise ValueError(f"puff needs the slice preparation; this is a {self.preparation.name}")
         where, solution = checked_puff(at_mm, width_mm, duration_s, solution)
         with self._lock:
+            if "K_mM" in solution and "Cl_mM" not in solution:
+                added = solution["K_mM"] - self._values["bath_K_mM"]
+                solution["Cl_mM"] = max(self._values["bath_Cl_mM"] + added, 1.0)
             self.cell.puff(where["at_mm"], where["width_mm"], where["duration_s"], solution)
             self._mark(self.t_s, describe(where, solution), puff={**where, **solution})
-            self._puffs.append((self.t_s, where))
+            self._puffs.append((self.t_s, where, solution))
 
     def puffs(self):
-        """Every puff so far, as (t_s, {"at_mm", "width_mm", "duration_s"})."""
+        """Every puff so far, as (t_s, {"at_mm", "width_mm", "duration_s"}, {solute: concentration})."""
         return list(self._puffs)
 
     def linescan(self, span_s=None):
@@ -207,6 +211,8 @@ class Session:
         ``astro_V_mV``, a row every 50 ms for the newest ``span_s`` seconds (10 minutes are kept)."""
         if not self.is_slice:
             raise ValueError(f"a linescan needs the slice preparation; this is a {self.preparation.name}")
+        if span_s is not None:
+            span_s = _positive_seconds("linescan span_s", span_s)
         with self._lock:
             return self.cell.linescan(span_s)
 
@@ -229,8 +235,9 @@ class Session:
 
     def run_to(self, t_s):
         """Advance until the clock reads ``t_s`` (to the nearest step; nothing if already there)."""
+        t_s = _positive_seconds("run_to t_s", t_s, zero=True)
         with self._lock:
-            self._record_to(self._steps(float(t_s)))
+            self._record_to(self._steps(t_s))
 
     def _record_to(self, end_step):
         """Record up to step ``end_step``, applying a scenario's changes on their step."""
@@ -345,8 +352,10 @@ class Session:
         return {key: float(value) for key, value in err.items()}
 
     def state(self):
-        """Every model state variable by name."""
-        return {name: float(self.cell.y[i]) for i, name in enumerate(STATE_NAMES)}
+        """Every model state variable by name (in the slice, without the single-cell preparations'
+        neighbour, whose place the slice's units take)."""
+        return {name: float(self.cell.y[i]) for i, name in enumerate(STATE_NAMES)
+                if not (self.is_slice and name.startswith(NEIGHBOUR_PREFIX))}
 
     def export(self, csv=None, atf=None, from_s=None, to_s=None, rate_hz=None, overwrite=False):
         """Write the trace as CSV and/or Axon Text File, each with its spike table beside it
@@ -354,6 +363,8 @@ class Session:
         existing file is refused (ExportError) unless ``overwrite``.
         Returns ``{"rows", "spikes", "files", "warning"}``; ``warning`` says when a CSV has more
         rows than a spreadsheet takes."""
+        if csv is None and atf is None:
+            raise ValueError("export needs a file: csv='NAME.csv' and/or atf='NAME.atf'")
         with self._lock:
             recorded = Recorded(self._meta(0.0, self._start_values), self._kept().arrays(),
                                 list(self._history), list(self._markers))
@@ -530,6 +541,18 @@ class _RecorderSink:
         except RecordingError as e:
             self.recorder = None
             self.failed(e)
+
+
+def _positive_seconds(what, value, zero=False):
+    """``value`` as seconds, or ValueError naming ``what``: a number above 0 (0 too if ``zero``)."""
+    number = math.nan if isinstance(value, (bool, np.bool_)) else value
+    try:
+        number = float(number)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (number > 0.0 or (zero and number == 0.0)) or number == float("inf"):
+        raise ValueError(f"{what} = {value!r} must be a number of seconds, {'0' if zero else 'more than 0'} or more")
+    return number
 
 
 def _checked_seed(seed):

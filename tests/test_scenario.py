@@ -96,5 +96,5 @@ def test_a_slice_scenario_puffs_on_its_sample(tmp_path):
             'puff = { K_mM = 60, at_mm = 0.15, width_mm = 0.3, duration_s = 1 }\n')
     s = Session.from_scenario(write(tmp_path, text), sample_rate_hz=1000)
     s.run(0.5)
-    assert s.markers() == [(0.2, "puff K_mM 60 at 0.15 mm (width 0.3 mm) for 1 s"), (0.2, "KCl")]
+    assert s.markers() == [(0.2, "puff K_mM 60, Cl_mM 191 at 0.15 mm (width 0.3 mm) for 1 s"), (0.2, "KCl")]
     assert s.linescan()["K_o_mM"][-1, 0] > 5.0  # the puffed end of the slice

@@ -53,7 +53,9 @@ class Linescan(QWidget):
         self.bar = pg.ColorBarItem(width=BAR_PX, interactive=False, colorMapMenu=False)
         self.bar.getAxis("left").setWidth(1)  # a frame's edge only: the label sits right of the ticks
         self.bar.setImageItem(self.image, insert_in=self.plot)
-        self.pipette = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("w", width=2, style=Qt.PenStyle.DashLine),
+        # thin and half-transparent: the pipette's own row must stay visible under it
+        self.pipette = pg.InfiniteLine(angle=0, movable=False,
+                                       pen=pg.mkPen((255, 255, 255, 110), width=1, style=Qt.PenStyle.DashLine),
                                        label="pipette", labelOpts={"position": 0.0, "color": "w",
                                                                     "fill": (0, 0, 0, 180), "anchors": [(0, 1)] * 2})
         self.plot.addItem(self.pipette, ignoreBounds=True)
@@ -101,7 +103,7 @@ class Linescan(QWidget):
         patch_mm = session.get("patch_mm")
         if self.pipette.value() != patch_mm:
             self.pipette.setPos(patch_mm)
-        for t_s, where in session.puffs()[len(self.bands):]:
+        for t_s, where, _ in session.puffs()[len(self.bands):]:
             width_mm = where["width_mm"]
             band = QGraphicsRectItem(t_s, where["at_mm"] - width_mm / 2, where["duration_s"], width_mm)
             band.setPen(pg.mkPen((255, 255, 255, 160), width=1, cosmetic=True))

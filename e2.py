@@ -1,0 +1,22 @@
+import numpy as np, time, os
+from rig import Session
+np.set_printoptions(linewidth=200, precision=2, suppress=True)
+s = Session(preparation="slice")
+snap=s.snapshot()
+print("state keys nb/K_t:", s.state()["nb_V_mV"], s.state()["K_t_mM"])
+print("readout", s.readout() if not callable(getattr(s,'readout')) else s.readout())
+mt=s.membrane_test(); print("mt", mt)
+rb=s.rheobase(); print("rb", rb)
+s.set(patch_mm=0.0); print("patch0 V", s.state()["V_mV"], s.cell.patched_unit)
+s.set(patch_mm=3.0); print("patch3 unit", s.cell.patched_unit)
+s.set(patch_mm=1.5)
+s.set(clamp="voltage", hold_mV=-70); s.run(2); st=s.state(); print("VC V", st["V_mV"], "trace keys", list(s.trace().keys())[:10])
+tr=s.trace(); print({k:(np.asarray(v)[-1] if hasattr(v,'__len__') else v) for k,v in tr.items()})
+s.puff(K_mM=60, at_mm=1.5, width_mm=0.3, duration_s=10); s.run(10)
+tr=s.trace(); I=np.asarray(tr.get("I_pA", tr.get("I_amp_pA", [0]))); print("VC I during K puff at patched unit: min/max", I.min(), I.max())
+s.set(clamp="current")
+print("iv", s.iv_curve(steps_mV=[-100,-70,-40]))
+for f in ["/tmp/review/r2/x.csv"]:
+    if os.path.exists(f): os.remove(f)
+t0=time.time(); r=s.export(csv="/tmp/review/r2/x.csv"); print("export", r, time.time()-t0)
+print(os.listdir("/tmp/review/r2"))
