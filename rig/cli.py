@@ -26,6 +26,7 @@ from engine.preparations import PREPARATIONS
 
 from .controls import CONTROLS, lookup
 from .export import ExportError, Recorded, check_targets, export
+from .puff import checked_puff
 from .recorder import RecordingError, check_new_folder, recover
 from .scenario import load_scenario
 from .shipped import shipped_scenarios
@@ -100,6 +101,10 @@ def build_parser():
                              "amplifier settings apply at t = 0 (followed by a bare --at T: changes at T)")
     parser.add_argument("--at", action=_Ordered, dest="schedule", nargs="+", metavar=("T", "NAME=VALUE"),
                         help="change controls T seconds into the recording (marked on the trace)")
+    parser.add_argument("--puff", action=_Ordered, dest="schedule", nargs="+", metavar=("T", "KEY=VALUE"),
+                        help="the slice's puff pipette T seconds in: at_mm=, width_mm=, duration_s= and the "
+                             "solution, e.g. --puff 5 K_mM=60 at_mm=0.15 width_mm=0.3 duration_s=10 "
+                             "(also Na_mM, Cl_mM, glutamate_uM, gaba_uM)")
     parser.add_argument("--preset", metavar="NAME",
                         help="start in a named mutation or solution, e.g. \"High K+ (10 mM)\" "
                              "(resources/presets.json); --set overrides it")
@@ -127,25 +132,50 @@ def _assignment(text):
     return control.name, control.validate(value.strip())
 
 
+def _puff_from(values):
+    """``--puff T KEY=VALUE ...`` as Session.puff's keywords, checked (rig.puff)."""
+    keywords = {}
+    for text in values:
+        key, sep, value = text.partition("=")
+        if not sep:
+            raise ValueError(f"--puff: {text!r} is not KEY=VALUE")
+        keywords[key.strip()] = value.strip()
+    where = {key: keywords.pop(key, default) for key, default in (("at_mm", None), ("width_mm", 0.2),
+                                                                    ("duration_s", 5.0))}
+    if where["at_mm"] is None:
+        raise ValueError("--puff needs at_mm=MM (where along the slice)")
+    where, solution = checked_puff(where["at_mm"], where["width_mm"], where["duration_s"], keywords)
+    return {**where, **solution}
+
+
+def _time(option, text):
+    try:
+        t = float(text)
+    except ValueError:
+        raise ValueError(f"{option} needs a time in seconds first, got {text!r}") from None
+    if not (0.0 <= t < float("inf")):
+        raise ValueError(f"{option} {text}: the time must be a number of seconds, 0 or more")
+    return t
+
+
 def schedule_from(items):
-    """Turn the ordered --set/--at options into (starting conditions, time-sorted [(t_s, changes)])."""
+    """Turn the ordered --set/--at/--puff options into (starting conditions, time-sorted
+    [(t_s, changes, puff)]), ``puff`` being Session.puff's keywords or None."""
     start, events, pending = {}, [], {}
     for option, values in items or []:
         if option == "--set":
             pending.update(_assignment(v) for v in values)
             continue
-        try:
-            t = float(values[0])
-        except ValueError:
-            raise ValueError(f"--at needs a time in seconds first, got {values[0]!r}") from None
-        if not (0.0 <= t < float("inf")):
-            raise ValueError(f"--at {values[0]}: the time must be a number of seconds, 0 or more")
+        t = _time(option, values[0])
+        if option == "--puff":
+            events.append((t, {}, _puff_from(values[1:])))
+            continue
         own = dict(_assignment(v) for v in values[1:])
         if own and pending:  # --set options before an --at that carries its own changes
             start.update(pending)
         elif not own and not pending:
             raise ValueError(f"--at {values[0]} has nothing to change: write --at {values[0]} NAME=VALUE")
-        events.append((t, own or pending))
+        events.append((t, own or pending, None))
         pending = {}
     start.update(pending)
     return start, sorted(events, key=lambda e: e[0])
@@ -175,15 +205,20 @@ def run_headless(args, out=None):
     else:
         session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz,
                           preset=args.preset, keep_trace=keep_trace, **start)
+    if any(puff for _, _, puff in events) and not session.is_slice:
+        raise ValueError(f"--puff needs the slice preparation (--preparation slice); this is a "
+                         f"{session.preparation.name}")
     if args.record is not None:
         session.start_recording(args.record)
     progress = Progress(session, args.duration)
     with _ctrl_c_stops() as stop:
-        for t, changes in events:
+        for t, changes, puff in events:
             if t > args.duration:
                 print(f"note: change at {t:g} s is after the end ({args.duration:g} s) and was not applied", file=out)
             elif _run_to(session, t, stop, progress):
                 session.set(**changes)
+                if puff:
+                    session.puff(**puff)
         _run_to(session, args.duration, stop, progress)
     progress.done()
     session.stop_recording()

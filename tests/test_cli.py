@@ -27,8 +27,8 @@ def test_schedule_syntax():
     start, events = schedule_from([("--set", ["temperature_C=30"]), ("--at", ["5", "bath_K_mM=8", "o2_pct=0"]),
                                    ("--set", ["bath_K_mM=3"]), ("--at", ["9"]), ("--at", ["0", "hold_pA=5"])])
     assert start == {"temperature_C": 30.0}
-    assert events == [(0.0, {"hold_pA": 5.0}), (5.0, {"bath_K_mM": 8.0, "o2_pct": 0.0}),
-                      (9.0, {"bath_K_mM": 3.0})]
+    assert events == [(0.0, {"hold_pA": 5.0}, None), (5.0, {"bath_K_mM": 8.0, "o2_pct": 0.0}, None),
+                      (9.0, {"bath_K_mM": 3.0}, None)]
 
 
 def test_change_at_the_very_end_is_applied_and_marked(tmp_path, capsys):
@@ -96,7 +96,19 @@ def test_an_unwritable_csv_is_refused_before_the_run(tmp_path, capsys, where, me
 def test_set_takes_several_assignments_like_at():
     start, events = schedule_from([("--set", ["bath_K_mM=4", "temperature_C=30"]), ("--at", ["2", "o2_pct=0"])])
     assert start == {"bath_K_mM": 4.0, "temperature_C": 30.0}
-    assert events == [(2.0, {"o2_pct": 0.0})]
+    assert events == [(2.0, {"o2_pct": 0.0}, None)]
+
+
+def test_the_slice_can_be_puffed_from_the_command_line(tmp_path, capsys):
+    start, events = schedule_from([("--puff", ["1", "K_mM=60", "at_mm=0.15"])])
+    assert events == [(1.0, {}, {"at_mm": 0.15, "width_mm": 0.2, "duration_s": 5.0, "K_mM": 60.0})]
+    assert main(["--headless", "--preparation", "slice", "--duration", "2", "--puff", "1", "K_mM=60", "at_mm=1.5",
+                 "--csv", str(tmp_path / "p.csv")]) == 0
+    assert "puff K_mM 60, Cl_mM 191 at 1.5 mm (width 0.2 mm) for 5 s" in capsys.readouterr().out
+    assert main(["--headless", "--duration", "1", "--puff", "0.5", "K_mM=60", "at_mm=1"]) == 2
+    assert "--puff needs the slice preparation" in capsys.readouterr().err
+    assert main(["--headless", "--preparation", "slice", "--duration", "1", "--puff", "0.5", "K_mM=60"]) == 2
+    assert "--puff needs at_mm=MM" in capsys.readouterr().err
 
 
 def test_an_empty_csv_name_is_refused(capsys):

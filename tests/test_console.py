@@ -8,10 +8,12 @@ import pytest
 from ui.console import main
 
 
-def test_window_options_need_headless(capsys):
+@pytest.mark.parametrize("argv, flag", [(["--csv", "x.csv"], "--csv"),
+                                        (["--preparation", "slice", "--puff", "1", "K_mM=60", "at_mm=1"], "--puff")])
+def test_window_options_need_headless(capsys, argv, flag):
     with pytest.raises(SystemExit):
-        main(["--csv", "x.csv"])
-    assert "--csv only works with --headless" in capsys.readouterr().err
+        main(argv)
+    assert f"{flag} only works with --headless" in capsys.readouterr().err
 
 
 def test_no_display_says_how_to_run_headless(monkeypatch, capsys):

@@ -40,10 +40,10 @@ def main(argv=None):
                          f"a --headless run has none and goes as fast as the computer can, for --duration "
                          f"simulated seconds")
         return cli.main(argv)
-    timed = any(option == "--at" for option, _ in args.schedule or [])
+    timed = {option for option, _ in args.schedule or []}
     extra = [flag for flag, used in (("--csv", args.csv is not None), ("--atf", args.atf is not None),
                                      ("--record", args.record is not None), ("--force", args.force),
-                                     ("--at", timed)) if used]
+                                     ("--at", "--at" in timed), ("--puff", "--puff" in timed)) if used]
     if extra:
         verb = "work" if len(extra) > 1 else "works"
         parser.error(f"{' and '.join(extra)} only {verb} with --headless: the window has its own controls "
