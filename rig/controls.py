@@ -55,8 +55,8 @@ class Control:
 
 
 # The synaptic background is given to single neurons in their slice. The slice preparation cannot
-# carry it yet: with every unit receiving it, the slice's ECS K+ climbs (8-30 mM in 10 s at
-# 1500/300 Hz) and it depolarises, where the single-cell preparations' tissue holds K+ near the bath.
+# carry it yet: switched on, it raises ECS K+ for seconds before the pumps catch up (the neuron's
+# tissue reaches ~9 mM, then settles), and in the slice that sets off spreading depolarisation.
 SYNAPTIC = ("neuron", "immature_neuron")
 
 _CONTROLS = (
