@@ -1215,6 +1215,12 @@ def _step_units(u, puff, p, tab, y, work):
 
 
 
+@njit(cache=True)
+def patched_unit(p, n_units):
+    """The unit whose place ``patch_mm`` names: the pipette's."""
+    return min(max(int(p[P_PATCH_MM] * 1e3 / p[P_SPACING]), 0), n_units - 1)
+
+
 @njit(cache=True, nogil=True, fastmath=FAST, error_model="numpy")
 def advance_slice(y, p, tab, key, u, puff, p_u, tab_u, key_u, work, n_steps, decim, out, out_pos,
                   scan, scan_every, scan_pos):
@@ -1232,7 +1238,7 @@ def advance_slice(y, p, tab, key, u, puff, p_u, tab_u, key_u, work, n_steps, dec
         if key_u[k] != p_u[TABLE_KEY[k]]:
             _fill_tables(tab_u, key_u, p_u)
             break
-    ip = min(max(int(p[P_PATCH_MM] * 1e3 / p[P_SPACING]), 0), n_u - 1)
+    ip = patched_unit(p, n_u)
     left = n_steps
     while left > 0:
         n = min(left, k_u - int(y[S_UPEND]))

@@ -7,16 +7,16 @@ import numpy as np
 
 from . import budget
 from .cell import Cell
-from .kernel import (P, PUFF_MS_LEFT, PUFF_NAMES, S, SCAN_NAMES, U, UNIT_NAMES, advance_slice, new_tables,
-                     new_slice_workspace)
+from .kernel import (P, PUFF_MS_LEFT, PUFF_NAMES, S, SCAN_NAMES, U, UNIT_NAMES, advance_slice, new_slice_workspace,
+                     new_tables, patched_unit)
 from .preparations import SLICE_START
 
 SCAN_RATE_HZ = 20.0   # linescan rows per simulated second
 SCAN_ROWS = 12000     # the newest 10 minutes of linescan, bounded like every other view
-# the unit's neuron state that a newly patched cell takes over (its pipette arrives on it)
+# what a newly patched cell takes over from its unit (its pipette arrives on that unit's neuron):
+# the neuron's state, and the unit's ECS as its shell (the same names in both vectors)
 PATCHED_FROM_UNIT = ("V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM",
-                     "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s")
-SHELL_FROM_UNIT = (("Na_o_mM", "Na_o_mM"), ("K_o_mM", "K_o_mM"), ("Cl_o_mM", "Cl_o_mM"))
+                     "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s", "Na_o_mM", "K_o_mM", "Cl_o_mM")
 UNIT_BOOKS = tuple(name for name in UNIT_NAMES if name.endswith("_mmol"))
 PUFF_SOLUTES = {"Na_mM": "Na_mM", "K_mM": "K_mM", "Cl_mM": "Cl_mM", "glutamate_uM": "glu_uM", "gaba_uM": "gaba_uM"}
 
@@ -50,7 +50,7 @@ class Slice(Cell):
 
     @property
     def patched_unit(self):
-        return min(max(int(self.p[P["patch_mm"]] / self.spacing_mm), 0), self.n_units - 1)
+        return patched_unit(self.p, self.n_units)
 
     def bathe(self, bath_mM, chamber, o2_pct):
         super().bathe(bath_mM, chamber, o2_pct)
@@ -119,8 +119,6 @@ class Slice(Cell):
         j = self.patched_unit
         for name in PATCHED_FROM_UNIT:
             self.y[S[name]] = self.u[j, U[name]]
-        for shell, unit in SHELL_FROM_UNIT:
-            self.y[S[shell]] = self.u[j, U[unit]]
         self.y[S["above_threshold"]] = 0.0
 
     def books(self):
