@@ -931,8 +931,9 @@ U = _index(UNIT_NAMES)
 (U_V, U_M, U_H, U_SI, U_N, U_Q, U_P, U_NAI, U_KI, U_CLI, U_ATP, U_AMPA, U_NMDA, U_GABAS, U_NAO, U_KO, U_CLO, U_GLU,
  U_GABA, U_POOL, U_AV, U_ANA, U_AK, U_ACL, U_AATP, U_O2B, U_O2, U_NA_BATH, U_K_BATH, U_CL_BATH, U_UNTRACKED) = range(
     len(UNIT_NAMES))
-# the puff pipette over each unit (rig: Session.puff): time left, and its solution (NaN = as the ECS)
-PUFF_NAMES = ("ms_left", "Na_mM", "K_mM", "Cl_mM", "glu_uM", "gaba_uM")
+# the puff pipette over each unit (rig: Session.puff): time left, and its solution (NaN = as the
+# ECS), its solutes named as Session.puff's keywords
+PUFF_NAMES = ("ms_left", "Na_mM", "K_mM", "Cl_mM", "glutamate_uM", "gaba_uM")
 PUFF_MS_LEFT = 0
 # (puff column, unit column, the book its delivery goes to: the pipette's solution comes from
 # outside, like the bath's; -1 for glutamate and GABA, which the books do not count)

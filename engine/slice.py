@@ -18,7 +18,6 @@ SCAN_ROWS = 12000     # the newest 10 minutes of linescan, bounded like every ot
 PATCHED_FROM_UNIT = ("V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM",
                      "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s", "Na_o_mM", "K_o_mM", "Cl_o_mM")
 UNIT_BOOKS = tuple(name for name in UNIT_NAMES if name.endswith("_mmol"))
-PUFF_SOLUTES = {"Na_mM": "Na_mM", "K_mM": "K_mM", "Cl_mM": "Cl_mM", "glutamate_uM": "glu_uM", "gaba_uM": "gaba_uM"}
 
 
 class Slice(Cell):
@@ -102,14 +101,14 @@ class Slice(Cell):
         self._scan_count = 0
 
     def puff(self, at_mm, width_mm, duration_s, solution):
-        """Puff ``solution`` ({"K_mM": 60, ...}, PUFF_SOLUTES keys) onto the units within
+        """Puff ``solution`` ({"K_mM": 60, ...}, PUFF_NAMES' solutes) onto the units within
         ``width_mm`` around ``at_mm`` for ``duration_s``; other solutes stay as they are."""
         under = np.abs(self.x_mm - at_mm) <= width_mm / 2.0 + 1e-9
         if not under.any():  # a puff narrower than the spacing reaches the nearest unit
             under[np.argmin(np.abs(self.x_mm - at_mm))] = True
         self.puff_state[under, 1:] = np.nan
         for key, value in solution.items():
-            self.puff_state[under, PUFF_NAMES.index(PUFF_SOLUTES[key])] = value
+            self.puff_state[under, PUFF_NAMES.index(key)] = value
         self.puff_state[under, PUFF_MS_LEFT] = duration_s * 1000.0
         return self.x_mm[under]
 
