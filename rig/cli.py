@@ -25,7 +25,7 @@ import time
 from engine.preparations import PREPARATIONS
 
 from .controls import CONTROLS, lookup
-from .export import ExportError, Recorded, check_targets, export
+from .export import ExportError, Recorded, check_linescan_target, check_targets, export
 from .puff import checked_puff
 from .recorder import RecordingError, check_new_folder, recover
 from .scenario import load_scenario
@@ -110,8 +110,11 @@ def build_parser():
                              "(resources/presets.json); --set overrides it")
     parser.add_argument("--csv", metavar="PATH", help="write the recording here as CSV (a spike table beside it)")
     parser.add_argument("--atf", metavar="PATH", help="write the recording here as Axon Text File (Clampfit, pyABF)")
+    parser.add_argument("--linescan", metavar="PATH",
+                        help="slice only: write its linescan here as CSV (t_s, x_mm, V_mV, K_o_mM, astro_V_mV; "
+                             "the newest 10 minutes)")
     parser.add_argument("--force", action="store_true",
-                        help="let --csv and --atf replace existing files (and the tables beside them)")
+                        help="let --csv, --atf and --linescan replace existing files (and the tables beside them)")
     parser.add_argument("--record", metavar="FOLDER",
                         help="stream the recording to this new folder while it runs (NAME.vrig; "
                              "a crash loses at most the last second)")
@@ -198,6 +201,8 @@ def run_headless(args, out=None):
     if keep_trace:
         _check_memory(args.duration, args.sample_rate_hz)
     check_targets(args.csv, args.atf, args.force)
+    if args.linescan is not None:
+        check_linescan_target(args.linescan, args.force)
     if args.record is not None:
         check_new_folder(args.record)
     if scenario:
@@ -205,9 +210,10 @@ def run_headless(args, out=None):
     else:
         session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz,
                           preset=args.preset, keep_trace=keep_trace, **start)
-    if any(puff for _, _, puff in events) and not session.is_slice:
-        raise ValueError(f"--puff needs the slice preparation (--preparation slice); this is a "
-                         f"{session.preparation.name}")
+    for option, used in (("--puff", any(puff for _, _, puff in events)), ("--linescan", args.linescan is not None)):
+        if used and not session.is_slice:
+            raise ValueError(f"{option} needs the slice preparation (--preparation slice); this is a "
+                             f"{session.preparation.name}")
     if args.record is not None:
         session.start_recording(args.record)
     progress = Progress(session, args.duration)
@@ -236,6 +242,10 @@ def run_headless(args, out=None):
         else:
             report = session.export(args.csv, args.atf, overwrite=args.force)
         _say_exported(report, out)
+    if args.linescan is not None:
+        report = session.export_linescan(args.linescan, overwrite=args.force)
+        print(f"wrote {args.linescan} ({report['rows']:,} rows: every {1 / session.cell.scan_rate_hz:g} s at "
+              f"{len(session.cell.x_mm)} places)", file=out)
     if session.recording_error:
         print(f"virtual-rig: {session.recording_error}", file=sys.stderr)
         return 1

@@ -11,6 +11,9 @@
   has the same columns.
 - **ATF** (``write_atf``): Axon Text File 1.0, gap free, as Clampfit writes it; time starts at 0
   at the first exported sample (``SweepStartTimesMS`` says where that was in the recording).
+- **Linescan** of the slice (``write_linescan_csv``): one row per time and place, ``t_s, x_mm,
+  V_mV, K_o_mM, astro_V_mV``, the form a spreadsheet filter or pandas' ``pivot`` turns back into
+  an image of position against time.
 - **Spike table** beside either (``NAME-spikes.csv``): time, threshold, peak, half-width and
   instantaneous rate of every spike the cell's detector counted in the exported stretch (measured
   at the full sample rate, whatever ``rate_hz`` thins the trace to); an ATF export also gets
@@ -134,6 +137,39 @@ def export(recorded, csv_path=None, atf_path=None, from_s=None, to_s=None, rate_
                    f"(--rate {rate / thin:g} gives {part.rows // thin:,} rows); the spike table keeps every "
                    f"spike either way")
     return {"rows": part.rows, "spikes": len(part.spikes), "files": files, "warning": warning}
+
+
+# ---- the slice's linescan ---------------------------------------------------------------------
+LINESCAN_COLUMNS = ("t_s", "x_mm", "V_mV", "K_o_mM", "astro_V_mV")
+
+
+def write_linescan_csv(path, scan, overwrite=False):
+    """The linescan ``scan`` (``Session.linescan()``) as CSV, a row per time and place (see the
+    module's text); an existing file is refused unless ``overwrite``. Returns ``{"rows", "files"}``."""
+    check_linescan_target(path, overwrite)
+    t, x = scan["t_s"], scan["x_mm"]
+    decimals = [_grid_decimals(t), _grid_decimals(x)]
+    decimals += [decimals_for(scan[name].ravel()) for name in LINESCAN_COLUMNS[2:]]
+    no_tails, offsets = tail_table([""])
+    times_per_block = max(1, BLOCK_ROWS // len(x))
+
+    def blocks():
+        yield _csv_line(LINESCAN_COLUMNS).encode("utf-8")
+        for i in range(0, len(t), times_per_block):
+            rows = slice(i, i + times_per_block)
+            m = len(t[rows])
+            values = np.column_stack([np.repeat(t[rows], len(x)), np.tile(x, m)]
+                                     + [scan[name][rows].ravel() for name in LINESCAN_COLUMNS[2:]])
+            yield format_rows(values, decimals, ",", no_tails, offsets, np.zeros(len(values), np.int64))
+
+    _write_atomically(path, blocks())
+    return {"rows": len(t) * len(x), "files": [os.fspath(path)]}
+
+
+def _grid_decimals(values):
+    """Decimals that write every point of an evenly spaced grid exactly: its start's and its step's."""
+    points = np.abs(np.concatenate([values[:1], np.diff(values[:2])]))
+    return max((decimals_for_interval(float(v)) for v in points if v > 0), default=0)
 
 
 # ---- CSV -------------------------------------------------------------------------------------
@@ -325,9 +361,20 @@ def check_targets(csv_path=None, atf_path=None, overwrite=False):
             check_writable(path)
             targets += [os.fspath(path)] + [_beside(path, what) for what in beside]
     for path in targets:
-        if not overwrite and os.path.exists(path):
-            raise ExportError(f"cannot write {path}: it exists already; use --force to replace it "
-                              f"(overwrite=True in Python) or choose a new name")
+        _refuse_existing(path, overwrite)
+
+
+def _refuse_existing(path, overwrite):
+    if not overwrite and os.path.exists(path):
+        raise ExportError(f"cannot write {path}: it exists already; use --force to replace it "
+                          f"(overwrite=True in Python) or choose a new name")
+
+
+def check_linescan_target(path, overwrite=False):
+    """Raise ExportError now if the linescan could not be written to ``path`` (or, unless
+    ``overwrite``, would replace a file)."""
+    check_writable(path)
+    _refuse_existing(os.fspath(path), overwrite)
 
 
 def check_writable(path):

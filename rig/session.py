@@ -25,7 +25,7 @@ from engine.slice import Slice
 from . import analysis, presets, protocols
 from .amplifier import Amplifier
 from .controls import CONTROLS, lookup
-from .export import Recorded, export
+from .export import Recorded, export, write_linescan_csv
 from .puff import checked_puff, describe
 from .trace import Trace
 from .recorder import Recorder, RecordingError
@@ -217,6 +217,11 @@ class Session:
             return self.cell.linescan(span_s)
 
     # ---- time -----------------------------------------------------------------------------
+    def export_linescan(self, path, span_s=None, overwrite=False):
+        """Write the linescan (the newest ``span_s`` seconds, or all kept) as CSV, a row per time
+        and place (``rig.export.write_linescan_csv``); returns ``{"rows", "files"}``."""
+        return write_linescan_csv(path, self.linescan(span_s), overwrite)
+
     @property
     def t_s(self):
         """Simulated seconds since the recording started, exactly on the step grid."""

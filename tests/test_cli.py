@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from rig.cli import main, schedule_from
@@ -102,9 +103,22 @@ def test_set_takes_several_assignments_like_at():
 def test_the_slice_can_be_puffed_from_the_command_line(tmp_path, capsys):
     start, events = schedule_from([("--puff", ["1", "K_mM=60", "at_mm=0.15"])])
     assert events == [(1.0, {}, {"at_mm": 0.15, "width_mm": 0.2, "duration_s": 5.0, "K_mM": 60.0})]
+    scan = tmp_path / "scan.csv"
     assert main(["--headless", "--preparation", "slice", "--duration", "2", "--puff", "1", "K_mM=60", "at_mm=1.5",
-                 "--csv", str(tmp_path / "p.csv")]) == 0
-    assert "puff K_mM 60, Cl_mM 191 at 1.5 mm (width 0.2 mm) for 5 s" in capsys.readouterr().out
+                 "--csv", str(tmp_path / "p.csv"), "--linescan", str(scan)]) == 0
+    out = capsys.readouterr().out
+    assert "puff K_mM 60, Cl_mM 191 at 1.5 mm (width 0.2 mm) for 5 s" in out
+    assert f"wrote {scan} (2,400 rows: every 0.05 s at 60 places)" in out
+    # a row per time and place, positions written exactly; under the puff K_o has risen
+    rows = np.genfromtxt(scan, delimiter=",", names=True)
+    assert rows.dtype.names == ("t_s", "x_mm", "V_mV", "K_o_mM", "astro_V_mV")
+    assert rows["x_mm"][:2].tolist() == [0.025, 0.075] and rows["t_s"][-1] == 2.0
+    last = rows[rows["t_s"] == 2.0]
+    assert last["K_o_mM"][np.argmin(np.abs(last["x_mm"] - 1.5))] > 10.0 > last["K_o_mM"][0]
+    assert main(["--headless", "--preparation", "slice", "--duration", "1", "--linescan", str(scan)]) == 2
+    assert f"cannot write {scan}: it exists already; use --force" in capsys.readouterr().err
+    assert main(["--headless", "--duration", "1", "--linescan", str(tmp_path / "n.csv")]) == 2
+    assert "--linescan needs the slice preparation" in capsys.readouterr().err
     assert main(["--headless", "--duration", "1", "--puff", "0.5", "K_mM=60", "at_mm=1"]) == 2
     assert "--puff needs the slice preparation" in capsys.readouterr().err
     assert main(["--headless", "--preparation", "slice", "--duration", "1", "--puff", "0.5", "K_mM=60"]) == 2

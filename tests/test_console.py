@@ -9,7 +9,8 @@ from ui.console import main
 
 
 @pytest.mark.parametrize("argv, flag", [(["--csv", "x.csv"], "--csv"),
-                                        (["--preparation", "slice", "--puff", "1", "K_mM=60", "at_mm=1"], "--puff")])
+                                        (["--preparation", "slice", "--puff", "1", "K_mM=60", "at_mm=1"], "--puff"),
+                                        (["--preparation", "slice", "--linescan", "s.csv"], "--linescan")])
 def test_window_options_need_headless(capsys, argv, flag):
     with pytest.raises(SystemExit):
         main(argv)

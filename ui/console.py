@@ -42,6 +42,7 @@ def main(argv=None):
         return cli.main(argv)
     timed = {option for option, _ in args.schedule or []}
     extra = [flag for flag, used in (("--csv", args.csv is not None), ("--atf", args.atf is not None),
+                                     ("--linescan", args.linescan is not None),
                                      ("--record", args.record is not None), ("--force", args.force),
                                      ("--at", "--at" in timed), ("--puff", "--puff" in timed)) if used]
     if extra:
