@@ -96,7 +96,7 @@ class Cell:
         slow = [S[name] for name in SETTLED]
         self.p[P["settle_speedup"]] = 1.0
         run(0.5)
-        self.p[P["settle_speedup"]] = self.preparation.settle_speedup
+        self.p[P["settle_speedup"]] = self._settle_speedup()
         for _ in range(max_windows):
             start = self.y.copy()
             run(window_s)
@@ -114,6 +114,10 @@ class Cell:
             self.y[S[name]] = 0.0
         self.new_sample_grid(decim)  # the recording samples at t = 1, 2, 3... intervals
         self.last[O["t_s"]] = 0.0
+
+    def _settle_speedup(self):
+        """How much faster than real time the cytosols may settle: the preparation's."""
+        return self.preparation.settle_speedup
 
     def books(self):
         """The conserved totals (engine.budget): the patched cell's, and its tissue's (with the

@@ -113,6 +113,7 @@ PARAM_NAMES = (
     # synaptic background: each event opens one quantum of permeability that decays exponentially
     "ampa_quantum_cm_s", "nmda_quantum_cm_s", "gaba_quantum_cm_s", "tau_ampa_ms", "tau_nmda_ms", "tau_gaba_ms",
     "kyna_IC50_nmda_uM", "kyna_IC50_ampa_uM", "quin_EC50_uM",
+    "butyrate_gaba_gain",                                 # GABA quanta in a butyrate-fed animal, ×
     # pump, transporters, glia, the neighbourhood, diffusion
     "pump_max_uA", "pump_K_Na_mM", "pump_K_K_mM", "pump_K_ATP_mM", "Q10_transport", "T_ref_transport_C",
     "U_kcc2_mM_per_ms", "U_nkcc1_mM_per_ms",
@@ -123,7 +124,7 @@ PARAM_NAMES = (
     # user controls (rig/controls.py names them; same names here)
     "bath_Na_mM", "bath_K_mM", "bath_Cl_mM", "temperature_C", "o2_pct", "perfusion_tau_s",
     "kcc2_rel", "nkcc1_rel", "retigabine_uM", "gaba_uM", "ttx_nM", "glutamate_uM", "tboa_uM",
-    "kynurenic_acid_uM", "quinolinic_acid_uM", "syn_exc_Hz", "syn_inh_Hz",
+    "kynurenic_acid_uM", "quinolinic_acid_uM", "syn_exc_Hz", "syn_inh_Hz", "butyrate_fed",
     "nav_shift_mV", "kcnq_gain",
     "demyelination", "kir_block", "myelin_wraps",
     # amplifier and spike detector
@@ -134,7 +135,8 @@ PARAM_NAMES = (
     "slice_units", "unit_spacing_um", "unit_dt_ms", "tortuosity", "unit_cells", "vol_o_unit_L",
     "vol_astro_L", "area_astro_cm2", "P_K_astro_cm_s", "P_Na_astro_cm_s", "P_Cl_astro_cm_s",
     "pump_astro_uA", "eaat_astro_uA", "U_nkcc1_astro_mM_per_ms", "k_gj_per_ms",
-    "glu_release_uM_per_ms", "glu_release_V_half_mV", "glu_release_slope_mV", "glu_pool_uM", "tau_glu_refill_ms",
+    "glu_release_uM_per_ms", "glu_release_V_half_mV", "glu_release_slope_mV", "tau_release_V_ms", "glu_pool_uM",
+    "tau_glu_refill_ms",
     "tau_puff_ms",
     "gap_junction_rel", "core_o2_pct", "core_mm", "patch_mm",
 )
@@ -171,6 +173,7 @@ P_SYN_E, P_SYN_I = P["syn_exc_Hz"], P["syn_inh_Hz"]
 P_QA, P_QN, P_QG = P["ampa_quantum_cm_s"], P["nmda_quantum_cm_s"], P["gaba_quantum_cm_s"]
 P_TAU_A, P_TAU_N, P_TAU_G = P["tau_ampa_ms"], P["tau_nmda_ms"], P["tau_gaba_ms"]
 P_KYNA_N, P_KYNA_A, P_QUIN_EC50 = P["kyna_IC50_nmda_uM"], P["kyna_IC50_ampa_uM"], P["quin_EC50_uM"]
+P_BUTYRATE, P_BUTYRATE_GAIN = P["butyrate_fed"], P["butyrate_gaba_gain"]
 P_NAVSHIFT, P_KCNQ, P_DEMY, P_KIRBLOCK, P_WRAPS = (P["nav_shift_mV"], P["kcnq_gain"], P["demyelination"],
                                                   P["kir_block"], P["myelin_wraps"])
 P_CLAMP, P_INJ, P_CMD, P_RS = P["clamp_code"], P["inject_pA"], P["command_mV"], P["rs_MOhm"]
@@ -189,6 +192,7 @@ P_GJ_REL = P["gap_junction_rel"]
 P_REL_HALF = P["glu_release_V_half_mV"]
 P_REL_SLOPE = P["glu_release_slope_mV"]
 P_REL_MAX = P["glu_release_uM_per_ms"]
+P_TAU_RELEASE_V = P["tau_release_V_ms"]
 P_K_GJ = P["k_gj_per_ms"]
 P_PATCH_MM = P["patch_mm"]
 P_PUMP_A = P["pump_astro_uA"]
@@ -428,6 +432,12 @@ def _events(seed, key, mean):
     return k
 
 
+@njit(cache=True, inline="always")
+def _gaba_quantum(p):
+    """A GABA_A quantum: larger in a butyrate-fed animal (more GAD, more GABA per vesicle)."""
+    return p[P_QG] * (1.0 + (p[P_BUTYRATE_GAIN] - 1.0) * p[P_BUTYRATE])
+
+
 RS_IDEAL_BELOW_MOhm = 0.01  # series resistance this small clamps ideally (and never divides by ~0)
 SLOW_EVERY = 10  # steps between updates of reversal potentials, pump, transporters, glia, energy
 
@@ -613,7 +623,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     dec_a = math.exp(-dt / p[P_TAU_A])
     dec_n = math.exp(-dt / p[P_TAU_N])
     dec_g = math.exp(-dt / p[P_TAU_G])
-    q_a = p[P_QA]; q_n = p[P_QN]; q_g = p[P_QG]
+    q_a = p[P_QA]; q_n = p[P_QN]; q_g = _gaba_quantum(p)
     hco3_ratio = p[P_HCO3R]
     # in a slice (advance_slice) the tissue is the patched unit's: its neurons, astrocytes, ECS
     # and O2 are the units', stepped there; here only the patched cell and its shell
@@ -922,6 +932,7 @@ UNIT_NAMES = (
     "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s",
     "Na_o_mM", "K_o_mM", "Cl_o_mM", "glu_uM", "gaba_uM",  # ECS; glutamate and GABA beyond the chamber's
     "glu_pool_uM",                                         # glutamate its synapses can still release
+    "V_slow_mV",                                           # its neuron's V, low-passed (release follows it)
     "astro_V_mV", "astro_Na_mM", "astro_K_mM", "astro_Cl_mM", "astro_ATP_mM",  # the astrocyte share
     "O2_b_mM", "O2_mM",                                    # O2 in the bath over the unit, in it
     # books per cell's share, mmol: what went to the bath, charge untracked ions carried out
@@ -929,8 +940,8 @@ UNIT_NAMES = (
 )
 U = _index(UNIT_NAMES)
 (U_V, U_M, U_H, U_SI, U_N, U_Q, U_P, U_NAI, U_KI, U_CLI, U_ATP, U_AMPA, U_NMDA, U_GABAS, U_NAO, U_KO, U_CLO, U_GLU,
- U_GABA, U_POOL, U_AV, U_ANA, U_AK, U_ACL, U_AATP, U_O2B, U_O2, U_NA_BATH, U_K_BATH, U_CL_BATH, U_UNTRACKED) = range(
-    len(UNIT_NAMES))
+ U_GABA, U_POOL, U_VSLOW, U_AV, U_ANA, U_AK, U_ACL, U_AATP, U_O2B, U_O2, U_NA_BATH, U_K_BATH, U_CL_BATH,
+ U_UNTRACKED) = range(len(UNIT_NAMES))
 # the puff pipette over each unit (rig: Session.puff): time left, and its solution (NaN = as the
 # ECS), its solutes named as Session.puff's keywords
 PUFF_NAMES = ("ms_left", "Na_mM", "K_mM", "Cl_mM", "glutamate_uM", "gaba_uM")
@@ -1010,6 +1021,7 @@ def _step_units(u, puff, p, tab, y, work):
     lam_e = p[P_SYN_E] * dt * 1e-3
     lam_i = p[P_SYN_I] * dt * 1e-3
     syn_on = lam_e > 0.0 or lam_i > 0.0
+    q_g = _gaba_quantum(p)
     dec_a = math.exp(-dt / p[P_TAU_A])
     dec_n = math.exp(-dt / p[P_TAU_N])
     dec_g = math.exp(-dt / p[P_TAU_G])
@@ -1020,6 +1032,7 @@ def _step_units(u, puff, p, tab, y, work):
     rel_slope = p[P_REL_SLOPE]
     pool_full = p[P_POOL]
     a_refill = _decay(dt, p[P_TAU_REFILL])
+    a_slow = _decay(dt, p[P_TAU_RELEASE_V])
     a_puff = _decay(dt, p[P_TAU_PUFF])
     tau_d = p[P_TAU_DIFF]
     a_gas = _decay(dt, p[P_TAU_GAS])
@@ -1077,7 +1090,7 @@ def _step_units(u, puff, p, tab, y, work):
             if n_e:
                 s_a += n_e * p[P_QA]
                 s_n += n_e * p[P_QN]
-            s_g += _events(seed, key + 1.0, lam_i) * p[P_QG]
+            s_g += _events(seed, key + 1.0, lam_i) * q_g
         P_cat = (p[P_PNMDA] * occupancy + s_n) * kyna_n * block + s_a * f_ampa
         P_gaba_all = P_gaba + s_g
         membrane = (p[P_NAVSHIFT], rtg_shift, g_na_max, p[P_GKD], g_m_max, p[P_GL], p[P_EL],
@@ -1100,8 +1113,11 @@ def _step_units(u, puff, p, tab, y, work):
         u[j, U_V] = V_new; u[j, U_M] = m; u[j, U_H] = h; u[j, U_SI] = si; u[j, U_N] = n; u[j, U_Q] = qi
         u[j, U_P] = pg
         u[j, U_AMPA] = s_a; u[j, U_NMDA] = s_n; u[j, U_GABAS] = s_g
-        # depolarisation releases glutamate from a pool that refills slowly (vesicle depletion)
-        released = rel_max * u[j, U_POOL] / pool_full / (1.0 + math.exp((rel_half - V_new) / rel_slope)) * dt
+        # sustained depolarisation (V over tau_release_V_ms) releases glutamate from a pool that
+        # refills slowly (vesicle depletion)
+        V_slow = _relax(u[j, U_VSLOW], V_new, a_slow)
+        u[j, U_VSLOW] = V_slow
+        released = rel_max * u[j, U_POOL] / pool_full / (1.0 + math.exp((rel_half - V_slow) / rel_slope)) * dt
         u[j, U_GLU] += released
         u[j, U_POOL] = _relax(u[j, U_POOL] - released, pool_full, a_refill)
 

@@ -86,6 +86,9 @@ COMMON_PARAMS = {
     "kyna_IC50_nmda_uM": 15.0,
     "kyna_IC50_ampa_uM": 500.0,
     "quin_EC50_uM": 300.0,
+    # butyrate from gut bacteria inhibits histone deacetylases and raises GAD65/67 expression, so
+    # vesicles carry more GABA (model-spec §9); ×1.5, chosen
+    "butyrate_gaba_gain": 1.5,
     "retigabine_shift_max_mV": -30.0,  # KCNQ2/3 V½ shift at saturation, -30 to -40 (Tatulian 2001)
     "retigabine_EC50_uM": 2.0,    # 1-2 µM (Main 2000 Mol Pharmacol 58:253)
     "retigabine_gain_max": 1.0,   # Tatulian 2001 saw a modest rise; left out to keep row 15 in range
@@ -200,8 +203,11 @@ NEURON = Preparation(
         "gaba_quantum_cm_s": 4.8e-8,
         # Na/K-ATPase: I_max for ~3×10⁸ ATP/s at rest (Attwell & Laughlin 2001)
         "pump_max_uA": 3.3,
-        # KCC2 for E_Cl ≈ -98 mV against the Cl- leak (targets row 6); little NKCC1 when mature
-        "U_kcc2_mM_per_ms": 3.0e-5,
+        # KCC2 for E_Cl ≈ -98 mV against the Cl- leak (targets row 6), with the capacity to clear a
+        # Cl- load in ~15 s (τ = Cl_i/U), as mature neurons recover from GABA_A loads in seconds to
+        # tens of seconds (Staley & Proctor 1999 J Physiol 519:693; Jedlicka 2011 Hippocampus 21:885),
+        # so that a synaptic background leaves E_Cl near -80 mV, not at rest; little NKCC1 when mature
+        "U_kcc2_mM_per_ms": 2.4e-4,
         "U_nkcc1_mM_per_ms": 1.0e-7,
     },
     initial=MAMMALIAN_START,
@@ -386,15 +392,19 @@ SLICE = Preparation(
         #   over seconds and refills over a minute (vesicle depletion); the pool is counted as ECS
         #   concentration. The release rate and threshold are chosen so that a wave crosses at
         #   2-5 mm/min (targets row 27).
-        "glu_release_uM_per_ms": 3.0,
+        "glu_release_uM_per_ms": 5.0,
         "glu_release_V_half_mV": -30.0,
         "glu_release_slope_mV": 4.0,
+        # release follows sustained depolarisation (V over 50 ms), not single spikes, whose
+        # transmitter the synaptic background stands for
+        "tau_release_V_ms": 50.0,
         "glu_pool_uM": 15000.0,
         "tau_glu_refill_ms": 60000.0,
-        # - NMDA receptors over the whole dendritic tree: 3.6× the soma-near permeability the
+        # - NMDA receptors over the whole dendritic tree: 5.5× the soma-near permeability the
         #   single-cell preparation sees in whole-cell recordings (space clamp; chosen, with the
-        #   above, for the plateau of -20...0 mV seen in SD)
-        "P_nmda_max_cm_s": 8.0e-7,
+        #   above, for the plateau of -20...0 mV seen in SD, against KCC2, which takes K+ and Cl-
+        #   up when K_o is high)
+        "P_nmda_max_cm_s": 1.2e-6,
         # - slow inactivation over ~1 s of depolarisation of Nav (Fleidervish, Friedman & Gutnick
         #   1996 J Physiol 493:83) and of the Kv2.1 delayed rectifier (Klemic 1998 Biophys J 74:1779):
         #   without them a depolarised neuron's window Na+ current holds it depolarised for good
@@ -417,6 +427,7 @@ SLICE = Preparation(
 SLICE_START = {  # a unit's state before settling (kernel.UNIT_NAMES); the ECS and O2 come from the bath
     **{name: MAMMALIAN_START[name] for name in ("V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM",
                                                "Cl_i_mM", "ATP_mM")},
+    "V_slow_mV": MAMMALIAN_START["V_mV"],
     "astro_V_mV": -85.0, "astro_Na_mM": 12.0, "astro_K_mM": 130.0, "astro_Cl_mM": 37.0, "astro_ATP_mM": 2.5,
 }
 

@@ -54,10 +54,8 @@ class Control:
         return number
 
 
-# The synaptic background is given to single neurons in their slice. The slice preparation cannot
-# carry it yet: switched on, it raises ECS K+ for seconds before the pumps catch up (the neuron's
-# tissue reaches ~9 mM, then settles), and in the slice that sets off spreading depolarisation.
-SYNAPTIC = ("neuron", "immature_neuron")
+# the synaptic background: single neurons in their slice, and the slice's own neurons
+SYNAPTIC = ("neuron", "immature_neuron", "slice")
 
 _CONTROLS = (
     # perfusion: what flows into the chamber (drugs too, on their own panel)
@@ -108,6 +106,11 @@ _CONTROLS = (
     Control("syn_inh_Hz", "Hz", 0.0, 20000.0, 0.0,
             "Inhibitory (GABA_A) synaptic events onto the cell per second; they reverse at E_Cl (and "
             "HCO3-), so their sign follows the cell's chloride.", "Synapses", only_in=SYNAPTIC),
+    Control("butyrate_fed", "", 0.0, 1.0, 0.0,
+            "1 = tissue from an animal fed butyrate (a gut-bacterial metabolite): histone-deacetylase "
+            "inhibition raises GABA synthesis, so inhibitory synapses are stronger (GABA quanta ×1.5). "
+            "Chosen with the preparation.", "Synapses", fixed=True,
+            source="HDAC inhibition raises GAD67 (model-spec §9)", only_in=SYNAPTIC),
     # the slice (preparation "slice"): its astrocytes, its oxygen supply by region, where the pipette is
     Control("gap_junction_rel", "×", 0.0, 2.0, 1.0,
             "Astrocyte gap-junction coupling relative to normal; 0 = blocked (carbenoxolone, or the "

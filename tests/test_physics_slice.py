@@ -6,7 +6,9 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from engine import budget
-from engine.kernel import UNIT_NAMES
+from engine.kernel import P, S, U, UNIT_NAMES
+from engine.preparations import PREPARATIONS
+from engine.slice import Slice
 from rig import Session
 
 ARRIVED_mM = 20.0  # the wave has arrived where K_o first passes this
@@ -114,7 +116,8 @@ def test_row22_the_books_balance_across_the_whole_slice():
     start = budget.slice_totals(s.cell.y, s.cell.p, s.cell.u)
     s.run(0.0)  # the books start where the recording does
     s.puff(K_mM=40.0, glutamate_uM=100.0, at_mm=2.0, width_mm=0.4, duration_s=3.0)
-    s.set(clamp="voltage", hold_mV=-40.0, core_mm=0.5, core_o2_pct=0.0, gap_junction_rel=0.5, bath_K_mM=6.0)
+    s.set(clamp="voltage", hold_mV=-40.0, core_mm=0.5, core_o2_pct=0.0, gap_junction_rel=0.5, bath_K_mM=6.0,
+          syn_exc_Hz=2000.0, syn_inh_Hz=1000.0)
     s.run(20.0)
     s.set(clamp="current", hold_pA=200.0, temperature_C=32.0)
     s.run(10.0)
@@ -130,3 +133,56 @@ def test_row22_the_books_balance_across_the_whole_slice():
     assert max(s.budget_error()[k] for k in books) < 1e-6
     concentrations = [i for i, name in enumerate(UNIT_NAMES) if name.endswith("_mM")]
     assert np.isfinite(s.cell.u).all() and (s.cell.u[:, concentrations] > 0.0).all()
+
+
+# ---- row 32: the seizure threshold of a slice with its synaptic background --------------------
+STEP_mM, STEP_S = 0.25, 20.0  # bath K+ raised by this much every this long
+
+
+def longest_burst(t_s):
+    """The most spikes in a row at ≥ 20 Hz (intervals ≤ 50 ms)."""
+    longest = run = 1 if len(t_s) else 0
+    for interval in np.diff(t_s):
+        run = run + 1 if interval <= 0.05 else 1
+        longest = max(longest, run)
+    return longest
+
+
+def seizure_threshold_mM(from_mM, to_mM, **controls):
+    """The bath K+ at which the patched cell first fires a seizure-like burst (≥ 5 spikes at
+    ≥ 20 Hz), K+ raised in steps from ``from_mM``; None if none by ``to_mM``."""
+    s = Session(preparation="slice", seed=0, sample_rate_hz=1000, preset="synaptic_background", **controls)
+    for bath_K_mM in np.arange(from_mM, to_mM + 1e-9, STEP_mM):
+        s.set(bath_K_mM=bath_K_mM)
+        start = s.t_s
+        s.run(STEP_S)
+        trace = s.trace(start)
+        if longest_burst(trace["t_s"][trace["spikes"] > 0]) >= 5:
+            return float(bath_K_mM)
+    return None
+
+
+def test_row32_kynurenic_acid_raises_the_seizure_threshold_of_a_slice_with_its_background(figure):
+    control = seizure_threshold_mM(5.0, 7.0)
+    assert control is not None and control >= 5.25  # none at the first step: a threshold, not a start
+    with_kyna = seizure_threshold_mM(5.0, control + 0.5, kynurenic_acid_uM=100.0)
+    assert with_kyna is None  # ≥ 0.5 mM higher
+    figure(32, f"with the synaptic background, seizure-like bursts from bath K+ {control:.2f} mM; "
+               f"kynurenic acid 100 µM: none up to {control + 0.5:.2f} mM")
+
+
+def test_row32_a_butyrate_fed_slice_has_larger_inhibitory_quanta():
+    """The same inhibitory events (same seed) open 1.5× the GABA_A permeability, in the patched
+    cell and in every unit."""
+    def gaba_after(butyrate_fed):
+        cell = Slice(PREPARATIONS["slice"])
+        cell.p[P["syn_inh_Hz"]] = 1000.0
+        cell.p[P["butyrate_fed"]] = butyrate_fed
+        cell.bathe({"Na": 152.0, "K": 3.0, "Cl": 134.0}, {}, 95.0)
+        cell.advance(cell.steps_in(0.2), 100)
+        return cell.y[S["syn_gaba_cm_s"]], cell.u[:, U["syn_gaba_cm_s"]]
+    cell_plain, units_plain = gaba_after(0.0)
+    cell_fed, units_fed = gaba_after(1.0)
+    assert cell_plain > 0.0 and (units_plain > 0.0).all()
+    assert abs(cell_fed / cell_plain - 1.5) < 1e-3
+    assert np.allclose(units_fed / units_plain, 1.5, rtol=1e-3)
