@@ -5,8 +5,8 @@ SHEET = """
 QLabel[readout="true"] {{ font-size: {readout}pt; font-weight: bold; color: #101010; }}
 QLabel[meter="true"] {{ font-size: {meter}pt; border: 1px solid #808080; border-radius: 6px; padding: 4px;
                         background: #101010; color: #50ff70; }}
-QLabel#caption {{ font-size: {caption}pt; font-weight: bold; color: white; background: rgba(20, 20, 60, 200);
-                 border-radius: 12px; padding: 14px; }}
+QLabel#caption {{ font-size: {caption}pt; font-weight: bold; color: white; background: rgb(20, 20, 60);
+                 padding: 10px; }}
 QPushButton[objectName^="clamp="]:checked {{ background: #2f7d32; color: white; font-weight: bold; }}
 """
 NORMAL = {"base": 11, "readout": 18, "meter": 22, "caption": 26}

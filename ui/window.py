@@ -35,7 +35,7 @@ FRAME_MS = 33
 NUMBERS_S = 0.1  # digits and panels follow the rig ten times a second: faster is unreadable and costs
 SCAN_S = 0.2  # the linescan is read (a copy) five times a second: a wave moves mm per minute
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, None)  # None: as fast as the engine goes
-CAPTION_S = 8.0  # a scenario's caption stays this long over the scopes (wall seconds)
+CAPTION_S = 8.0  # a scenario's caption stays this long above the scopes (wall seconds)
 MEASUREMENTS = {"membrane_test": lambda s, **a: s.membrane_test(), "rheobase": lambda s, **a: s.rheobase(),
                 "iv_curve": lambda s, **a: s.iv_curve(), "fi_curve": lambda s, **a: s.fi_curve(),
                 "step_sweeps": lambda s, **a: step_sweeps(s, **a)}
@@ -69,7 +69,7 @@ class RigWindow(QMainWindow):
         self.results = Results()
         self.amplifier = AmplifierPanel()
         self.tabs = ExperimentTabs()
-        self.caption = QLabel(self.scopes)
+        self.caption = QLabel()  # a scenario's caption, in a banner over the scopes that pushes them down
         self.caption.setObjectName("caption")
         self.caption.setWordWrap(True)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -175,8 +175,14 @@ class RigWindow(QMainWindow):
         traces.addWidget(self.linescan)
         traces.setStretchFactor(0, 2)
         traces.setStretchFactor(1, 1)
+        captioned = QWidget()
+        stack = QVBoxLayout(captioned)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.setSpacing(0)
+        stack.addWidget(self.caption)
+        stack.addWidget(traces, 1)
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(traces)
+        left.addWidget(captioned)
         left.addWidget(self.readouts)
         left.addWidget(self.results)
         left.setStretchFactor(0, 6)
@@ -418,12 +424,7 @@ class RigWindow(QMainWindow):
             self.caption.setText(self.session.captions[-1][1])
             self._captions_seen = len(self.session.captions)
             self._caption_until = now + CAPTION_S
-            # over the current and slow strips, so the membrane potential stays in view
-            self.caption.setFixedWidth(max(200, self.scopes.width() - 80))
-            self.caption.adjustSize()
-            self.caption.move(40, int(0.42 * self.scopes.height()))
-            self.caption.show()
-            self.caption.raise_()
+            self.caption.show()  # above the scopes, which make room for it: no trace is hidden
         elif self.caption.isVisible() and now > self._caption_until:
             self.caption.hide()
 
