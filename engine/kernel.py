@@ -55,6 +55,7 @@ STATE_NAMES = CELL_STATE_NAMES + (
     # in a slice: glutamate and GABA in the ECS at the patched cell beyond the chamber's (released,
     # puffed), and the patched-cell steps since the slice's units last stepped
     "glu_local_uM", "gaba_local_uM", "unit_pending_steps", "unit_steps",
+    "presynaptic_available",  # the share of its unit's neurons that can still fire (their Nav's s)
     # clock (whole steps since the recording started), sampling, spike detector
     "steps", "steps_to_sample", "I_amp_sum", "I_amp_count", "spikes_in_sample",
     "spike_count", "above_threshold",
@@ -86,6 +87,7 @@ S_SPK_SAMPLE, S_SPK, S_ABOVE = S["spikes_in_sample"], S["spike_count"], S["above
 S_DRAWS = S["noise_draws"]
 S_GLU_LOCAL, S_GABA_LOCAL, S_UPEND, S_USTEPS = (S["glu_local_uM"], S["gaba_local_uM"], S["unit_pending_steps"],
                                                 S["unit_steps"])
+S_PRE = S["presynaptic_available"]
 S_NA_TISSUE, S_K_TISSUE, S_CL_TISSUE = S["Na_to_tissue_mmol"], S["K_to_tissue_mmol"], S["Cl_to_tissue_mmol"]
 S_K_PIPETTE, S_UNTRACKED = S["K_from_pipette_mmol"], S["untracked_charge_out_mmol"]
 S_NA_BATH, S_K_BATH, S_CL_BATH = S["Na_to_bath_mmol"], S["K_to_bath_mmol"], S["Cl_to_bath_mmol"]
@@ -616,18 +618,20 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     kh = p[P_GLIA_KH]; ks = p[P_GLIA_KS]
     tau_d = p[P_TAU_DIFF]
     clamp = (voltage_clamp, ideal_clamp, g_series, v_cmd, i_inj)
-    # synaptic background: events per step, quantal sizes, decay per step
+    # in a slice (advance_slice) the tissue is the patched unit's: its neurons, astrocytes, ECS
+    # and O2 are the units', stepped there; here only the patched cell and its shell
+    in_slice = p[P_UNITS] > 0.5
+    # synaptic background: events per step (in a slice, from the neurons around that can still
+    # fire), quantal sizes, decay per step
     syn_on = p[P_SYN_E] > 0.0 or p[P_SYN_I] > 0.0
-    lam_e = p[P_SYN_E] * dt * 1e-3
-    lam_i = p[P_SYN_I] * dt * 1e-3
+    available = y[S_PRE] if in_slice else 1.0
+    lam_e = p[P_SYN_E] * available * dt * 1e-3
+    lam_i = p[P_SYN_I] * available * dt * 1e-3
     dec_a = math.exp(-dt / p[P_TAU_A])
     dec_n = math.exp(-dt / p[P_TAU_N])
     dec_g = math.exp(-dt / p[P_TAU_G])
     q_a = p[P_QA]; q_n = p[P_QN]; q_g = _gaba_quantum(p)
     hco3_ratio = p[P_HCO3R]
-    # in a slice (advance_slice) the tissue is the patched unit's: its neurons, astrocytes, ECS
-    # and O2 are the units', stepped there; here only the patched cell and its shell
-    in_slice = p[P_UNITS] > 0.5
 
     # state into locals for the loop: patched cell and shell, neighbour and tissue
     V = y[S_V]; m = y[S_M]; h = y[S_H]; si = y[S_SI]; n = y[S_N]; qi = y[S_Q]; pg = y[S_P]
@@ -1085,12 +1089,15 @@ def _step_units(u, puff, p, tab, y, work):
         s_n = u[j, U_NMDA] * dec_n
         s_g = u[j, U_GABAS] * dec_g
         if syn_on:
+            # the background is the slice's own neurons firing: where they are held depolarised
+            # (Nav slowly inactivated, as in spreading depolarisation) they fall silent
+            available = u[j, U_SI]
             key = key0 + 2.0 * j
-            n_e = _events(seed, key, lam_e)
+            n_e = _events(seed, key, lam_e * available)
             if n_e:
                 s_a += n_e * p[P_QA]
                 s_n += n_e * p[P_QN]
-            s_g += _events(seed, key + 1.0, lam_i) * q_g
+            s_g += _events(seed, key + 1.0, lam_i * available) * q_g
         P_cat = (p[P_PNMDA] * occupancy + s_n) * kyna_n * block + s_a * f_ampa
         P_gaba_all = P_gaba + s_g
         membrane = (p[P_NAVSHIFT], rtg_shift, g_na_max, p[P_GKD], g_m_max, p[P_GL], p[P_EL],
@@ -1262,6 +1269,7 @@ def advance_slice(y, p, tab, key, u, puff, p_u, tab_u, key_u, work, n_steps, dec
         y[S_NAT] = u[ip, U_NAO]; y[S_KT] = u[ip, U_KO]; y[S_CLT] = u[ip, U_CLO]
         y[S_O2] = u[ip, U_O2]
         y[S_GLU_LOCAL] = u[ip, U_GLU]; y[S_GABA_LOCAL] = u[ip, U_GABA]
+        y[S_PRE] = u[ip, U_SI]
         out_pos = advance(y, p, tab, key, n, decim, out, out_pos)
         u[ip, U_NAO] = y[S_NAT]; u[ip, U_KO] = y[S_KT]; u[ip, U_CLO] = y[S_CLT]
         y[S_UPEND] += n
