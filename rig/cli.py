@@ -212,7 +212,7 @@ def run_headless(args, out=None):
                           preset=args.preset, keep_trace=keep_trace, **start)
     for option, used in (("--puff", any(puff for _, _, puff in events)), ("--linescan", args.linescan is not None)):
         if used and not session.is_slice:
-            raise ValueError(f"{option} needs the slice preparation (--preparation slice); this is a "
+            raise ValueError(f"{option} needs the slice preparation (--preparation slice); this is the "
                              f"{session.preparation.name}")
     if args.record is not None:
         session.start_recording(args.record)

@@ -167,8 +167,9 @@ class Session:
             control = lookup(name)
             new[control.name] = control.validate(value)
             if not control.applies_to(self.preparation.name):
-                raise ValueError(f"{name} belongs to the {' or '.join(control.only_in)} preparation; "
-                                 f"this is a {self.preparation.name}")
+                *others, last = control.only_in
+                owners = f"{', '.join(others)} and {last} preparations" if others else f"{last} preparation"
+                raise ValueError(f"{name} belongs to the {owners}; this is the {self.preparation.name}")
         return new
 
     def _apply(self, name, value):
@@ -192,7 +193,7 @@ class Session:
         what and where. K+ comes as KCl: unless ``Cl_mM`` is given, the puff's Cl- is the bath's
         plus the K+ it adds. Other solutes not named stay as the ECS has them."""
         if not self.is_slice:
-            raise ValueError(f"puff needs the slice preparation; this is a {self.preparation.name}")
+            raise ValueError(f"puff needs the slice preparation; this is the {self.preparation.name}")
         where, solution = checked_puff(at_mm, width_mm, duration_s, solution)
         with self._lock:
             if "K_mM" in solution and "Cl_mM" not in solution:
@@ -210,7 +211,7 @@ class Session:
         """The slice's linescan: ``t_s`` (m,), ``x_mm`` (n,) and (m, n) arrays ``V_mV``, ``K_o_mM``,
         ``astro_V_mV``, a row every 50 ms for the newest ``span_s`` seconds (10 minutes are kept)."""
         if not self.is_slice:
-            raise ValueError(f"a linescan needs the slice preparation; this is a {self.preparation.name}")
+            raise ValueError(f"a linescan needs the slice preparation; this is the {self.preparation.name}")
         if span_s is not None:
             span_s = _positive_seconds("linescan span_s", span_s)
         with self._lock:

@@ -177,9 +177,12 @@ def test_membrane_test_measures_the_cell_through_noise_and_drift():
 
 
 def test_the_slices_own_controls_are_refused_elsewhere_with_the_reason(neuron):
-    with pytest.raises(ValueError, match="gap_junction_rel belongs to the slice preparation; this is a neuron"):
+    with pytest.raises(ValueError, match="gap_junction_rel belongs to the slice preparation; this is the neuron"):
         neuron.set(gap_junction_rel=0.0)
     with pytest.raises(ValueError, match="core_mm belongs to the slice preparation"):
         Session(core_mm=1.0)
     with pytest.raises(ValueError, match="puff needs the slice preparation"):
         neuron.puff(K_mM=60.0, at_mm=1.0)
+    with pytest.raises(ValueError, match="syn_exc_Hz belongs to the neuron, immature_neuron and slice preparations; "
+                                         "this is the astrocyte"):
+        Session(preparation="astrocyte", syn_exc_Hz=100.0)
