@@ -925,7 +925,6 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     return out_pos
 
 
-
 # ---- the slice (model-spec §9) -------------------------------------------------------------------
 # A line of units, each a neuron (the patched cell's membrane, no pipette), its share of an
 # astrocyte and their share of extracellular space, standing for the ``unit_cells`` cells of a

@@ -349,7 +349,6 @@ SQUID_AXON = Preparation(
 
 # A slice (model-spec §9): a 3 mm line of 60 units 50 µm apart, each a mature neuron, its share of
 # an astrocyte and of extracellular space; the patched neuron sits in the middle unit.
-SLICE_UNIT_VOL_I_L = NEURON.params["vol_i_L"]
 SLICE_ASTRO_VOL_L = 3.7e-12      # astrocytes ~20 % of cortical volume, a third of the neurons' share
 SLICE_ECS_VOL_L = 3.6e-12        # ECS fraction 0.2 of tissue (Syková & Nicholson 2008 Physiol Rev 88:1277)
 SLICE_UNIT_CELLS = 400           # a 50 µm slab of a 300 µm slice, 300 µm wide, at ~9×10⁴ neurons/mm³

@@ -217,12 +217,12 @@ class Session:
         with self._lock:
             return self.cell.linescan(span_s)
 
-    # ---- time -----------------------------------------------------------------------------
     def export_linescan(self, path, span_s=None, overwrite=False):
         """Write the linescan (the newest ``span_s`` seconds, or all kept) as CSV, a row per time
         and place (``rig.export.write_linescan_csv``); returns ``{"rows", "files"}``."""
         return write_linescan_csv(path, self.linescan(span_s), overwrite)
 
+    # ---- time -----------------------------------------------------------------------------
     @property
     def t_s(self):
         """Simulated seconds since the recording started, exactly on the step grid."""
@@ -557,7 +557,7 @@ def _positive_seconds(what, value, zero=False):
     except (TypeError, ValueError):
         number = math.nan
     if not (number > 0.0 or (zero and number == 0.0)) or number == float("inf"):
-        raise ValueError(f"{what} = {value!r} must be a number of seconds, {'0' if zero else 'more than 0'} or more")
+        raise ValueError(f"{what} = {value!r} must be a number of seconds, {'0 or more' if zero else 'more than 0'}")
     return number
 
 

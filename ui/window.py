@@ -45,6 +45,17 @@ NOTHING_RECORDED = ("Nothing recorded yet: press ● Record (R). Everything from
                     "happens, and Export writes it (or a range you select) as CSV or ATF.")
 
 
+def _column(top, below):
+    """``top`` over ``below``, edge to edge; ``below`` takes the height left."""
+    widget = QWidget()
+    column = QVBoxLayout(widget)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(top)
+    column.addWidget(below, 1)
+    return widget
+
+
 def default_folder():
     return os.path.join(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or
                         os.path.expanduser("~"), "Virtual Rig")
@@ -175,26 +186,15 @@ class RigWindow(QMainWindow):
         traces.addWidget(self.linescan)
         traces.setStretchFactor(0, 2)
         traces.setStretchFactor(1, 1)
-        captioned = QWidget()
-        stack = QVBoxLayout(captioned)
-        stack.setContentsMargins(0, 0, 0, 0)
-        stack.setSpacing(0)
-        stack.addWidget(self.caption)
-        stack.addWidget(traces, 1)
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(captioned)
+        left.addWidget(_column(self.caption, traces))
         left.addWidget(self.readouts)
         left.addWidget(self.results)
         left.setStretchFactor(0, 6)
         left.setStretchFactor(2, 1)
-        right = QWidget()
-        column = QVBoxLayout(right)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.amplifier)
-        column.addWidget(self.tabs, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
-        split.addWidget(right)
+        split.addWidget(_column(self.amplifier, self.tabs))
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         self.setCentralWidget(split)
