@@ -5,6 +5,7 @@ For tests, screenshots and demos the window can also be driven from the command 
 ``virtual-rig --scenario FILE --speed 10 --screenshot rig.png --quit-after 20`` runs the scenario
 in the real window, saves a picture of the whole window after 20 s and quits.
 """
+import faulthandler
 import signal
 import sys
 
@@ -29,6 +30,9 @@ def make_session(args):
 
 
 def main(args):
+    # a crash inside Qt or a compiled kernel prints the Python stack of every thread, so a student's
+    # bug report (or a CI log) says where it happened
+    faulthandler.enable()
     missing = qtcheck.missing_libraries()
     if missing:
         print(qtcheck.advice(missing), file=sys.stderr)
