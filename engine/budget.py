@@ -3,8 +3,8 @@
 Every flux in the kernel takes from one place what it puts in another, and the state carries what
 left each system, so two sets of books must each stay constant whatever the user does (the test of
 row 22 watches them):
-- the patched cell's: its cytosol and shell, plus what went to the tissue ECS and as untracked
-  HCO3-, minus the K+ that carried the pipette's current in;
+- the patched cell's: its cytosol and shell, plus what went to the tissue ECS and the charge of
+  untracked ions (the squid axon's ohmic leak), minus the K+ that carried the pipette's current in;
 - the tissue's, per neighbour's share (mmol for one neighbour and its share of the tissue ECS):
   the neighbour and the tissue ECS, plus what went to the bath and into glia, minus the patched
   cell's share of what its shell gave the tissue.

@@ -533,11 +533,17 @@ def _membrane_step(tab, dt, double_step, cm, rtf, V, m, h, s, n, q, pg, membrane
         V_mean = V_inf + (V - V_inf) * (1.0 - decay) / x
         i_amp = g_series * (v_cmd - V_mean) if voltage_clamp else i_inj
 
-    I_Na = g_na * (V_mean - E_Na) + iNaL + gNaL * (V_mean - V) + 3.0 * i_pump - 3.0 * c_eaat
+    # HCO3- through GABA_A is replaced from CO2 by carbonic anhydrase, so its concentrations stay,
+    # and pH regulation books its charge: the H+ left behind by each HCO3- that leaves goes out by
+    # Na+/H+ exchange (one Na+ in); an HCO3- that enters leaves again by Cl-/HCO3- exchange (one
+    # Cl- in) (Kaila & Voipio 1987 Nature 330:163; Chesler 2003 Physiol Rev 83:1183). Left
+    # untracked, its charge drained the cells of K+ under a synaptic background.
+    I_hco3 = i_hco3 + g_hco3 * (V_mean - V)
+    I_Na = (g_na * (V_mean - E_Na) + iNaL + gNaL * (V_mean - V) + 3.0 * i_pump - 3.0 * c_eaat
+            + min(I_hco3, 0.0))
     I_K = g_kv * (V_mean - E_K) + iKL + gKL * (V_mean - V) - 2.0 * i_pump + c_eaat
-    I_Cl = iClL + gClL * (V_mean - V)
-    # HCO3- through GABA_A (buffered by CO2/carbonic anhydrase) and the squid axon's ohmic leak
-    I_untracked = i_hco3 + g_hco3 * (V_mean - V) + gL * (V_mean - EL)
+    I_Cl = iClL + gClL * (V_mean - V) + max(I_hco3, 0.0)
+    I_untracked = gL * (V_mean - EL)  # the squid axon's ohmic leak
     return V_new, m, h, s, n, q, pg, I_Na, I_K, I_Cl, I_untracked, i_amp
 
 

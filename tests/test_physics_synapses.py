@@ -38,6 +38,18 @@ def test_row31_kynurenic_acid_lowers_and_quinolinic_acid_raises_the_rate(figure)
     figure(31, f"kynurenic acid 100 µM {control:.1f} → {kyna:.1f} Hz; quinolinic acid 100 µM → {quin:.1f} Hz")
 
 
+def test_the_background_keeps_the_cytosol_electroneutral():
+    """Every ion the background moves is booked: HCO3- leaving through GABA_A comes back as Na+ by
+    Na+/H+ exchange. Left untracked, its charge drained the neuron of K+ alone (3.0 mM of
+    unbalanced cation in these 2 minutes)."""
+    s = background()
+    s.run(10.0)
+    before = s.state()
+    s.run(120.0)
+    change = {ion: s.state()[f"{ion}_i_mM"] - before[f"{ion}_i_mM"] for ion in ("Na", "K", "Cl")}
+    assert abs(change["Na"] + change["K"] - change["Cl"]) < 0.05
+
+
 def test_synaptic_events_do_not_depend_on_how_the_run_is_sliced():
     whole, sliced = background(), background()
     whole.run(1.0)
