@@ -16,6 +16,7 @@ SLICE_WALL_S = 0.01  # a slice is this much wall-clock time at the asked speed (
 FASTEST_SLICE_S = 0.2  # simulated seconds a slice when running as fast as possible
 SPEED_MIN, SPEED_MAX = 1.0, 100.0  # real time to 100x time-lapse; None = as fast as possible
 SPEED_WINDOW_S = 0.5  # wall-clock seconds over which the achieved speed is measured
+BEHIND_PAUSE_S = 0.0005  # the worker's pause after each slice when it cannot keep the asked speed
 
 
 def checked_speed(speed):
@@ -135,7 +136,10 @@ class RunLoop:
             speed = self._speed
             if speed != pace_speed:
                 pace_wall, pace_sim, pace_speed = time.perf_counter(), session.t_s, speed
-            session.run(FASTEST_SLICE_S if speed is None else speed * SLICE_WALL_S)
+            if speed is None:
+                session.run(FASTEST_SLICE_S)
+            else:  # behind, a slice is as long as the engine does in SLICE_WALL_S, not the asked speed
+                session.run(min(speed, self.achieved_speed or speed) * SLICE_WALL_S)
             now = time.perf_counter()
             if now - window_wall >= SPEED_WINDOW_S:
                 self.achieved_speed = (session.t_s - window_sim) / (now - window_wall)
@@ -143,7 +147,9 @@ class RunLoop:
             if speed is None:
                 continue
             ahead_s = pace_wall + (session.t_s - pace_sim) / speed - now
-            if ahead_s > 0.0:
-                self._stopping.wait(ahead_s)  # sleeps with no lock held; a stop wakes it
-            elif ahead_s < -SPEED_WINDOW_S:
+            if ahead_s < -SPEED_WINDOW_S:
                 pace_wall, pace_sim = now, session.t_s  # behind: go on from here, don't race to catch up
+            # sleeps with no lock held (a stop wakes it); behind, it still pauses a moment, or a
+            # window waiting for the Session's lock (Python's locks are not fair) could wait for
+            # many slices: the slice asked for 20x drew at 2 frames a second
+            self._stopping.wait(max(ahead_s, BEHIND_PAUSE_S))

@@ -89,6 +89,26 @@ def test_as_fast_as_possible_reports_what_it_achieves_and_the_meters_stay_readab
     assert loop.error is None and not loop.alive
 
 
+def test_a_loop_behind_its_speed_still_lets_the_window_read_the_slice():
+    """Asked for 100x, the slice runs at ~8x: its slices shrink to what the engine does in 10 ms
+    and the worker pauses after each, so a linescan waits for one short slice. Before, it waited
+    a second (median of 20; Python's locks are not fair) and the window drew at 2 frames a second."""
+    loop = RunLoop(Session(preparation="slice", sample_rate_hz=1000, keep_trace=False), speed=100.0)
+    loop.start()
+    try:
+        wait_for(lambda: loop.achieved_speed is not None)
+        waits = []
+        for _ in range(20):
+            t0 = time.perf_counter()
+            loop.session.linescan(1.0)
+            waits.append(time.perf_counter() - t0)
+            time.sleep(0.03)
+    finally:
+        loop.stop()
+    assert loop.error is None and loop.achieved_speed < 100.0
+    assert sorted(waits)[len(waits) // 2] < 0.04
+
+
 @pytest.mark.parametrize("speed", [0, 0.5, 101, "fast", True, float("nan")])
 def test_a_bad_speed_names_the_range(speed):
     with pytest.raises(ValueError, match="1–100 × real time, or None"):
