@@ -126,6 +126,22 @@ def test_a_step_protocol_shows_its_sweeps(window, qtbot):
     assert "4 sweeps" in window.amplifier.result.text()
 
 
+def test_voltage_clamp_steps_start_from_their_own_values(window, qtbot):
+    """A current-clamp protocol (-100 pA...) would be out of range as mV: each mode keeps its own."""
+    amplifier = window.amplifier
+    window.loop.set(clamp="voltage")
+    qtbot.waitUntil(lambda: amplifier.step_start.suffix() == " mV")
+    assert (amplifier.step_start.value(), amplifier.step_delta.value()) == (-20.0, 20.0)
+    amplifier.step_count.setValue(3)
+    amplifier.step_ms.setValue(50)
+    qtbot.mouseClick(window.findChild(QPushButton, "run_steps"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(window.results.sweeps.listDataItems()) == 3, timeout=10000)
+    assert "3 sweeps of mV" in amplifier.result.text()
+    window.loop.set(clamp="current")
+    qtbot.waitUntil(lambda: amplifier.step_start.suffix() == " pA")
+    assert amplifier.step_start.value() == -100.0
+
+
 def test_membrane_test_shows_R_C_and_tau(window, qtbot):
     box = window.tabs.widgets["bath_K_mM"]
     box.setFocus()  # a number box holding the keyboard still lets the window's M through
@@ -159,8 +175,14 @@ def test_the_gas_switch_cuts_the_oxygen(window, qtbot):
     assert "o2_pct 95 -> 0" in [m for _, m in window.session.markers()]
 
 
-def test_the_scopes_window_is_remembered(window):
-    window.findChild(QComboBox, "span").setCurrentText("2 min")
+def test_the_scopes_window_the_user_picks_is_remembered_and_one_asked_for_by_a_script_is_not(window):
+    window.set_span(300)
+    assert window.scopes.span_s == 300 and window.settings.value("span_s") is None
+    window.set_projector(True)
+    assert window.scopes.pen_width == 3 and window.settings.value("projector") is None
+    box = window.findChild(QComboBox, "span")
+    box.setCurrentText("2 min")
+    box.activated.emit(box.currentIndex())  # what a user's pick sends
     assert window.scopes.span_s == 120 and window.settings.value("span_s", type=float) == 120
 
 

@@ -16,6 +16,9 @@ from .controls import widget_for
 # which controls matter in which mode (the others are greyed out, as on the real panel)
 ACTIVE_IN = {"hold_pA": ("current",), "noise_V_mV": ("current", "I=0"), "hold_mV": ("voltage",),
              "rs_MOhm": ("voltage",), "noise_I_pA": ("voltage",)}
+# the step protocol's first step and increment per unit, relative to holding: current steps around
+# rheobase; voltage steps from -90 to +10 mV (from -70), through Nav's activation
+STEP_DEFAULTS = {"pA": (-100.0, 50.0), "mV": (-20.0, 20.0)}
 
 
 class Meter(QLabel):
@@ -71,8 +74,13 @@ class AmplifierPanel(QGroupBox):
 
         steps = QGroupBox("Step protocol (sweeps)")
         grid = QGridLayout(steps)
-        self.step_start = self._number(grid, 0, "start", -2000, 2000, -100.0, "first step: pA in IC, mV in VC")
-        self.step_delta = self._number(grid, 1, "increment", -1000, 1000, 50.0, "added for each next sweep")
+        # each mode keeps its own steps (IC in pA, VC in mV), both relative to the holding value
+        self._steps = dict(STEP_DEFAULTS)
+        self._step_unit = "pA"
+        start, increment = self._steps[self._step_unit]
+        self.step_start = self._number(grid, 0, "start Δ", -2000, 2000, start,
+                                       "first step, relative to holding: pA in IC, mV in VC")
+        self.step_delta = self._number(grid, 1, "increment", -1000, 1000, increment, "added for each next sweep")
         self.step_count = QSpinBox()
         self.step_count.setObjectName("step_count")
         self.step_count.setRange(1, 50)
@@ -110,7 +118,7 @@ class AmplifierPanel(QGroupBox):
 
     def _number(self, grid, row, label, lo, hi, value, tip):
         box = QDoubleSpinBox()
-        box.setObjectName(f"step_{label}")
+        box.setObjectName(f"step_{label.split()[0]}")
         box.setRange(lo, hi)
         box.setDecimals(1)
         box.setValue(value)
@@ -134,6 +142,12 @@ class AmplifierPanel(QGroupBox):
             if name in ACTIVE_IN:
                 widget.setEnabled(mode in ACTIVE_IN[name])
         unit = "pA" if mode == "current" else "mV"
+        if unit != self._step_unit:
+            self._steps[self._step_unit] = (self.step_start.value(), self.step_delta.value())
+            self._step_unit = unit
+            start, increment = self._steps[unit]
+            self.step_start.setValue(start)
+            self.step_delta.setValue(increment)
         for box in (self.step_start, self.step_delta):
             box.setSuffix(f" {unit}")
 
