@@ -131,7 +131,9 @@ class RigWindow(QMainWindow):
         self.span_box.setObjectName("span")
         self.span_box.addItems([f"{s} s" if s < 60 else f"{s // 60} min" for s in SPANS_S])
         self.span_box.setToolTip("How much time the scopes show")
-        self.span_box.currentIndexChanged.connect(self._span_chosen)
+        self.span_box.currentIndexChanged.connect(lambda i: self.scopes.set_span(SPANS_S[i]))
+        # what the user picks is remembered; a window asked for on the command line is for this run
+        self.span_box.activated.connect(lambda i: self.settings.setValue("span_s", SPANS_S[i]))
         self.set_span(self.settings.value("span_s", 10.0, type=float))
         bar.addWidget(self.span_box)
         bar.addSeparator()
@@ -162,6 +164,7 @@ class RigWindow(QMainWindow):
                                              "Large fonts, thick traces, high contrast, for a lecture hall (F11)",
                                              checkable=True)
         self.projector_action.toggled.connect(self.set_projector)
+        self.projector_action.triggered.connect(lambda on: self.settings.setValue("projector", on))
         about_action = self._action(bar, "about", "About", None, "The model and its sources")
         about_action.triggered.connect(lambda: about.show(self))
         membrane = QAction("Membrane test", self)
@@ -298,10 +301,6 @@ class RigWindow(QMainWindow):
         else:
             self.loop.pause()
         self.scopes.follow(running)
-
-    def _span_chosen(self, index):
-        self.scopes.set_span(SPANS_S[index])
-        self.settings.setValue("span_s", SPANS_S[index])
 
     def set_span(self, span_s):
         """The scopes' window, one of ``SPANS_S`` (the nearest)."""
@@ -459,7 +458,6 @@ class RigWindow(QMainWindow):
         font = QFont(QApplication.font().family(), 14 if on else 10)
         self.scopes.set_axis_font(font)
         self.linescan.set_axis_font(font)
-        self.settings.setValue("projector", on)
 
     def closeEvent(self, event):  # noqa: N802 - Qt's name
         self.timer.stop()
