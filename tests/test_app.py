@@ -49,6 +49,13 @@ def test_a_scenario_runs_in_the_window_and_leaves_a_screenshot(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (apt-get install xvfb)")
+def test_a_screenshot_that_cannot_be_saved_is_refused_before_the_run(tmp_path):
+    for path, problem in ((tmp_path / "no folder" / "rig.png", "no such folder"), (tmp_path / "rig.pgn", ".png")):
+        done = run_app(["--screenshot", str(path), "--quit-after", "1"], tmp_path,
+                       {**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        assert done.returncode == 2 and problem in done.stderr and "settle" not in done.stderr
+
+
 def test_the_real_window_starts_on_an_x_server_and_draws(tmp_path):
     png = tmp_path / "x11.png"
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}

@@ -6,6 +6,7 @@ For tests, screenshots and demos the window can also be driven from the command 
 in the real window, saves a picture of the whole window after 20 s and quits.
 """
 import faulthandler
+import os
 import signal
 import sys
 
@@ -29,6 +30,19 @@ def make_session(args):
     return Session(preparation=args.preparation, seed=args.seed, preset=args.preset, keep_trace=False, **start), 1.0
 
 
+SCREENSHOT_FORMATS = (".png", ".jpg", ".jpeg", ".bmp")  # what Qt writes without extra plugins
+
+
+def checked_screenshot(path):
+    """Refuse, before the cell settles and runs, a screenshot that could not be saved."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.splitext(path)[1].lower() not in SCREENSHOT_FORMATS:
+        raise ValueError(f"cannot save a screenshot as {path!r}: name it {', '.join(SCREENSHOT_FORMATS)}")
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise ValueError(f"cannot save a screenshot in {folder}: no such folder, or not writable")
+    return path
+
+
 def main(args):
     # a crash inside Qt or a compiled kernel prints the Python stack of every thread, so a student's
     # bug report (or a CI log) says where it happened
@@ -37,9 +51,11 @@ def main(args):
     if missing:
         print(qtcheck.advice(missing), file=sys.stderr)
         return 2
-    print("virtual-rig: patching the cell and letting it settle in its slice (the very first start also "
-          "compiles the model for this computer: about 10 s)...", file=sys.stderr, flush=True)
     try:
+        if args.screenshot:
+            checked_screenshot(args.screenshot)
+        print("virtual-rig: patching the cell and letting it settle in its slice (the very first start also "
+              "compiles the model for this computer: about 10 s)...", file=sys.stderr, flush=True)
         session, speed = make_session(args)
         if args.speed is not None:
             speed = checked_speed(args.speed)
@@ -66,10 +82,11 @@ def main(args):
         QTimer.singleShot(0, window.offer_recovery)
     else:
         def finish():
-            if args.screenshot:
-                window.grab().save(args.screenshot)
+            saved = not args.screenshot or window.grab().save(args.screenshot)
+            if not saved:
+                print(f"virtual-rig: error: could not save the screenshot {args.screenshot}", file=sys.stderr)
             window.close()
-            app.quit()
+            app.exit(0 if saved else 1)
 
         QTimer.singleShot(int(args.quit_after * 1000), finish)
     return app.exec()
