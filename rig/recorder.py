@@ -59,8 +59,8 @@ class Recorder:
                                  f"overwritten; choose a new name)") from None
         except OSError as e:
             raise RecordingError(f"cannot record to {self.path}: {e.strerror or e}") from None
-        meta = {"format": FORMAT, "channels": list(self.names), "dtype": "<f4",
-                "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"), **meta}
+        meta = {"format": FORMAT, "channels": list(self.names), "dtype": "<f4", **meta,
+                "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds")}
         tmp = os.path.join(self.path, ".meta.json")
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(meta, f, indent=1, ensure_ascii=False)

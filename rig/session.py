@@ -11,6 +11,7 @@ and the kernel releases the GIL while it integrates.
 """
 import collections
 import contextlib
+import datetime
 import math
 import threading
 
@@ -87,6 +88,7 @@ class Session:
                         {CHAMBER[name]: self._values[name] for name in CHAMBER}, self._values["o2_pct"])
         self.cell.settle(self._decim, self._publish)
         self._publish()
+        self._started = datetime.datetime.now().astimezone().isoformat(timespec="seconds")  # t = 0
         # the pipette arrives now: amplifier settings apply at t = 0
         for name, value in starting.items():
             if name in AMPLIFIER_CONTROLS:
@@ -391,7 +393,7 @@ class Session:
         """What a recording or an export says about itself: it starts at ``start_t_s`` with ``controls``."""
         return {"preparation": self.preparation.name, "seed": int(self.cell.p[P["noise_seed"]]),
                 "sample_rate_hz": self.sample_rate_hz, "dt_ms": self.dt_ms, "model_version": version(),
-                "start_t_s": start_t_s, "controls": dict(controls)}
+                "started": self._started, "start_t_s": start_t_s, "controls": dict(controls)}
 
     # ---- snapshots ------------------------------------------------------------------------
     def snapshot(self):

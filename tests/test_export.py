@@ -2,6 +2,7 @@
 Axon Text File read back by pyABF (a reader we did not write), the spike table beside both,
 parts and thinner rates of a recording, and a warning past a spreadsheet's row limit. No Qt."""
 import csv
+import re
 
 import numpy as np
 import pytest
@@ -49,6 +50,7 @@ def test_csv_has_units_metadata_changed_controls_and_markers(tmp_path):
     about = {r[-2]: r[-1] for r in rows[1:] if r[-2]}
     assert about["preparation"] == "neuron" and about["seed"] == "7" and about["sample_rate_hz"] == "1000"
     assert about["start bath_K_mM"] == "3" and about["model_version"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", about["recorded"])  # when t = 0 was
     v = np.array([float(r[1]) for r in rows[1:]])
     assert np.allclose(v, s.trace()["V_mV"], atol=1e-4)  # 7 significant digits
     assert report == {"rows": 100, "spikes": 0, "files": [str(tmp_path / "out.csv"), str(tmp_path / "out-spikes.csv")],
