@@ -24,6 +24,7 @@ import time
 
 from engine.preparations import PREPARATIONS
 
+from .analysis import SHAPE_MIN_RATE_HZ
 from .controls import CONTROLS, lookup
 from .export import ExportError, Recorded, check_linescan_target, check_targets, export
 from .puff import checked_puff
@@ -256,6 +257,8 @@ def _say_exported(report, out):
     print(f"wrote {', '.join(report['files'])} ({report['rows']:,} samples, {report['spikes']} spikes)", file=out)
     if report["warning"]:
         print(f"warning: {report['warning']}", file=sys.stderr)
+    if report["note"]:
+        print(f"note: {report['note']} (--sample-rate-hz {SHAPE_MIN_RATE_HZ:g} when recording)", file=out)
 
 
 def _check_memory(duration_s, sample_rate_hz):

@@ -117,8 +117,9 @@ class Selection:
 
 def export(recorded, csv_path=None, atf_path=None, from_s=None, to_s=None, rate_hz=None, overwrite=False):
     """Write ``recorded`` as CSV and/or ATF, each with its spike table beside it; an existing file
-    is refused unless ``overwrite``. Returns a report: ``{"rows", "spikes", "files", "warning"}``;
-    ``warning`` (or None) says when a CSV has more rows than a spreadsheet takes."""
+    is refused unless ``overwrite``. Returns a report: ``{"rows", "spikes", "files", "warning", "note"}``;
+    ``warning`` (or None) says when a CSV has more rows than a spreadsheet takes, ``note`` (or None)
+    when the spike table's shape columns stay empty because the samples are too coarse."""
     check_targets(csv_path, atf_path, overwrite)
     try:
         part = recorded.select(from_s, to_s, rate_hz)
@@ -128,15 +129,18 @@ def export(recorded, csv_path=None, atf_path=None, from_s=None, to_s=None, rate_
     for path, write in ((csv_path, write_csv), (atf_path, write_atf)):
         if path is not None:
             files += write(path, part)
-    warning = None
+    warning = note = None
+    rate = part.recorded.sample_rate_hz
     if csv_path is not None and part.rows + 1 > SPREADSHEET_ROWS:
-        rate = part.recorded.sample_rate_hz
         thin = next(k for k in range(2, part.rows + 2) if part.rows // k + 1 < SPREADSHEET_ROWS and rate / k % 1 == 0)
         warning = (f"{csv_path} has {part.rows:,} rows: a spreadsheet (Excel, LibreOffice) shows only the "
                    f"first {SPREADSHEET_ROWS:,}. Export a part (--from S --to S) or fewer samples "
                    f"(--rate {rate / thin:g} gives {part.rows // thin:,} rows); the spike table keeps every "
                    f"spike either way")
-    return {"rows": part.rows, "spikes": len(part.spikes), "files": files, "warning": warning}
+    if len(part.spikes) and rate < analysis.SHAPE_MIN_RATE_HZ:
+        note = (f"the spike table's threshold, peak and half-width are empty: a spike's shape needs "
+                f"{analysis.SHAPE_MIN_RATE_HZ:g} samples per second, these have {rate:g}")
+    return {"rows": part.rows, "spikes": len(part.spikes), "files": files, "warning": warning, "note": note}
 
 
 # ---- the slice's linescan ---------------------------------------------------------------------

@@ -54,7 +54,14 @@ def test_csv_has_units_metadata_changed_controls_and_markers(tmp_path):
     v = np.array([float(r[1]) for r in rows[1:]])
     assert np.allclose(v, s.trace()["V_mV"], atol=1e-4)  # 7 significant digits
     assert report == {"rows": 100, "spikes": 0, "files": [str(tmp_path / "out.csv"), str(tmp_path / "out-spikes.csv")],
-                      "warning": None}
+                      "warning": None, "note": None}
+
+
+def test_an_export_too_coarse_for_spike_shapes_says_so(tmp_path):
+    s = Session(sample_rate_hz=1000, hold_pA=200)
+    s.run(0.5)
+    report = s.export(csv=tmp_path / "coarse.csv")
+    assert report["spikes"] > 0 and "half-width are empty" in report["note"] and "10000" in report["note"]
 
 
 def test_a_short_export_keeps_all_its_metadata(tmp_path):
