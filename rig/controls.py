@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.kernel import P
+from engine.preparations import PREPARATIONS
+
 
 @dataclass(frozen=True)
 class Control:
@@ -24,9 +27,18 @@ class Control:
     fixed: bool = False  # a property of the preparation: chosen when the Session is made
     source: str = ""     # where the effect's numbers come from (details in engine/preparations.py)
     only_in: tuple = ()  # the preparations it belongs to, if not all (the slice's own controls)
+    # a cell property (a mutation) belongs only where the preparation has what it changes: this
+    # engine parameter above zero
+    needs: str = ""
 
     def applies_to(self, preparation):
-        return not self.only_in or preparation in self.only_in
+        if self.only_in and preparation not in self.only_in:
+            return False
+        return not self.needs or bool(PREPARATIONS[preparation].parameter_vector()[P[self.needs]] > 0.0)
+
+    def owners(self):
+        """The preparations it belongs to."""
+        return tuple(name for name in PREPARATIONS if self.applies_to(name))
 
     @property
     def is_choice(self):
@@ -135,20 +147,20 @@ _CONTROLS = (
             source="thermodynamic form: Doyon 2011; Düsterwald 2018 eLife"),
     Control("nav_shift_mV", "mV", -20.0, 20.0, 0.0,
             "Nav activation shift (GEFS+/SCN1A-type mutations: about -8 mV).", "Cell",
-            source="S4 charge-loss variants shift activation 5-10 mV (Spampanato 2001 J Neurosci)"),
+            source="S4 charge-loss variants shift activation 5-10 mV (Spampanato 2001 J Neurosci)", needs="gNa_mS"),
     Control("kcnq_gain", "×", 0.0, 5.0, 1.0,
             "KCNQ2/3 (M-current) conductance relative to wild type; >1 = gain of function.", "Cell",
-            source="KCNQ2 gain-of-function variants (Miceli 2015 PNAS)"),
+            source="KCNQ2 gain-of-function variants (Miceli 2015 PNAS)", needs="gM_mS"),
     Control("demyelination", "", 0.0, 1.0, 0.0,
             "Paranodal damage (0 intact, 1 fully exposed): adds a leak with reversal near 0 mV.", "Cell",
-            source="exposed paranode (Waxman 1977 Arch Neurol; model-spec §5)"),
+            source="exposed paranode (Waxman 1977 Arch Neurol; model-spec §5)", needs="P_paranodal_cm_s"),
     Control("kir_block", "", 0.0, 1.0, 0.0,
             "Block of astrocytic Kir4.1 (0 none, 1 full): slows K+ clearance from the ECS.", "Cell",
             source="glial K+ uptake: Cressman 2009 J Comput Neurosci"),
     Control("myelin_wraps", "", 0.0, 200.0, 0.0,
             "Myelin wraps around the membrane (internode): capacitance falls and resistance rises "
             "(N+1)-fold. Chosen with the preparation, not changed during a recording.", "Cell",
-            fixed=True, source="membranes in series (Hodgkin 1964; Ritchie 1984)"),
+            fixed=True, source="membranes in series (Hodgkin 1964; Ritchie 1984)", only_in=("internode",)),
     # amplifier
     Control("clamp", "", 0.0, 0.0, "current",
             "Amplifier mode: current clamp (inject hold_pA), voltage clamp (hold at hold_mV), "

@@ -169,7 +169,7 @@ class Session:
             control = lookup(name)
             new[control.name] = control.validate(value)
             if not control.applies_to(self.preparation.name):
-                *others, last = control.only_in
+                *others, last = control.owners()
                 owners = f"{', '.join(others)} and {last} preparations" if others else f"{last} preparation"
                 raise ValueError(f"{name} belongs to the {owners}; this is the {self.preparation.name}")
         return new

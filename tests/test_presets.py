@@ -1,17 +1,22 @@
 """Named presets shipped in resources/ are valid, and a broken file is reported with its place."""
 import pytest
 
+from engine.preparations import PREPARATIONS
 from rig import Session
+from rig.controls import CONTROLS
 from rig.presets import PresetError, load_presets
 
 
 def test_shipped_presets_load_and_apply():
     presets = load_presets()
     assert presets["mutations"]["GEFS+ (SCN1A-type, Nav activation -8 mV)"] == {"nav_shift_mV": -8.0}
-    s = Session(sample_rate_hz=100)
+    sessions = {}
     for group in presets.values():
-        for values in group.values():
-            s.set(**values)  # every preset is accepted by the rig
+        for values in group.values():  # every preset is accepted by a preparation it is for
+            preparation = next(name for name in PREPARATIONS if all(CONTROLS[k].applies_to(name) for k in values))
+            if preparation not in sessions:
+                sessions[preparation] = Session(preparation=preparation, sample_rate_hz=100)
+            sessions[preparation].set(**values)
 
 
 def test_typo_in_presets_names_file_preset_and_control(tmp_path):

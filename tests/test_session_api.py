@@ -34,11 +34,22 @@ def test_bad_value_in_a_batch_changes_nothing(neuron):
     assert len(neuron.markers()) == n
 
 
-def test_fixed_control_is_chosen_with_the_session(neuron):
+def test_fixed_control_is_chosen_with_the_session():
+    internode = Session(preparation="internode", sample_rate_hz=1000)
     with pytest.raises(ValueError, match=r"myelin_wraps is fixed once the cell is patched.*Session\("):
-        neuron.set(myelin_wraps=50)
+        internode.set(myelin_wraps=20)
     with pytest.raises(ValueError, match="myelin_wraps = 500 is out of range"):
-        Session(preparation="neuron", myelin_wraps=500)
+        Session(preparation="internode", myelin_wraps=500)
+
+
+def test_a_mutation_belongs_where_the_cell_has_what_it_changes(neuron):
+    """A neuron has no paranode to expose nor myelin to wrap; an astrocyte no Nav to shift."""
+    with pytest.raises(ValueError, match="demyelination belongs to the node preparation; this is the neuron"):
+        neuron.set(demyelination=1.0)
+    with pytest.raises(ValueError, match="myelin_wraps belongs to the internode preparation"):
+        Session(preparation="neuron", myelin_wraps=10)
+    with pytest.raises(ValueError, match="nav_shift_mV belongs to the neuron, .*; this is the astrocyte"):
+        Session(preparation="astrocyte", nav_shift_mV=-8)
 
 
 def test_choice_control_and_unknown_preparation():
