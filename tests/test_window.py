@@ -124,6 +124,8 @@ def test_a_step_protocol_shows_its_sweeps(window, qtbot):
     qtbot.waitUntil(lambda: len(window.results.sweeps.listDataItems()) == 4, timeout=10000)
     assert window.results.currentWidget() is window.results.sweeps
     assert "4 sweeps" in window.amplifier.result.text()
+    sizes = window.splitters["split/left"].sizes()  # the sweeps get room to be read
+    assert sizes[2] >= 0.35 * sum(sizes) > 0
 
 
 def test_voltage_clamp_steps_start_from_their_own_values(window, qtbot):

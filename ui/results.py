@@ -1,5 +1,6 @@
 """Below the scopes: the experiment log (every marker with its time), the sweeps of the last step
 protocol overlaid as episodic acquisition shows them, and the last I–V or f–I curve plotted."""
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget
 
@@ -31,13 +32,25 @@ class Results(QTabWidget):
         self.addTab(self.log, "Log")
         self.sweeps = pg.PlotWidget()
         self.sweeps.setObjectName("sweeps")
-        self.sweeps.setLabel("bottom", "time in sweep (s)")
+        self.sweeps.setLabel("bottom", "time in sweep (ms)")
         self.sweeps.setLabel("left", "V (mV)")
         self.sweeps.addLegend(offset=(-10, 5))
         self.addTab(self.sweeps, "Sweeps")
         self.curve = pg.PlotWidget()
         self.curve.setObjectName("measurement_plot")
+        self.curve.addLegend(offset=(10, -10))  # bottom left: where an I–V curve leaves room
         self.addTab(self.curve, "Measurements")
+        for plot in (self.sweeps, self.curve):  # the labels carry the units; no "(x0.001)" added to them
+            for side in ("bottom", "left"):
+                plot.getAxis(side).enableAutoSIPrefix(False)
+
+    def set_axis_font(self, font):
+        """Fonts as the scopes' (projector), for axes and legends."""
+        for plot in (self.sweeps, self.curve):
+            for side in ("bottom", "left"):
+                plot.getAxis(side).setStyle(tickFont=font)
+                plot.getAxis(side).label.setFont(font)
+            plot.plotItem.legend.setLabelTextSize(f"{font.pointSize()}pt")
 
     def show_sweeps(self, result):
         """Overlay the sweeps: V in current clamp, I in voltage clamp (what the step drives)."""
@@ -45,7 +58,7 @@ class Results(QTabWidget):
         channel, label = ("V_mV", "V (mV)") if result["unit"] == "pA" else ("I_pA", "I (pA)")
         self.sweeps.setLabel("left", label)
         for k, (step, sweep) in enumerate(zip(result["steps"], result["sweeps"])):
-            self.sweeps.plot(sweep["t_s"], sweep[channel], pen=pg.mkPen(SWEEP_COLOURS[k % len(SWEEP_COLOURS)]),
+            self.sweeps.plot(sweep["t_s"] * 1e3, sweep[channel], pen=pg.mkPen(SWEEP_COLOURS[k % len(SWEEP_COLOURS)]),
                              name=f"{step:g} {result['unit']}")
         self.setCurrentWidget(self.sweeps)
 
@@ -53,9 +66,11 @@ class Results(QTabWidget):
         self.curve.clear()
         if kind == "iv_curve":
             self.curve.setLabel("bottom", "V (mV)")
-            self.curve.setLabel("left", "I (pA)")
-            self.curve.plot(result["V_mV"], result["I_peak_pA"], pen="#60a0ff", symbol="o", name="peak")
-            self.curve.plot(result["V_mV"], result["I_steady_pA"], pen="#ffb040", symbol="s", name="steady")
+            self.curve.setLabel("left", "I (nA)")  # a whole cell's Na+ current runs to tens of nA
+            self.curve.plot(result["V_mV"], np.asarray(result["I_peak_pA"]) / 1e3, pen="#60a0ff", symbol="o",
+                            name="peak")
+            self.curve.plot(result["V_mV"], np.asarray(result["I_steady_pA"]) / 1e3, pen="#ffb040", symbol="s",
+                            name="steady state")
         else:
             self.curve.setLabel("bottom", "step (pA)")
             self.curve.setLabel("left", "rate (Hz)")

@@ -36,6 +36,7 @@ NUMBERS_S = 0.1  # digits and panels follow the rig ten times a second: faster i
 SCAN_S = 0.2  # the linescan is read (a copy) five times a second: a wave moves mm per minute
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, None)  # None: as fast as the engine goes
 CAPTION_S = 8.0  # a scenario's caption stays this long above the scopes (wall seconds)
+RESULTS_SHARE = 0.4  # a plotted sweep or curve gets this much of the left column: readable from the back
 MEASUREMENTS = {"membrane_test": lambda s, **a: s.membrane_test(), "rheobase": lambda s, **a: s.rheobase(),
                 "iv_curve": lambda s, **a: s.iv_curve(), "fi_curve": lambda s, **a: s.fi_curve(),
                 "step_sweeps": lambda s, **a: step_sweeps(s, **a)}
@@ -292,7 +293,17 @@ class RigWindow(QMainWindow):
             self.results.show_sweeps(result)
         elif kind in ("iv_curve", "fi_curve"):
             self.results.show_curve(kind, result)
+        if kind in ("step_sweeps", "iv_curve", "fi_curve"):
+            self._make_room_for_results()
         self.say(f"Done: {kind.replace('_', ' ')}")
+
+    def _make_room_for_results(self):
+        """A plotted result gets at least RESULTS_SHARE of the left column, taken from the scopes."""
+        left = self.splitters["split/left"]
+        traces, readouts, results = left.sizes()
+        want = int(RESULTS_SHARE * (traces + readouts + results))
+        if results < want:
+            left.setSizes([traces - (want - results), readouts, want])
 
     def set_running(self, running):
         self.run_action.setText("❚❚ Pause" if running else "▶ Run")
@@ -458,6 +469,7 @@ class RigWindow(QMainWindow):
         font = QFont(QApplication.font().family(), 14 if on else 10)
         self.scopes.set_axis_font(font)
         self.linescan.set_axis_font(font)
+        self.results.set_axis_font(font)
 
     def closeEvent(self, event):  # noqa: N802 - Qt's name
         self.timer.stop()
