@@ -6,11 +6,11 @@ QLabel[readout="true"] {{ font-size: {readout}pt; font-weight: bold; color: #101
 QLabel[meter="true"] {{ font-size: {meter}pt; border: 1px solid #808080; border-radius: 6px; padding: 4px;
                         background: #101010; color: #50ff70; }}
 QLabel#caption {{ font-size: {caption}pt; font-weight: bold; color: white; background: rgb(20, 20, 60);
-                 padding: 10px; }}
+                 padding: 6px; }}
 QPushButton[objectName^="clamp="]:checked {{ background: #2f7d32; color: white; font-weight: bold; }}
 """
-NORMAL = {"base": 11, "readout": 18, "meter": 22, "caption": 26}
-PROJECTOR = {"base": 13, "readout": 28, "meter": 30, "caption": 36}
+NORMAL = {"base": 11, "readout": 18, "meter": 22, "caption": 20}
+PROJECTOR = {"base": 13, "readout": 28, "meter": 30, "caption": 30}
 
 
 def apply(app, window, projector=False):
