@@ -162,6 +162,14 @@ def _time(option, text):
     return t
 
 
+def check_scenario_alone(args, start):
+    """A scenario brings its own preparation and starting conditions: options that would set them
+    too are refused (the window's and the headless run's alike)."""
+    if args.scenario is not None and (start or args.preset or args.preparation != "neuron"):
+        raise ValueError("with --scenario, write the preparation and starting conditions in the scenario file "
+                         "([start]); --at still adds changes")
+
+
 def schedule_from(items):
     """Turn the ordered --set/--at/--puff options into (starting conditions, time-sorted
     [(t_s, changes, puff)]), ``puff`` being Session.puff's keywords or None."""
@@ -192,10 +200,8 @@ def run_headless(args, out=None):
 
     out = out or sys.stdout
     start, events = schedule_from(args.schedule)
+    check_scenario_alone(args, start)
     scenario = load_scenario(args.scenario) if args.scenario is not None else None
-    if scenario and (start or args.preset or args.preparation != "neuron"):
-        raise ValueError("with --scenario, write the preparation and starting conditions in the scenario file "
-                         "([start]); --at still adds changes")
     if args.duration is None:
         args.duration = scenario.duration_s if scenario else 10.0
     keep_trace = args.record is None  # a recording keeps the samples on disk, not in memory
@@ -323,14 +329,15 @@ def _run_to(session, t_s, stop, progress):
 
 @contextlib.contextmanager
 def _ctrl_c_stops():
-    """Ctrl-C sets the yielded event (the run stops between slices, nothing recorded is lost)
-    instead of raising KeyboardInterrupt in the middle of a block."""
+    """Ctrl-C (or a polite kill, SIGTERM) sets the yielded event: the run stops between slices and
+    what was recorded is kept and exported, instead of raising in the middle of a block."""
     stop = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield stop
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def recover_command(argv):

@@ -56,6 +56,12 @@ def test_a_screenshot_that_cannot_be_saved_is_refused_before_the_run(tmp_path):
         assert done.returncode == 2 and problem in done.stderr and "settle" not in done.stderr
 
 
+def test_the_window_refuses_what_a_scenario_sets_itself_as_the_headless_run_does(tmp_path):
+    done = run_app(["--scenario", "high_potassium", "--preparation", "astrocyte", "--quit-after", "1"], tmp_path,
+                   {**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 2 and "with --scenario, write the preparation" in done.stderr
+
+
 def test_the_real_window_starts_on_an_x_server_and_draws(tmp_path):
     png = tmp_path / "x11.png"
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}

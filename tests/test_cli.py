@@ -64,17 +64,18 @@ def test_help_lists_every_control_with_range():
     assert "0.5–150 mM" in out
 
 
-def test_ctrl_c_stops_the_run_and_keeps_every_sample_recorded(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])  # Ctrl-C, or a polite kill
+def test_ctrl_c_stops_the_run_and_keeps_every_sample_recorded(sig, tmp_path, capsys, monkeypatch):
     from rig.session import Session
     run_to = Session.run_to
 
     def press_ctrl_c_at_2_s(self, t_s):  # the student presses Ctrl-C two simulated seconds in
         run_to(self, t_s)
         if self.t_s >= 2.0:
-            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(sig)
 
     monkeypatch.setattr(Session, "run_to", press_ctrl_c_at_2_s)
-    before = signal.getsignal(signal.SIGINT)  # Python's own, or ignored when started in the background
+    before = signal.getsignal(sig)  # Python's own, or ignored when started in the background
     out = tmp_path / "cut.csv"
     assert main(["--headless", "--duration", "3600", "--at", "1", "bath_K_mM=8", "--csv", str(out)]) == 130
     printed = capsys.readouterr().out
@@ -83,7 +84,7 @@ def test_ctrl_c_stops_the_run_and_keeps_every_sample_recorded(tmp_path, capsys, 
         rows = list(csv.DictReader(f))
     assert len(rows) == 2000 and float(rows[-1]["t_s"]) == 2.0  # every sample up to the stop
     assert [r["marker"] for r in rows if r["marker"]] == ["bath_K_mM 3 -> 8"]
-    assert signal.getsignal(signal.SIGINT) is before  # Ctrl-C does what it did before
+    assert signal.getsignal(sig) is before  # the signal does what it did before
 
 
 @pytest.mark.parametrize("where, message", [("folder", "it is a folder; give a file name"),

@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from rig import Session
-from rig.cli import schedule_from
+from rig.cli import check_scenario_alone, schedule_from
 from rig.runloop import checked_speed
 from rig.scenario import load_scenario
 
@@ -24,6 +24,7 @@ from .window import RigWindow  # noqa: F401 - ui.app.RigWindow(session) builds t
 
 def make_session(args):
     start, _ = schedule_from(args.schedule)
+    check_scenario_alone(args, start)
     if args.scenario is not None:
         scenario = load_scenario(args.scenario)
         return Session.from_scenario(args.scenario, keep_trace=False), scenario.speed
