@@ -235,9 +235,13 @@ class Session:
 
     def run(self, duration_s):
         """Advance ``duration_s`` simulated seconds, recording every sample."""
-        duration_s = float(duration_s) if not isinstance(duration_s, (bool, np.bool_)) else math.nan
-        if not 0.0 <= duration_s < float("inf"):
+        try:
+            seconds = float(duration_s) if not isinstance(duration_s, (bool, np.bool_)) else math.nan
+        except (TypeError, ValueError):
+            seconds = math.nan
+        if not 0.0 <= seconds < float("inf"):
             raise ValueError(f"run duration must be a non-negative number of seconds, got {duration_s!r}")
+        duration_s = seconds
         with self._lock:
             self._record_to(self.cell.steps + self._steps(duration_s))
 

@@ -135,7 +135,8 @@ def test_rheobase_at_the_amplifier_limit_says_there_is_no_room(neuron):
                                  "message": "holding 2000 pA is the amplifier's limit: no room for a step"}
 
 
-@pytest.mark.parametrize("call", [lambda s: s.run(True), lambda s: s.run(float("inf")), lambda s: s.run(-1)])
+@pytest.mark.parametrize("call", [lambda s: s.run(True), lambda s: s.run(float("inf")), lambda s: s.run(-1),
+                                  lambda s: s.run("abc"), lambda s: s.run(None)])
 def test_run_takes_a_duration_in_seconds(neuron, call):
     with pytest.raises(ValueError, match="run duration must be a non-negative number of seconds"):
         call(neuron)
