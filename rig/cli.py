@@ -27,6 +27,7 @@ from engine.preparations import PREPARATIONS
 from .analysis import SHAPE_MIN_RATE_HZ
 from .controls import CONTROLS, lookup
 from .export import ExportError, Recorded, check_linescan_target, check_targets, export
+from .presets import load_presets
 from .puff import checked_puff
 from .recorder import RecordingError, check_new_folder, recover
 from .scenario import load_scenario
@@ -46,6 +47,13 @@ def _controls_help():
     for prep in PREPARATIONS.values():
         own = ", ".join(f"{k}={v:g}" for k, v in prep.control_defaults.items())
         lines.append(f"  {prep.name:<{width}}  {prep.title}" + (f" (defaults: {own})" if own else ""))
+    lines.append("")
+    lines.append("presets (--preset NAME, resources/presets.json):")
+    lines += [f"  {name}" for group in load_presets().values() for name in group]
+    lines.append("")
+    lines.append("other commands:")
+    lines.append("  virtual-rig export NAME.vrig --csv OUT   a recording (or a part of it) as CSV or ATF")
+    lines.append("  virtual-rig recover NAME.vrig            make a recording a crash cut off whole again")
     return "\n".join(lines)
 
 

@@ -57,11 +57,12 @@ def test_bad_input_exits_2_with_a_message(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
-def test_help_lists_every_control_with_range():
+def test_help_lists_every_control_with_range_the_presets_and_the_other_commands():
     out = subprocess.run([sys.executable, "-m", "rig", "--help"], capture_output=True, text=True, check=True).stdout
     for c in CONTROLS.values():
         assert c.name in out
     assert "0.5–150 mM" in out
+    assert "  synaptic_background" in out and "virtual-rig export NAME.vrig" in out and "virtual-rig recover" in out
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])  # Ctrl-C, or a polite kill
