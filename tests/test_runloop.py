@@ -46,8 +46,8 @@ def test_a_change_from_another_thread_lands_within_20_ms_of_cell_time(loop):
 def test_a_bad_value_is_refused_in_the_caller_and_nothing_changes(loop):
     with pytest.raises(ValueError, match="bath_K_mM = 900 is out of range"):
         loop.set(bath_K_mM=900)
-    with pytest.raises(ValueError, match="myelin_wraps is fixed"):
-        loop.set(myelin_wraps=10)
+    with pytest.raises(ValueError, match="demyelination belongs to the node preparation"):
+        loop.set(demyelination=1)
     loop.set(temperature_C=30.0)
     wait_for(lambda: loop.session.markers())
     assert [text for _, text in loop.session.markers()] == ["temperature_C 37 -> 30"]
