@@ -41,7 +41,6 @@ def checked_screenshot(path):
         raise ValueError(f"cannot save a screenshot as {path!r}: name it {', '.join(SCREENSHOT_FORMATS)}")
     if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
         raise ValueError(f"cannot save a screenshot in {folder}: no such folder, or not writable")
-    return path
 
 
 def main(args):
