@@ -108,8 +108,14 @@ class Cell:
                 continue
             if np.all(np.abs(self.y[slow] - start[slow]) < self.SETTLED_WITHIN * np.abs(start[slow])):
                 break
+        self._finish_settling(decim, published)
+
+    def _finish_settling(self, decim, published):
+        """A short run at normal speed; then the clock and the books read zero and the first
+        sample comes ``decim`` steps on."""
         self.p[P["settle_speedup"]] = 1.0
-        run(2.0)
+        self.new_sample_grid()
+        self.advance(self.steps_in(2.0), decim, (), published)
         for name in ("steps", "spike_count") + BOOKS:
             self.y[S[name]] = 0.0
         self.new_sample_grid(decim)  # the recording samples at t = 1, 2, 3... intervals

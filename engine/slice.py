@@ -13,6 +13,9 @@ from .preparations import SLICE_START
 
 SCAN_RATE_HZ = 20.0   # linescan rows per simulated second
 SCAN_ROWS = 12000     # the newest 10 minutes of linescan, bounded like every other view
+# a slice whose neurons fire while it settles (a synaptic background) cannot be fast-forwarded, and
+# its astrocytes' K+ and Cl- take ~10 minutes: a uniform slice settles as one of its units
+FIRING_SETTLE_S = 900.0
 # what a newly patched cell takes over from its unit (its pipette arrives on that unit's neuron):
 # the neuron's state, and the unit's ECS as its shell (the same names in both vectors)
 PATCHED_FROM_UNIT = ("V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM",
@@ -25,9 +28,9 @@ class Slice(Cell):
     # 1e-4 per window is a drift of under 0.01 mM a minute, not worth half a minute of settling
     SETTLED_WITHIN = 1e-4
 
-    def __init__(self, preparation):
+    def __init__(self, preparation, n_units=None):
         super().__init__(preparation)
-        self.n_units = int(self.p[P["slice_units"]])
+        self.n_units = int(self.p[P["slice_units"]]) if n_units is None else n_units
         self.spacing_mm = float(self.p[P["unit_spacing_um"]]) * 1e-3
         self.x_mm = (np.arange(self.n_units) + 0.5) * self.spacing_mm
         self.u = np.zeros((self.n_units, len(UNIT_NAMES)))
@@ -93,20 +96,43 @@ class Slice(Cell):
         return result
 
     def settle(self, decim, published=None, **kwargs):
-        super().settle(decim, published, **kwargs)
+        if self._fires_while_settling() and self._uniform():
+            self._settle_as_one_unit(decim)
+            self._finish_settling(decim, published)
+        else:
+            super().settle(decim, published, **kwargs)
         # the clock restarts at zero for the units too, and with it their books and the linescan
         self.y[S["unit_steps"]] = 0.0
         for name in UNIT_BOOKS:
             self.u[:, U[name]] = 0.0
         self._scan_count = 0
 
-    def _settle_speedup(self):
+    def _fires_while_settling(self):
         # with a synaptic background the units' neurons fire, and a fast-forwarded cytosol would
-        # take each spike's ions a thousandfold; settle() sees only the patched cell's spikes, so
-        # a slice with a background settles in real time
-        if self.p[P["syn_exc_Hz"]] > 0.0 or self.p[P["syn_inh_Hz"]] > 0.0:
-            return 1.0
-        return super()._settle_speedup()
+        # take each spike's ions a thousandfold
+        return self.p[P["syn_exc_Hz"]] > 0.0 or self.p[P["syn_inh_Hz"]] > 0.0
+
+    def _uniform(self):
+        """Every unit alike before anything is applied: no core on other O2 than the rest."""
+        return self.p[P["core_mm"]] <= 0.0 or self.p[P["core_o2_pct"]] == self.p[P["o2_pct"]]
+
+    def _settle_as_one_unit(self, decim):
+        """Settle for FIRING_SETTLE_S in real time as a slice of one unit (the same controls, so
+        the same cells; its ECS exchanges with the bath as each unit's does), then every unit and
+        the patched cell take on its state. They part within milliseconds, each unit with its own
+        synaptic events."""
+        one = Slice(self.preparation, n_units=1)
+        one.p[:] = self.p
+        one.y[:] = self.y
+        one.u[:] = self.u[:1]
+        one.p[P["settle_speedup"]] = 1.0
+        one.advance(one.steps_in(FIRING_SETTLE_S), decim)
+        self.y[:] = one.y
+        self.u[:] = one.u[0]
+
+    def _settle_speedup(self):
+        # settle() sees only the patched cell's spikes, not the units'
+        return 1.0 if self._fires_while_settling() else super()._settle_speedup()
 
     def puff(self, at_mm, width_mm, duration_s, solution):
         """Puff ``solution`` ({"K_mM": 60, ...}, PUFF_NAMES' solutes) onto the units within
