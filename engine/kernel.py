@@ -40,7 +40,7 @@ def _index(names):
 # a cell: membrane potential, gates, cytosol and its ATP (the patched cell; its neighbour as nb_...)
 CELL_STATE_NAMES = ("V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM",
                     # synaptic background: open synaptic channels as permeabilities, cm/s
-                    "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s")
+                    "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s", "syn_gabab_cm_s")
 NEIGHBOUR_PREFIX = "nb_"
 STATE_NAMES = CELL_STATE_NAMES + (
     # the extracellular shell around the patched cell: the K_o that cell sees
@@ -82,6 +82,7 @@ S_RTG, S_GABA, S_TTX = S["retigabine_uM"], S["gaba_uM"], S["ttx_nM"]
 S_GLU, S_TBOA, S_KYNA, S_QUIN = S["glutamate_uM"], S["tboa_uM"], S["kynurenic_acid_uM"], S["quinolinic_acid_uM"]
 S_AMPA, S_NMDA, S_GABAS = S["syn_ampa_cm_s"], S["syn_nmda_cm_s"], S["syn_gaba_cm_s"]
 S_NB_AMPA, S_NB_NMDA, S_NB_GABAS = S["nb_syn_ampa_cm_s"], S["nb_syn_nmda_cm_s"], S["nb_syn_gaba_cm_s"]
+S_GABAB, S_NB_GABAB = S["syn_gabab_cm_s"], S["nb_syn_gabab_cm_s"]
 S_STEPS, S_STS, S_ISUM, S_INUM = S["steps"], S["steps_to_sample"], S["I_amp_sum"], S["I_amp_count"]
 S_SPK_SAMPLE, S_SPK, S_ABOVE = S["spikes_in_sample"], S["spike_count"], S["above_threshold"]
 S_DRAWS = S["noise_draws"]
@@ -114,6 +115,7 @@ PARAM_NAMES = (
     "eaat_max_uA", "eaat_K_m_uM", "tboa_IC50_uM",         # glutamate transporters (EAAT)
     # synaptic background: each event opens one quantum of permeability that decays exponentially
     "ampa_quantum_cm_s", "nmda_quantum_cm_s", "gaba_quantum_cm_s", "tau_ampa_ms", "tau_nmda_ms", "tau_gaba_ms",
+    "gabab_quantum_cm_s", "tau_gabab_ms", "gabab_hill",   # GABA_B (GIRK, K+) from the same events
     "kyna_IC50_nmda_uM", "kyna_IC50_ampa_uM", "quin_EC50_uM",
     "butyrate_gaba_gain",                                 # GABA quanta in a butyrate-fed animal, ×
     # pump, transporters, glia, the neighbourhood, diffusion
@@ -174,6 +176,7 @@ P_GLU, P_TBOA, P_KYNA, P_QUIN = P["glutamate_uM"], P["tboa_uM"], P["kynurenic_ac
 P_SYN_E, P_SYN_I = P["syn_exc_Hz"], P["syn_inh_Hz"]
 P_QA, P_QN, P_QG = P["ampa_quantum_cm_s"], P["nmda_quantum_cm_s"], P["gaba_quantum_cm_s"]
 P_TAU_A, P_TAU_N, P_TAU_G = P["tau_ampa_ms"], P["tau_nmda_ms"], P["tau_gaba_ms"]
+P_QB, P_TAU_B, P_GABAB_HILL = P["gabab_quantum_cm_s"], P["tau_gabab_ms"], P["gabab_hill"]
 P_KYNA_N, P_KYNA_A, P_QUIN_EC50 = P["kyna_IC50_nmda_uM"], P["kyna_IC50_ampa_uM"], P["quin_EC50_uM"]
 P_BUTYRATE, P_BUTYRATE_GAIN = P["butyrate_fed"], P["butyrate_gaba_gain"]
 P_NAVSHIFT, P_KCNQ, P_DEMY, P_KIRBLOCK, P_WRAPS = (P["nav_shift_mV"], P["kcnq_gain"], P["demyelination"],
@@ -437,7 +440,21 @@ def _events(seed, key, mean):
 @njit(cache=True, inline="always")
 def _gaba_quantum(p):
     """A GABA_A quantum: larger in a butyrate-fed animal (more GAD, more GABA per vesicle)."""
-    return p[P_QG] * (1.0 + (p[P_BUTYRATE_GAIN] - 1.0) * p[P_BUTYRATE])
+    return p[P_QG] * _gaba_per_vesicle(p)
+
+
+@njit(cache=True, inline="always")
+def _gaba_per_vesicle(p):
+    """GABA released per event relative to normal: more in a butyrate-fed animal."""
+    return 1.0 + (p[P_BUTYRATE_GAIN] - 1.0) * p[P_BUTYRATE]
+
+
+@njit(cache=True, inline="always")
+def _gabab_quantum(p):
+    """A GABA_B quantum (GIRK K+ permeability): GABA reaches these extrasynaptic receptors by
+    spillover and their G proteins open GIRK channels cooperatively, so the quantum grows more
+    steeply than the GABA released."""
+    return p[P_QB] * _gaba_per_vesicle(p) ** p[P_GABAB_HILL]
 
 
 RS_IDEAL_BELOW_MOhm = 0.01  # series resistance this small clamps ideally (and never divides by ~0)
@@ -636,7 +653,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     dec_a = math.exp(-dt / p[P_TAU_A])
     dec_n = math.exp(-dt / p[P_TAU_N])
     dec_g = math.exp(-dt / p[P_TAU_G])
-    q_a = p[P_QA]; q_n = p[P_QN]; q_g = _gaba_quantum(p)
+    dec_b = math.exp(-dt / p[P_TAU_B])
+    q_a = p[P_QA]; q_n = p[P_QN]; q_g = _gaba_quantum(p); q_b = _gabab_quantum(p)
     hco3_ratio = p[P_HCO3R]
 
     # state into locals for the loop: patched cell and shell, neighbour and tissue
@@ -646,8 +664,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     nV = y[S_NB_V]; nm = y[S_NB_M]; nh = y[S_NB_H]; nsi = y[S_NB_SI]; nn = y[S_NB_N]; nqi = y[S_NB_Q]
     npg = y[S_NB_P]
     nNa_i = y[S_NB_NAI]; nK_i = y[S_NB_KI]; nCl_i = y[S_NB_CLI]; nATP = y[S_NB_ATP]
-    s_a = y[S_AMPA]; s_n = y[S_NMDA]; s_g = y[S_GABAS]
-    ns_a = y[S_NB_AMPA]; ns_n = y[S_NB_NMDA]; ns_g = y[S_NB_GABAS]
+    s_a = y[S_AMPA]; s_n = y[S_NMDA]; s_g = y[S_GABAS]; s_b = y[S_GABAB]
+    ns_a = y[S_NB_AMPA]; ns_n = y[S_NB_NMDA]; ns_g = y[S_NB_GABAS]; ns_b = y[S_NB_GABAB]
     Na_t = y[S_NAT]; K_t = y[S_KT]; Cl_t = y[S_CLT]
     O2 = y[S_O2]
     steps = y[S_STEPS]
@@ -790,16 +808,19 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         s_a *= dec_a
         s_n *= dec_n
         s_g *= dec_g
+        s_b *= dec_b
         if syn_on:
             key = SYN_KEY + 4.0 * steps
             n_e = _events(seed, key, lam_e)
             if n_e:
                 s_a += n_e * q_a
                 s_n += n_e * q_n
-            s_g += _events(seed, key + 1.0, lam_i) * q_g
+            n_i = _events(seed, key + 1.0, lam_i)
+            s_g += n_i * q_g
+            s_b += n_i * q_b
         P_cat = P_nmda_cell + s_a * f_ampa + s_n * f_nmda_cell
         membrane = (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
-                    P_Na + P_cat, P_K + P_cat, P_Cl + s_g, P_hco3 + hco3_ratio * s_g, HCO3_i, HCO3_o)
+                    P_Na + P_cat, P_K + P_cat + s_b, P_Cl + s_g, P_hco3 + hco3_ratio * s_g, HCO3_i, HCO3_o)
         V_new, m, h, si, n, qi, pg, I_Na, I_K, I_Cl, I_untracked, i_amp = _membrane_step(
             tab, dt, False, cm, rtf, V, m, h, si, n, qi, pg, membrane, Na_i, K_i, Cl_i, Na_o, K_o, Cl_o,
             E_Na, E_K, i_pump, c_eaat, clamp)
@@ -828,16 +849,19 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             ns_a *= dec_a * dec_a
             ns_n *= dec_n * dec_n
             ns_g *= dec_g * dec_g
+            ns_b *= dec_b * dec_b
             if syn_on:  # its own events, over 2 dt
                 key = SYN_KEY + 4.0 * steps
                 n_e = _events(seed, key + 2.0, 2.0 * lam_e)
                 if n_e:
                     ns_a += n_e * q_a
                     ns_n += n_e * q_n
-                ns_g += _events(seed, key + 3.0, 2.0 * lam_i) * q_g
+                n_i = _events(seed, key + 3.0, 2.0 * lam_i)
+                ns_g += n_i * q_g
+                ns_b += n_i * q_b
             nP_cat = P_nmda_nb + ns_a * f_ampa + ns_n * f_nmda_nb
             nb_membrane = (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
-                           P_Na + nP_cat, P_K + nP_cat, P_Cl + ns_g, P_hco3 + hco3_ratio * ns_g, HCO3_i, HCO3_o)
+                           P_Na + nP_cat, P_K + nP_cat + ns_b, P_Cl + ns_g, P_hco3 + hco3_ratio * ns_g, HCO3_i, HCO3_o)
             nV, nm, nh, nsi, nn, nqi, npg, nI_Na, nI_K, nI_Cl, nI_untracked, _ = _membrane_step(
                 tab, dt2, True, cm, rtf, nV, nm, nh, nsi, nn, nqi, npg, nb_membrane, nNa_i, nK_i, nCl_i, Na_t, K_t, Cl_t,
                 nE_Na, nE_K, ni_pump, c_eaat, NO_PIPETTE)
@@ -913,8 +937,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     y[S_NB_V] = nV; y[S_NB_M] = nm; y[S_NB_H] = nh; y[S_NB_SI] = nsi; y[S_NB_N] = nn; y[S_NB_Q] = nqi
     y[S_NB_P] = npg
     y[S_NB_NAI] = nNa_i; y[S_NB_KI] = nK_i; y[S_NB_CLI] = nCl_i; y[S_NB_ATP] = nATP
-    y[S_AMPA] = s_a; y[S_NMDA] = s_n; y[S_GABAS] = s_g
-    y[S_NB_AMPA] = ns_a; y[S_NB_NMDA] = ns_n; y[S_NB_GABAS] = ns_g
+    y[S_AMPA] = s_a; y[S_NMDA] = s_n; y[S_GABAS] = s_g; y[S_GABAB] = s_b
+    y[S_NB_AMPA] = ns_a; y[S_NB_NMDA] = ns_n; y[S_NB_GABAS] = ns_g; y[S_NB_GABAB] = ns_b
     y[S_NAT] = Na_t; y[S_KT] = K_t; y[S_CLT] = Cl_t
     y[S_O2] = O2
     y[S_STEPS] = steps
@@ -938,7 +962,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
 # steps it (and its shell, which exchanges with the unit's ECS) between the units' steps.
 UNIT_NAMES = (
     "V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM",     # the unit's neuron
-    "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s",
+    "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s", "syn_gabab_cm_s",
     "Na_o_mM", "K_o_mM", "Cl_o_mM", "glu_uM", "gaba_uM",  # ECS; glutamate and GABA beyond the chamber's
     "glu_pool_uM",                                         # glutamate its synapses can still release
     "V_slow_mV",                                           # its neuron's V, low-passed (release follows it)
@@ -948,7 +972,7 @@ UNIT_NAMES = (
     "Na_to_bath_mmol", "K_to_bath_mmol", "Cl_to_bath_mmol", "untracked_charge_out_mmol",
 )
 U = _index(UNIT_NAMES)
-(U_V, U_M, U_H, U_SI, U_N, U_Q, U_P, U_NAI, U_KI, U_CLI, U_ATP, U_AMPA, U_NMDA, U_GABAS, U_NAO, U_KO, U_CLO, U_GLU,
+(U_V, U_M, U_H, U_SI, U_N, U_Q, U_P, U_NAI, U_KI, U_CLI, U_ATP, U_AMPA, U_NMDA, U_GABAS, U_GABAB, U_NAO, U_KO, U_CLO, U_GLU,
  U_GABA, U_POOL, U_VSLOW, U_AV, U_ANA, U_AK, U_ACL, U_AATP, U_O2B, U_O2, U_NA_BATH, U_K_BATH, U_CL_BATH,
  U_UNTRACKED) = range(len(UNIT_NAMES))
 # the puff pipette over each unit (rig: Session.puff): time left, and its solution (NaN = as the
@@ -1031,9 +1055,11 @@ def _step_units(u, puff, p, tab, y, work):
     lam_i = p[P_SYN_I] * dt * 1e-3
     syn_on = lam_e > 0.0 or lam_i > 0.0
     q_g = _gaba_quantum(p)
+    q_b = _gabab_quantum(p)
     dec_a = math.exp(-dt / p[P_TAU_A])
     dec_n = math.exp(-dt / p[P_TAU_N])
     dec_g = math.exp(-dt / p[P_TAU_G])
+    dec_b = math.exp(-dt / p[P_TAU_B])
     key0 = SYN_UNIT_KEY + 2.0 * n_u * y[S_USTEPS]
     # depolarisation-driven (Ca2+-dependent) glutamate release, µM/ms into the ECS
     rel_max = p[P_REL_MAX]
@@ -1093,6 +1119,7 @@ def _step_units(u, puff, p, tab, y, work):
         s_a = u[j, U_AMPA] * dec_a
         s_n = u[j, U_NMDA] * dec_n
         s_g = u[j, U_GABAS] * dec_g
+        s_b = u[j, U_GABAB] * dec_b
         if syn_on:
             # the background is the slice's own neurons firing: where they are held depolarised
             # (Nav slowly inactivated, as in spreading depolarisation) they fall silent
@@ -1102,11 +1129,13 @@ def _step_units(u, puff, p, tab, y, work):
             if n_e:
                 s_a += n_e * p[P_QA]
                 s_n += n_e * p[P_QN]
-            s_g += _events(seed, key + 1.0, lam_i * available) * q_g
+            n_i = _events(seed, key + 1.0, lam_i * available)
+            s_g += n_i * q_g
+            s_b += n_i * q_b
         P_cat = (p[P_PNMDA] * occupancy + s_n) * kyna_n * block + s_a * f_ampa
         P_gaba_all = P_gaba + s_g
         membrane = (p[P_NAVSHIFT], rtg_shift, g_na_max, p[P_GKD], g_m_max, p[P_GL], p[P_EL],
-                    p[P_PNA] + P_para + P_cat, p[P_PK] + P_para + P_cat, p[P_PCL] + P_gaba_all,
+                    p[P_PNA] + P_para + P_cat, p[P_PK] + P_para + P_cat + s_b, p[P_PCL] + P_gaba_all,
                     P_gaba * hco3_ratio + hco3_ratio * s_g, p[P_HCO3I], p[P_HCO3O])
         V_new, m, h, si, n, qi, pg, I_Na, I_K, I_Cl, I_untracked, _ = _membrane_step(
             tab, dt, False, cm, rtf, V, u[j, U_M], u[j, U_H], u[j, U_SI], u[j, U_N], u[j, U_Q], u[j, U_P],
@@ -1124,7 +1153,7 @@ def _step_units(u, puff, p, tab, y, work):
         u[j, U_UNTRACKED] += vol_i * I_untracked * k_i * dt
         u[j, U_V] = V_new; u[j, U_M] = m; u[j, U_H] = h; u[j, U_SI] = si; u[j, U_N] = n; u[j, U_Q] = qi
         u[j, U_P] = pg
-        u[j, U_AMPA] = s_a; u[j, U_NMDA] = s_n; u[j, U_GABAS] = s_g
+        u[j, U_AMPA] = s_a; u[j, U_NMDA] = s_n; u[j, U_GABAS] = s_g; u[j, U_GABAB] = s_b
         # sustained depolarisation (V over tau_release_V_ms) releases glutamate from a pool that
         # refills slowly (vesicle depletion)
         V_slow = _relax(u[j, U_VSLOW], V_new, a_slow)

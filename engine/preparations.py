@@ -83,12 +83,21 @@ COMMON_PARAMS = {
     "tau_ampa_ms": 2.0,
     "tau_nmda_ms": 80.0,
     "tau_gaba_ms": 8.0,
+    # GABA_B: GIRK K+ channels opened through G proteins by GABA that spills over from the
+    # synapse; IPSPs of ~200 ms (Otis, De Koninck & Mody 1993 J Physiol 463:391). Spillover needs
+    # several interneurons releasing together (Scanziani 2000 Neuron 25:673), and GIRK opens
+    # only with several Gβγ bound (Whorton & MacKinnon 2013 Nature 498:190): the quantum grows as
+    # the cube of the GABA released
+    "gabab_quantum_cm_s": 0.0,
+    "tau_gabab_ms": 200.0,
+    "gabab_hill": 3.0,
     "kyna_IC50_nmda_uM": 15.0,
     "kyna_IC50_ampa_uM": 500.0,
     "quin_EC50_uM": 300.0,
     # butyrate from gut bacteria inhibits histone deacetylases and raises GAD65/67 expression, so
-    # vesicles carry more GABA (model-spec §9); ×1.5, chosen
-    "butyrate_gaba_gain": 1.5,
+    # vesicles carry more GABA (model-spec §9); ×2, chosen (HDAC inhibitors raise cortical GAD67
+    # expression: Dong et al. 2007 PNAS 104:4676)
+    "butyrate_gaba_gain": 2.0,
     "retigabine_shift_max_mV": -30.0,  # KCNQ2/3 V½ shift at saturation, -30 to -40 (Tatulian 2001)
     "retigabine_EC50_uM": 2.0,    # 1-2 µM (Main 2000 Mol Pharmacol 58:253)
     "retigabine_gain_max": 1.0,   # Tatulian 2001 saw a modest rise; left out to keep row 15 in range
@@ -201,6 +210,9 @@ NEURON = Preparation(
         "ampa_quantum_cm_s": 4.4e-9,
         "nmda_quantum_cm_s": 2.2e-9,
         "gaba_quantum_cm_s": 4.8e-8,
+        # GABA_B 0.002 nS per event (K+ only), ~0.5 nS at the background's 1000 Hz: ~10 % of the
+        # resting K+ conductance, and 8× that in a butyrate-fed animal (chosen, for row 32)
+        "gabab_quantum_cm_s": 1.2e-10,
         # Na/K-ATPase: I_max for ~3×10⁸ ATP/s at rest (Attwell & Laughlin 2001)
         "pump_max_uA": 3.3,
         # KCC2 for E_Cl ≈ -98 mV against the Cl- leak (targets row 6), with the capacity to clear a

@@ -19,7 +19,7 @@ FIRING_SETTLE_S = 900.0
 # what a newly patched cell takes over from its unit (its pipette arrives on that unit's neuron):
 # the neuron's state, and the unit's ECS as its shell (the same names in both vectors)
 PATCHED_FROM_UNIT = ("V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM",
-                     "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s", "Na_o_mM", "K_o_mM", "Cl_o_mM")
+                     "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s", "syn_gabab_cm_s", "Na_o_mM", "K_o_mM", "Cl_o_mM")
 UNIT_BOOKS = tuple(name for name in UNIT_NAMES if name.endswith("_mmol"))
 
 

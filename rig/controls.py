@@ -116,11 +116,13 @@ _CONTROLS = (
             "with its Mg2+ block). 0 = a silent slice.", "Synapses",
             source="Poisson background; quanta and kinetics in engine/preparations.py", only_in=SYNAPTIC),
     Control("syn_inh_Hz", "Hz", 0.0, 20000.0, 0.0,
-            "Inhibitory (GABA_A) synaptic events onto the cell per second; they reverse at E_Cl (and "
-            "HCO3-), so their sign follows the cell's chloride.", "Synapses", only_in=SYNAPTIC),
+            "Inhibitory synaptic events onto the cell per second: GABA_A, reversing at E_Cl (and "
+            "HCO3-), so its sign follows the cell's chloride; and a slow GABA_B (K+) part.", "Synapses",
+            only_in=SYNAPTIC),
     Control("butyrate_fed", "", 0.0, 1.0, 0.0,
             "1 = tissue from an animal fed butyrate (a gut-bacterial metabolite): histone-deacetylase "
-            "inhibition raises GABA synthesis, so inhibitory synapses are stronger (GABA quanta ×1.5). "
+            "inhibition raises GABA synthesis: each inhibitory event releases twice the GABA (GABA_A ×2, "
+            "GABA_B ×8 through spillover). "
             "Chosen with the preparation.", "Synapses", fixed=True,
             source="HDAC inhibition raises GAD67 (model-spec §9)", only_in=SYNAPTIC),
     # the slice (preparation "slice"): its astrocytes, its oxygen supply by region, where the pipette is

@@ -161,35 +161,41 @@ def seizure_threshold_mM(s, from_mM, to_mM):
     return None
 
 
-def test_row32_nmda_drugs_move_the_seizure_threshold_of_a_slice_with_its_background(figure):
+def test_row32_butyrate_and_nmda_drugs_move_the_seizure_threshold_of_a_slice_with_its_background(figure):
     s = Session(preparation="slice", seed=0, sample_rate_hz=1000, preset="synaptic_background")
     settled = s.snapshot()
-    control = seizure_threshold_mM(s, 6.5, 9.0)
-    assert control is not None and control >= 6.75  # none at the first step: a threshold, not a start
+    control = seizure_threshold_mM(s, 7.0, 9.5)
+    assert control is not None and control >= 7.25  # none at the first step: a threshold, not a start
+    fed = Session(preparation="slice", seed=0, sample_rate_hz=1000, preset="synaptic_background", butyrate_fed=1)
+    with_butyrate = seizure_threshold_mM(fed, 7.0, control + 1.0)
+    assert with_butyrate is None or with_butyrate >= control + 0.5
     s.restore(settled)
     s.set(kynurenic_acid_uM=100.0)
-    assert seizure_threshold_mM(s, 6.5, control + 0.5) is None  # ≥ 0.5 mM higher
+    assert seizure_threshold_mM(s, 7.0, control + 0.25) is None  # ≥ 0.5 mM higher
     s.restore(settled)
     s.set(quinolinic_acid_uM=100.0)
     with_quin = seizure_threshold_mM(s, 3.5, control - 0.5)
     assert with_quin is not None  # ≥ 0.5 mM lower
-    figure(32, f"with the synaptic background, seizure-like bursts from bath K+ {control:.2f} mM; kynurenic acid "
-               f"100 µM: none up to {control + 0.5:.2f} mM; quinolinic acid 100 µM: from {with_quin:.2f} mM")
+    fed_text = f"from {with_butyrate:.2f} mM" if with_butyrate else f"none up to {control + 1.0:.2f} mM"
+    figure(32, f"with the synaptic background, seizure-like bursts from bath K+ {control:.2f} mM; butyrate-fed: "
+               f"{fed_text}; kynurenic acid 100 µM: none up to {control + 0.25:.2f} mM; quinolinic acid "
+               f"100 µM: from {with_quin:.2f} mM")
 
 
 def test_row32_a_butyrate_fed_slice_has_larger_inhibitory_quanta():
     """Nearly the same inhibitory events (same seed; the units' rates follow how many of their
-    neurons can fire, which the larger quanta barely change) open 1.5× the GABA_A permeability,
-    in the patched cell and across the units."""
-    def gaba_after(butyrate_fed):
+    neurons can fire, which the larger quanta barely change) release twice the GABA: they open 2×
+    the GABA_A permeability and, through spillover, 8× the GABA_B (GIRK) one, in the patched cell
+    and across the units."""
+    def opened_after(butyrate_fed):
         cell = Slice(PREPARATIONS["slice"])
         cell.p[P["syn_inh_Hz"]] = 1000.0
         cell.p[P["butyrate_fed"]] = butyrate_fed
         cell.bathe({"Na": 152.0, "K": 3.0, "Cl": 134.0}, {}, 95.0)
         cell.advance(cell.steps_in(0.2), 100)
-        return cell.y[S["syn_gaba_cm_s"]], cell.u[:, U["syn_gaba_cm_s"]]
-    cell_plain, units_plain = gaba_after(0.0)
-    cell_fed, units_fed = gaba_after(1.0)
-    assert cell_plain > 0.0 and (units_plain > 0.0).all()
-    assert abs(cell_fed / cell_plain - 1.5) < 0.05
-    assert abs(units_fed.sum() / units_plain.sum() - 1.5) < 0.05
+        return {name: (cell.y[S[name]], cell.u[:, U[name]].sum()) for name in ("syn_gaba_cm_s", "syn_gabab_cm_s")}
+    plain, fed = opened_after(0.0), opened_after(1.0)
+    for name, gain in (("syn_gaba_cm_s", 2.0), ("syn_gabab_cm_s", 8.0)):
+        for where in (0, 1):  # the patched cell, the units
+            assert plain[name][where] > 0.0
+            assert abs(fed[name][where] / plain[name][where] / gain - 1.0) < 0.05, (name, where)
