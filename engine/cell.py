@@ -89,17 +89,13 @@ class Cell:
         cell that fires while settling settles in real time instead (two minutes at most). Then a
         short run at normal speed.
         """
-        def run(duration_s):
-            self.new_sample_grid()
-            self.advance(self.steps_in(duration_s), decim, (), published)
-
         slow = [S[name] for name in SETTLED]
         self.p[P["settle_speedup"]] = 1.0
-        run(0.5)
+        self._run_unrecorded(0.5, decim, published)
         self.p[P["settle_speedup"]] = self._settle_speedup()
         for _ in range(max_windows):
             start = self.y.copy()
-            run(window_s)
+            self._run_unrecorded(window_s, decim, published)
             if self.y[S["spike_count"]] > start[S["spike_count"]] and self.p[P["settle_speedup"]] > 1.0:
                 # a firing cell cannot be fast-forwarded (its spikes would keep the membrane's
                 # pace, not the cytosol's): undo this window and settle in real time from here
@@ -114,12 +110,15 @@ class Cell:
         """A short run at normal speed; then the clock and the books read zero and the first
         sample comes ``decim`` steps on."""
         self.p[P["settle_speedup"]] = 1.0
-        self.new_sample_grid()
-        self.advance(self.steps_in(2.0), decim, (), published)
+        self._run_unrecorded(2.0, decim, published)
         for name in ("steps", "spike_count") + BOOKS:
             self.y[S[name]] = 0.0
         self.new_sample_grid(decim)  # the recording samples at t = 1, 2, 3... intervals
         self.last[O["t_s"]] = 0.0
+
+    def _run_unrecorded(self, duration_s, decim, published):
+        self.new_sample_grid()
+        self.advance(self.steps_in(duration_s), decim, (), published)
 
     def _settle_speedup(self):
         """How much faster than real time the cytosols may settle: the preparation's."""

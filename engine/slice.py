@@ -126,7 +126,7 @@ class Slice(Cell):
         one.y[:] = self.y
         one.u[:] = self.u[:1]
         one.p[P["settle_speedup"]] = 1.0
-        one.advance(one.steps_in(FIRING_SETTLE_S), decim)
+        one._run_unrecorded(FIRING_SETTLE_S, decim, None)
         self.y[:] = one.y
         self.u[:] = one.u[0]
 
