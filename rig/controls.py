@@ -6,12 +6,75 @@ the window's panels are generated from it. Never list a control anywhere else.
 A preparation may override a default (``engine.preparations``); ranges are the same for all.
 """
 import difflib
+import math
+import re
+import reprlib
 from dataclasses import dataclass
 
 import numpy as np
 
 from engine.kernel import P
 from engine.preparations import PREPARATIONS
+
+
+# what counts as a number: Python's and numpy's integers and floats, but not bool (an int to
+# Python, and float(True) is 1.0: a typo, not a concentration)
+NUMBER_TYPES = (int, float, np.integer, np.floating)
+WHOLE_TYPES = (int, np.integer)
+# a number as a user types it on the command line: Python's notation, nothing looser (never "4,4",
+# "nan", "inf" or "1_000")
+TYPED_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+TYPED_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def as_number(value, typed=False, whole=False):
+    """``value`` as a finite Python float (an int if ``whole``), or None if it is not one: the one
+    rule for every number that comes in (Session, the CLI, scenarios, presets, the window).
+
+    Numbers are int, float and numpy's integer and floating scalars; bool (numpy's too), None,
+    NaN, the infinities and anything else are not. Text is a number only where it is what a user
+    typed (``typed``: the command line), and only when it is exactly one (``TYPED_NUMBER``); the
+    Session, scenarios and presets take numbers, never text. ``whole``: integers only (a seed, a
+    count); 2.0 is not one.
+    """
+    if typed and isinstance(value, str):
+        text = value.strip()
+        pattern, kind = (TYPED_WHOLE, int) if whole else (TYPED_NUMBER, float)
+        value = kind(text) if pattern.fullmatch(text) else None
+    if isinstance(value, bool) or not isinstance(value, WHOLE_TYPES if whole else NUMBER_TYPES):
+        return None
+    if whole:
+        return int(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond any float
+        return None
+    return number if math.isfinite(number) else None
+
+
+def describe_range(lo, hi, unit=""):
+    """'0.5–150 mM', '0 s or more', 'any number'."""
+    def amount(x):
+        return f"{x:g} {unit}".rstrip()
+    if lo > -math.inf and hi < math.inf:
+        return f"{lo:g}–{amount(hi)}"
+    if lo > -math.inf:
+        return f"{amount(lo)} or more"
+    if hi < math.inf:
+        return f"{amount(hi)} or less"
+    return f"any number ({unit})" if unit else "any number"
+
+
+def checked_number(what, value, lo=-math.inf, hi=math.inf, unit="", typed=False):
+    """``value`` as a float within ``lo``–``hi`` (the ``as_number`` rule), or ValueError naming
+    ``what``, the value as given (shortened if long) and the valid range."""
+    valid = describe_range(lo, hi, unit)
+    number = as_number(value, typed)
+    if number is None:
+        raise ValueError(f"{what} = {reprlib.repr(value)} is not a number (valid range {valid})")
+    if not lo <= number <= hi:
+        raise ValueError(f"{what} = {reprlib.repr(value)} is out of range: valid {valid}")
+    return number
 
 
 @dataclass(frozen=True)
@@ -47,23 +110,31 @@ class Control:
     def describe_range(self):
         if self.is_choice:
             return "one of " + ", ".join(self.choices)
-        return f"{self.lo:g}–{self.hi:g} {self.unit}".rstrip()
+        return describe_range(self.lo, self.hi, self.unit)
 
-    def validate(self, value):
-        """Return the value as the control stores it, or raise ValueError naming the problem."""
+    def validate(self, value, typed=False):
+        """Return the value as the control stores it, or raise ValueError naming the problem.
+        ``typed``: ``value`` is text a user typed (the command line), as ``as_number`` takes it."""
         if self.is_choice:
-            if str(value) not in self.choices:
-                raise ValueError(f"{self.name} = {value!r} is not allowed: choose {self.describe_range()}")
-            return str(value)
-        if isinstance(value, (bool, np.bool_)):  # float(True) is 1.0: a typo, not a concentration
-            raise ValueError(f"{self.name} = {value!r} is not a number (valid range {self.describe_range()})")
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{self.name} = {value!r} is not a number (valid range {self.describe_range()})") from None
-        if not (self.lo <= number <= self.hi):  # also rejects NaN
-            raise ValueError(f"{self.name} = {value!r} is out of range: valid {self.describe_range()}")
-        return number
+            if not isinstance(value, str) or value not in self.choices:
+                raise ValueError(f"{self.name} = {reprlib.repr(value)} is not allowed: "
+                                 f"choose {self.describe_range()}")
+            return value
+        return checked_number(self.name, value, self.lo, self.hi, self.unit, typed)
+
+    def check_belongs(self, preparation):
+        """ValueError unless this control belongs to ``preparation``, naming the ones it does."""
+        if not self.applies_to(preparation):
+            *others, last = self.owners()
+            owners = f"{', '.join(others)} and {last} preparations" if others else f"{last} preparation"
+            raise ValueError(f"{self.name} belongs to the {owners}; this is the {preparation}")
+
+    def check_changeable(self, preparation, how_to_choose):
+        """ValueError unless this control may change once a cell of ``preparation`` is patched;
+        ``how_to_choose`` tells where a fixed one is chosen instead."""
+        self.check_belongs(preparation)
+        if self.fixed:
+            raise ValueError(f"{self.name} is fixed once the cell is patched: {how_to_choose}")
 
 
 # the synaptic background: single neurons in their slice, and the slice's own neurons

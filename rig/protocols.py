@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from .analysis import find_spikes, summarize
-from .controls import CONTROLS
+from .controls import CONTROLS, as_number, checked_number
 
 STEP_S = 0.5  # current steps for rheobase and f–I last 500 ms (targets.md row 13)
 
@@ -127,13 +127,18 @@ def step_sweeps(session, start, increment, count, duration_s=0.5, pre_s=0.1, pos
     clamp = session.get("clamp")
     if clamp == "I=0":
         raise ValueError("steps need current clamp (IC: steps in pA) or voltage clamp (VC: steps in mV), not I=0")
-    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or not 1 <= count <= 50:
+    n = as_number(count, whole=True)
+    if n is None or not 1 <= n <= 50:
         raise ValueError(f"step protocol: count = {count!r} must be a whole number 1–50")
-    if not (0.0 < duration_s <= 10.0 and 0.0 <= pre_s <= 5.0 and 0.0 <= post_s <= 5.0):
+    seconds = [as_number(value) for value in (duration_s, pre_s, post_s)]
+    if None in seconds or not (0.0 < seconds[0] <= 10.0 and 0.0 <= seconds[1] <= 5.0 and 0.0 <= seconds[2] <= 5.0):
         raise ValueError(f"step protocol: a step lasts up to 10 s (got {duration_s!r} s), with up to 5 s at holding "
                          f"before and after (got {pre_s!r} and {post_s!r} s)")
+    count, (duration_s, pre_s, post_s) = n, seconds
     control, holding = ((CONTROLS["hold_pA"], session.get("hold_pA")) if clamp == "current"
                         else (CONTROLS["hold_mV"], session.get("hold_mV")))
+    start = checked_number("step protocol: start", start, unit=control.unit)
+    increment = checked_number("step protocol: increment", increment, unit=control.unit)
     steps = _checked_steps("step protocol", [start + k * increment for k in range(count)], None, control, holding)
     sweeps = []
     for amount in steps:
@@ -160,15 +165,9 @@ def _checked_steps(protocol, values, default, control, holding=0.0):
         raise ValueError(f"{protocol}: steps must be a non-empty list of numbers in {control.unit}, got {values!r}")
     steps = []
     for value in values:
-        if isinstance(value, (bool, np.bool_)):
-            number = math.nan
-        else:
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                number = math.nan
+        number = as_number(value)
         lo, hi = control.lo - holding, control.hi - holding
-        if not lo <= number <= hi:  # also NaN
+        if number is None or not lo <= number <= hi:
             where = f" (holding {holding:g} {control.unit})" if holding else ""
             raise ValueError(f"{protocol}: step {value!r} {control.unit} is not allowed: valid "
                              f"{lo:g}–{hi:g} {control.unit}{where}")

@@ -2,7 +2,7 @@
 controls are (``Session.puff`` and a scenario's ``puff = {...}``). Its solutes take their ranges
 from the registry's controls for the same substance, so a puff can hold what a bath can.
 """
-from .controls import CONTROLS
+from .controls import CONTROLS, checked_number
 
 # puff keyword -> the registry control whose range it shares
 SOLUTES = {"K_mM": "bath_K_mM", "Na_mM": "bath_Na_mM", "Cl_mM": "bath_Cl_mM",
@@ -10,16 +10,11 @@ SOLUTES = {"K_mM": "bath_K_mM", "Na_mM": "bath_Na_mM", "Cl_mM": "bath_Cl_mM",
 WHERE = {"at_mm": (0.0, 3.0, "mm"), "width_mm": (0.01, 3.0, "mm"), "duration_s": (0.01, 600.0, "s")}
 
 
-def checked_puff(at_mm, width_mm, duration_s, solution):
-    """The puff as (where, solution), or ValueError naming the bad value and its range."""
-    where = {}
-    for name, value in (("at_mm", at_mm), ("width_mm", width_mm), ("duration_s", duration_s)):
-        lo, hi, unit = WHERE[name]
-        valid = f"{lo:g}–{hi:g} {unit}"
-        number = _number(name, value, valid)
-        if not lo <= number <= hi:
-            raise ValueError(f"puff {name} = {value!r} is out of range: valid {valid}")
-        where[name] = number
+def checked_puff(at_mm, width_mm, duration_s, solution, typed=False):
+    """The puff as (where, solution), or ValueError naming the bad value and its range.
+    ``typed``: the values are text a user typed (``rig.controls.as_number``)."""
+    where = {name: checked_number(f"puff {name}", value, *WHERE[name], typed=typed)
+             for name, value in (("at_mm", at_mm), ("width_mm", width_mm), ("duration_s", duration_s))}
     if not solution:
         raise ValueError(f"a puff needs a solution: give one or more of {', '.join(SOLUTES)} (e.g. K_mM=60)")
     checked = {}
@@ -27,10 +22,7 @@ def checked_puff(at_mm, width_mm, duration_s, solution):
         if name not in SOLUTES:
             raise ValueError(f"a puff cannot hold {name!r}: choose from {', '.join(SOLUTES)}")
         control = CONTROLS[SOLUTES[name]]
-        number = _number(name, value, control.describe_range())
-        if not control.lo <= number <= control.hi:
-            raise ValueError(f"puff {name} = {value!r} is out of range: valid {control.describe_range()}")
-        checked[name] = number
+        checked[name] = checked_number(f"puff {name}", value, control.lo, control.hi, control.unit, typed)
     return where, checked
 
 
@@ -40,11 +32,3 @@ def describe(where, solution):
     return (f"puff {what} at {where['at_mm']:g} mm (width {where['width_mm']:g} mm) "
             f"for {where['duration_s']:g} s")
 
-
-def _number(name, value, valid):
-    if isinstance(value, bool) or value is None:
-        raise ValueError(f"puff {name} = {value!r} is not a number (valid {valid})")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"puff {name} = {value!r} is not a number (valid {valid})") from None

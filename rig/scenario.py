@@ -14,9 +14,16 @@
     puff = { K_mM = 60, at_mm = 0.15, width_mm = 0.3, duration_s = 10 }
 
 Every error names the file, the line and the field (and which ``[[at]]`` step, counted from the
-top), and gives the valid range, before anything runs.
+top), and gives the valid range, before anything runs: the whole file is checked when it is
+loaded, each timed change against the preparation too (a control it has, and not one fixed when
+the cell is patched: those go in ``[start]``). Numbers are TOML numbers: a quoted "8" is text,
+refused as the Session refuses it (``rig.controls.as_number``). A file is refused at load if it
+is not a regular file (a folder, a device, a pipe), not UTF-8, or larger than a scenario could be.
 """
+import os
 import re
+import reprlib
+import stat
 from dataclasses import dataclass, field
 
 try:
@@ -26,12 +33,15 @@ except ModuleNotFoundError:  # Python 3.10
 
 from engine.preparations import PREPARATIONS
 
-from .controls import lookup
+from .controls import as_number, lookup
 from .puff import checked_puff
 from .runloop import SPEED_MAX, SPEED_MIN, checked_speed
 from .shipped import scenario_path, shipped_scenarios
 
 TOP_LEVEL = ("preparation", "speed", "duration_s", "seed", "start", "at")
+MAX_FILE_BYTES = 1_000_000  # a scenario is a page or two of text
+MAX_CAPTION_CHARS = 500  # a few sentences over the scopes, legible from the back of a lecture hall
+SEED_MAX = 2**32 - 1  # as rig.session.SEED_MAX (which imports this module)
 
 
 class ScenarioError(ValueError):
@@ -61,73 +71,104 @@ class Step:
 def load_scenario(path):
     """The scenario in file ``path``, or in the shipped scenario of that name (``high_potassium``)."""
     path = str(scenario_path(path))
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError as e:
-        raise ScenarioError(f"cannot read scenario {path}: {e.strerror or e} (the app ships "
-                            f"{', '.join(shipped_scenarios())})") from None
+    text = _read(path)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         where = re.search(r"line (\d+)", str(e))
         line = f", line {where.group(1)}" if where else ""
         raise ScenarioError(f"{path}{line}: not valid TOML: {str(e).split(' (at')[0]}") from None
-    lines = text.splitlines()
+    except RecursionError:
+        raise ScenarioError(f"{path}: not valid TOML: brackets nested too deeply") from None
+    places = _Places(text)
 
-    def fail(key, message, after=0):
-        raise ScenarioError(f"{path}, line {_line_of(lines, key, after)}: {message}")
+    def fail(message, key=None, table=None, n=0):
+        raise ScenarioError(f"{path}, line {places.line(key, table, n)}: {message}")
 
     for key in raw:
         if key not in TOP_LEVEL:
-            fail(key, f"unknown field {key!r}: a scenario has {', '.join(TOP_LEVEL)}")
+            fail(f"unknown field {reprlib.repr(key)}: a scenario has {', '.join(TOP_LEVEL)}", key)
     scenario = Scenario(path)
     prep = raw.get("preparation", "neuron")
     if not isinstance(prep, str) or prep not in PREPARATIONS:
-        fail("preparation", f"preparation = {prep!r}: choose one of {', '.join(PREPARATIONS)}")
+        fail(f"preparation = {reprlib.repr(prep)}: choose one of {', '.join(PREPARATIONS)}", "preparation")
     scenario.preparation = prep
     try:
         scenario.speed = checked_speed(raw.get("speed", 1.0))
     except ValueError:  # its own words: a file cannot say None (as fast as possible), as Python can
-        fail("speed", f"speed = {raw['speed']!r} is not allowed: {SPEED_MIN:g}–{SPEED_MAX:g} × real time")
+        fail(f"speed = {reprlib.repr(raw['speed'])} is not allowed: {SPEED_MIN:g}–{SPEED_MAX:g} × real time",
+             "speed")
     duration = raw.get("duration_s", 60.0)
-    if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not 0 < duration < float("inf"):
-        fail("duration_s", f"duration_s = {duration!r} must be a positive number of seconds")
-    scenario.duration_s = float(duration)
+    scenario.duration_s = as_number(duration)
+    if scenario.duration_s is None or scenario.duration_s <= 0.0:
+        fail(f"duration_s = {reprlib.repr(duration)} must be a positive number of seconds", "duration_s")
     seed = raw.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-        fail("seed", f"seed = {seed!r} must be a whole number 0–4294967295")
-    scenario.seed = seed
+    scenario.seed = as_number(seed, whole=True)
+    if scenario.seed is None or not 0 <= scenario.seed <= SEED_MAX:
+        fail(f"seed = {reprlib.repr(seed)} must be a whole number 0–{SEED_MAX}", "seed")
 
     start = raw.get("start", {})
     if not isinstance(start, dict):
-        fail("start", f"start = {start!r} must be a table: a [start] line with NAME = VALUE lines under it")
-    start_at = _line_of(lines, "[start]") - 1
-    scenario.start = _controls(start, lambda k, m: fail(k, f"[start] {m}", start_at))
+        fail(f"start = {reprlib.repr(start)} must be a table: a [start] line with NAME = VALUE lines under it",
+             "start")
+    scenario.start = _controls(start, prep, False, lambda k, m: fail(f"[start] {m}", k, "start"))
     steps = raw.get("at", [])
     if not isinstance(steps, list) or not all(isinstance(step, dict) for step in steps):
-        fail("at", f"at = {steps!r} must be [[at]] steps: an [[at]] line with t_s = SECONDS and changes under it")
-    at_lines = [i for i, line in enumerate(lines) if line.strip() == "[[at]]"]
+        fail(f"at = {reprlib.repr(steps)} must be [[at]] steps: an [[at]] line with t_s = SECONDS and changes "
+             f"under it", "at")
     for n, entry in enumerate(steps):
-        after = at_lines[n] if n < len(at_lines) else 0
-        step = f"[[at]] number {n + 1}"
-        entry = dict(entry)
-        if "t_s" not in entry:
-            fail("[[at]]", f"{step} needs t_s = seconds (0 or more): it has no time", after)
-        t = entry.pop("t_s")
-        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 <= t < float("inf"):
-            fail("t_s", f"{step} needs t_s = seconds (0 or more), got {t!r}", after)
-        step += f" (t_s = {t:g})"
-        caption = entry.pop("caption", "")
-        if not isinstance(caption, str):
-            fail("caption", f"{step}: caption = {caption!r} must be text in quotes", after)
-        puff = _puff(entry.pop("puff", None), scenario.preparation, lambda m: fail("puff", f"{step}: {m}", after))
-        changes = _controls(entry, lambda k, m: fail(k, f"{step}: {m}", after))
-        if not changes and not caption and not puff:
-            fail("[[at]]", f"{step} changes nothing: add a control, a puff or a caption", after)
-        scenario.timeline.append(Step(float(t), changes, caption, puff))
+        scenario.timeline.append(_step(n, dict(entry), prep, lambda m, key=None, n=n: fail(m, key, "at", n)))
     scenario.timeline.sort(key=lambda step: step.t_s)
     return scenario
+
+
+def _read(path):
+    """The text of the scenario file ``path``, refused unless it is a regular file of at most
+    MAX_FILE_BYTES in UTF-8 (a byte-order mark is allowed: Windows editors write one)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # opening a pipe must not wait
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ScenarioError(f"cannot read scenario {path}: it is not a file (a folder, a device or a pipe)")
+            with os.fdopen(fd, "rb", closefd=False) as f:
+                data = f.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise ScenarioError(f"cannot read scenario {path}: {e.strerror or e} (the app ships "
+                            f"{', '.join(shipped_scenarios())})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(f"cannot read scenario {path}: it is larger than {MAX_FILE_BYTES / 1e6:g} MB, "
+                            f"far more than a scenario's page of text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise ScenarioError(f"{path}, line {line}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset "
+                            f"{e.start}): save the file as UTF-8") from None
+
+
+def _step(n, entry, preparation, fail):
+    """The ``n``-th ``[[at]]`` table (from 0), checked whole; ``fail(message, key)`` says where."""
+    step = f"[[at]] number {n + 1}"
+    if "t_s" not in entry:
+        fail(f"{step} needs t_s = seconds (0 or more): it has no time")
+    given = entry.pop("t_s")
+    t_s = as_number(given)
+    if t_s is None or t_s < 0.0:
+        fail(f"{step} needs t_s = seconds (0 or more), got {reprlib.repr(given)}", "t_s")
+    step += f" (t_s = {t_s:g})"
+    caption = entry.pop("caption", "")
+    if not isinstance(caption, str):
+        fail(f"{step}: caption = {reprlib.repr(caption)} must be text in quotes", "caption")
+    if len(caption) > MAX_CAPTION_CHARS:
+        fail(f"{step}: the caption is {len(caption)} characters long; at most {MAX_CAPTION_CHARS} fit over "
+             f"the scopes", "caption")
+    puff = _puff(entry.pop("puff", None), preparation, lambda m: fail(f"{step}: {m}", "puff"))
+    changes = _controls(entry, preparation, True, lambda k, m: fail(f"{step}: {m}", k))
+    if not changes and not caption and not puff:
+        fail(f"{step} changes nothing: add a control, a puff or a caption")
+    return Step(t_s, changes, caption, puff)
 
 
 def _puff(table, preparation, fail):
@@ -137,34 +178,90 @@ def _puff(table, preparation, fail):
     if preparation != "slice":
         fail(f"a puff needs preparation = \"slice\" (this scenario's is {preparation!r})")
     if not isinstance(table, dict):
-        fail(f"puff = {table!r} must be a table: {{ K_mM = 60, at_mm = 0.15, width_mm = 0.3, duration_s = 10 }}")
+        fail(f"puff = {reprlib.repr(table)} must be a table: "
+             f"{{ K_mM = 60, at_mm = 0.15, width_mm = 0.3, duration_s = 10 }}")
     solution = dict(table)
     where = {name: solution.pop(name, None) for name in ("at_mm", "width_mm", "duration_s")}
     missing = [name for name, value in where.items() if value is None]
     if missing:
         fail(f"the puff needs {', '.join(missing)}")
     try:
-        checked_puff(where["at_mm"], where["width_mm"], where["duration_s"], solution)
+        where, solution = checked_puff(where["at_mm"], where["width_mm"], where["duration_s"], solution)
     except ValueError as e:
         fail(str(e))
     return {**where, **solution}
 
 
-def _controls(table, fail):
+def _controls(table, preparation, timed, fail):
+    """``NAME = VALUE`` lines checked as the rig will apply them to ``preparation``: known names,
+    values in range, controls it has, and when ``timed`` (during the recording) none fixed once
+    the cell is patched. ``fail(name, message)`` says where."""
     controls = {}
     for name, value in table.items():
         try:
             control = lookup(name)
             controls[control.name] = control.validate(value)
+            if timed:
+                control.check_changeable(preparation, f"set it in [start] (the conditions the cell is patched in), "
+                                                      f"not in an [[at]] step")
+            else:
+                control.check_belongs(preparation)
         except ValueError as e:
-            fail(name, str(e))
+            quoted = isinstance(value, str) and as_number(value, typed=True) is not None
+            fail(name, f"{e}: write it without quotes" if quoted else str(e))
     return controls
 
 
-def _line_of(lines, key, after=0):
-    """1-based line of ``key = ...`` (or of a header like ``[start]``) at or after line ``after``."""
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=" if not key.startswith("[") else rf"^\s*{re.escape(key)}\s*$")
-    for i in range(max(after, 0), len(lines)):
-        if pattern.match(lines[i]):
-            return i + 1
-    return max(after, 0) + 1
+class _Places:
+    """Where the tables and keys of a scenario's text are, for errors that name the line: TOML's
+    reader gives values, not places. A comment after a header (``[[at]]  # raise K``) or a key
+    mentioned in a comment or inside a multi-line caption does not mislead it."""
+
+    HEADER = re.compile(r"^\s*\[{1,2}\s*([\w.-]+)\s*\]{1,2}\s*(#.*)?$")
+
+    def __init__(self, text):
+        self.code = _code_lines(text.splitlines())
+        self.headers = []  # (table name, line index), in file order
+        for i, line in enumerate(self.code):
+            header = self.HEADER.match(line)
+            if header:
+                self.headers.append((header.group(1), i))
+
+    def line(self, key=None, table=None, n=0):
+        """1-based line of ``key = ...`` in the ``n``-th table called ``table`` (None: the top
+        level), else of that table's header (its ``table = ...`` line if it is written inline)."""
+        first, end = self._span(table, n)
+        if first is None:
+            return self.line(table)
+        if key is not None:
+            pattern = re.compile(rf"^\s*([\"']?){re.escape(key)}\1\s*=")
+            for i in range(first, end):
+                if pattern.match(self.code[i]):
+                    return i + 1
+            if table is None:  # not a field but a table of that name: [foo]
+                return next((i + 1 for name, i in self.headers if name == key), 1)
+        return first + 1 if table is not None else 1
+
+    def _span(self, table, n):
+        """The lines [first, end) of the ``n``-th table called ``table``; (None, None) if it has no header."""
+        starts = [i for _, i in self.headers] + [len(self.code)]
+        if table is None:
+            return 0, starts[0]
+        mine = [k for k, (name, _) in enumerate(self.headers) if name == table]
+        if n >= len(mine):
+            return None, None
+        k = mine[n]
+        return starts[k], starts[k + 1]
+
+
+def _code_lines(lines):
+    """Each line, or "" where it lies inside a multi-line string (a caption may hold any text)."""
+    code, inside = [], None
+    for line in lines:
+        if inside:
+            code.append("")
+            inside = None if line.count(inside) % 2 else inside
+            continue
+        code.append(line)
+        inside = next((quote for quote in ('"""', "'''") if line.count(quote) % 2), None)
+    return code

@@ -48,7 +48,7 @@ def test_csv_folder_is_checked_before_running(tmp_path, capsys):
     (["--at", "soon", "bath_K_mM=8"], "--at needs a time in seconds"),
     (["--at", "3"], "--at 3 has nothing to change"),
     (["--preparation", "purkinje"], "unknown preparation"),
-    (["--at", "nan", "bath_K_mM=8"], "--at nan: the time must be"),
+    (["--at", "nan", "bath_K_mM=8"], "--at needs a time in seconds (0 or more) first, got 'nan'"),
     (["--sample-rate-hz", "0"], "sample rate 0.0 Hz must divide"),
     (["--sample-rate-hz", "3000"], "must divide the integration rate 50000 Hz"),
 ])

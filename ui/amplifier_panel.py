@@ -6,12 +6,12 @@ It only asks: ``edited(name, value)`` for a control, ``measure(kind, arguments)`
 measurement; the window runs it on the rig and hands the result back to ``show_result``.
 """
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
+                               QVBoxLayout)
 
 from rig.controls import CONTROLS
 
-from .controls import widget_for
+from .controls import TypedNumberBox, widget_for
 
 # which controls matter in which mode (the others are greyed out, as on the real panel)
 ACTIVE_IN = {"hold_pA": ("current",), "noise_V_mV": ("current", "I=0"), "hold_mV": ("voltage",),
@@ -117,12 +117,11 @@ class AmplifierPanel(QGroupBox):
         layout.addStretch(1)
 
     def _number(self, grid, row, label, lo, hi, value, tip):
-        box = QDoubleSpinBox()
+        box = TypedNumberBox(lo, hi, decimals=1)  # read in the user's locale, invalid text said, not dropped
         box.setObjectName(f"step_{label.split()[0]}")
-        box.setRange(lo, hi)
-        box.setDecimals(1)
         box.setValue(value)
         box.setToolTip(tip)
+        box.refused.connect(lambda message, _: self.result.setText(f"Not applied: {message}"))
         grid.addWidget(QLabel(label), row, 0)
         grid.addWidget(box, row, 1)
         return box

@@ -3,20 +3,26 @@
 Every widget's ``objectName`` is its control's name (``bath_K_mM``, ``clamp``), its tooltip the
 control's help, range and source, and it offers the same three things: ``edited(name, value)``
 when the user changes it, ``show_value(value)`` to follow the rig without echoing back, and
-``control``. A number box takes whatever is typed: the rig judges it (``RunLoop.set``), so an
-out-of-range value is refused with the registry's own message rather than silently clamped.
+``control``. A number box reads what is typed in the user's locale and judges it by the rig's own
+number rule and range (``rig.controls.checked_number``): text that is not a valid value is shown
+as invalid, never applied, and when entered is handed to the rig as typed (``RunLoop.set``),
+which refuses it with the registry's own message rather than anything being silently changed.
 """
 import math
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QComboBox, QDoubleSpinBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QLocale, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import QButtonGroup, QComboBox, QDoubleSpinBox, QHBoxLayout, QPushButton, QToolTip, QWidget
 
-from rig.controls import CONTROLS
+from rig.controls import CONTROLS, as_number, checked_number, describe_range
 
 CLAMP_LABELS = {"voltage": "VC", "I=0": "I=0", "current": "IC"}  # MultiClamp's mode buttons, in its order
 # the window's one-key shortcuts (run/pause, record, membrane test): no number holds these keys, so
 # a number box lets them through to the window instead of swallowing them while it has the focus
 WINDOW_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_M)
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# on the text only: a style sheet on the box itself would make Qt draw its arrows without the platform's style
+INVALID_LOOK = "background: #ffd6d6; color: #b00020;"
 
 
 def tooltip(control):
@@ -31,23 +37,126 @@ def step_of(control):
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
-class NumberBox(QDoubleSpinBox):
+class TypedNumberBox(QDoubleSpinBox):
+    """A number typed in the user's locale: 4,4 where the decimal separator is a comma, refused
+    where it is not (never 44: Qt's own box reads the comma there as a thousands separator and
+    drops it). What is typed is judged by the rig's number rule within the box's range and
+    decimals; text that fails stays as typed, shown invalid (red on pink, the tooltip saying why),
+    and nothing is applied until it is valid. Enter, or leaving the box, with it says why beside
+    the box and emits ``refused``; leaving puts back the value in force."""
+    refused = Signal(str, object)  # why, and what was typed: a number if it is one here, else the text
+
+    def __init__(self, lo, hi, decimals):
+        super().__init__()
+        self.setDecimals(decimals)
+        self.setRange(lo, hi)
+        self.setKeyboardTracking(False)  # a typed value counts when Enter is pressed or focus leaves
+        self._tip = ""  # the tooltip to put back once the text is valid again
+        self._said = None  # the text last refused, so leaving the box does not say it twice
+        self.lineEdit().textChanged.connect(self._show_validity)
+
+    def strict_locale(self):
+        """The box's locale, reading and writing no thousands separators."""
+        locale = QLocale(self.locale())
+        locale.setNumberOptions(QLocale.NumberOption.RejectGroupSeparator | QLocale.NumberOption.OmitGroupSeparator)
+        return locale
+
+    def typed(self, text=None):
+        """What is typed (``text``, else the box's), as a number if it is one in this locale, else the text."""
+        body = (self.text() if text is None else text).strip()
+        if self.suffix().strip() and body.endswith(self.suffix().strip()):
+            body = body[:-len(self.suffix().strip())].strip()
+        number, ok = self.strict_locale().toDouble(body)
+        number = as_number(number) if ok else None  # the one rule: never NaN or an infinity
+        return body if number is None else number
+
+    def problem(self, text=None):
+        """Why what is typed is not a value for this box, or None if it is one."""
+        typed = self.typed(text)
+        unit = self.suffix().strip()
+        if isinstance(typed, str):
+            example = self.strict_locale().toString(1.5, "f", 1)
+            return (f"{self.objectName()} = {typed!r} is not a number (decimals are written {example} here; "
+                    f"valid {describe_range(self.minimum(), self.maximum(), unit)})")
+        try:
+            checked_number(self.objectName(), typed, self.minimum(), self.maximum(), unit)
+        except ValueError as e:
+            return str(e)
+        if round(typed, self.decimals()) != typed:
+            return f"{self.objectName()} = {typed:g} has more decimals than the box keeps ({self.decimals()})"
+        return None
+
+    def validate(self, text, pos):
+        # never Invalid: a key Qt's validator refuses is dropped without a word; the box says why instead
+        state = QValidator.State.Acceptable if self.problem(text) is None else QValidator.State.Intermediate
+        return state, text, pos
+
+    def fixup(self, text):
+        return text  # Qt's fixup strips thousands separators: '4,4' would become 44
+
+    def valueFromText(self, text):  # noqa: N802 - Qt's name
+        typed = self.typed(text)
+        return self.value() if isinstance(typed, str) else typed
+
+    def textFromValue(self, value):  # noqa: N802 - Qt's name
+        return self.strict_locale().toString(value, "f", self.decimals())
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt's name
+        if event.key() in ENTER_KEYS and self.problem() is not None:
+            self._refuse()  # the text stays, to be put right
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event):  # noqa: N802 - Qt's name
+        if self.problem() is not None:
+            self._refuse()
+        super().focusOutEvent(event)  # Qt puts back the value in force,
+        self._show_validity()  # with the edit's signals blocked
+
+    def stepBy(self, steps):  # noqa: N802 - Qt's name
+        super().stepBy(steps)  # from invalid text: back to the value in force, signals blocked
+        self._show_validity()
+
+    def _refuse(self):
+        text = self.text()
+        if text == self._said:
+            return
+        self._said = text
+        message = self.problem()
+        self.refused.emit(message, self.typed())
+        QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()), message, self)
+
+    def _show_validity(self):
+        problem = self.problem()
+        invalid = problem is not None
+        if invalid != bool(self.property("invalid")):
+            if invalid:
+                self._tip = self.toolTip()  # the box's own help, back once the text is valid again
+            else:
+                self.setToolTip(self._tip)
+                self._said = None
+            self.setProperty("invalid", invalid)
+            self.lineEdit().setStyleSheet(INVALID_LOOK if invalid else "")
+        if invalid:
+            self.setToolTip(problem)
+
+
+class NumberBox(TypedNumberBox):
     edited = Signal(str, object)
 
     def __init__(self, control):
-        super().__init__()
+        step = step_of(control)
+        super().__init__(control.lo, control.hi, max(0, -math.floor(math.log10(step))) + 1)
         self.control = control
         self.setObjectName(control.name)
-        step = step_of(control)
-        self.setDecimals(max(0, -math.floor(math.log10(step))) + 1)
-        self.setRange(-1e9, 1e9)  # any number may be typed: the registry judges it, with a message
         self.setSingleStep(step)
-        self.setKeyboardTracking(False)  # a typed value counts when Enter is pressed or focus leaves
         if control.unit:
             self.setSuffix(f" {control.unit}")
         self.setToolTip(tooltip(control))
         self.show_value(control.default)
         self.valueChanged.connect(lambda value: self.edited.emit(self.control.name, float(value)))
+        # what cannot be applied goes to the rig as typed: it refuses it in the window's own words
+        self.refused.connect(lambda _, typed: self.edited.emit(self.control.name, typed))
         self.editingFinished.connect(self.clearFocus)  # typed and entered: the keys are the window's again
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a wheel alone never gives it the focus
 
@@ -64,14 +173,6 @@ class NumberBox(QDoubleSpinBox):
             event.ignore()  # not for this box: the window's shortcut takes it
             return True
         return super().event(event)
-
-    def sizeHint(self):  # sized for the control's own range, not for the wide range typing allows
-        hint = super().sizeHint()
-        widest = max(f"{v:.{self.decimals()}f}{self.suffix()}" for v in (self.control.lo, self.control.hi))
-        hint.setWidth(self.fontMetrics().horizontalAdvance(widest + "00") + 40)
-        return hint
-
-    minimumSizeHint = sizeHint
 
     def show_value(self, value):
         if self.value() != round(float(value), self.decimals()):
