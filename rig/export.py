@@ -14,17 +14,22 @@
 - **Linescan** of the slice (``write_linescan_csv``): one row per time and place, ``t_s, x_mm,
   V_mV, K_o_mM, astro_V_mV``, the form a spreadsheet filter or pandas' ``pivot`` turns back into
   an image of position against time.
-- **Spike table** beside either (``NAME-spikes.csv``): time, threshold, peak, half-width and
-  instantaneous rate of every spike the cell's detector counted in the exported stretch (measured
-  at the full sample rate, whatever ``rate_hz`` thins the trace to); an ATF export also gets
-  ``NAME-markers.csv``, since ATF has no place for text.
+- **Spike table** beside either, named after its own export (``out.csv``: ``out-spikes.csv``;
+  ``out.atf``: ``out-atf-spikes.csv``, so a CSV and an ATF of one name never share one): time,
+  threshold, peak, half-width and instantaneous rate of every spike the cell's detector counted
+  in the exported stretch (measured at the full sample rate, whatever ``rate_hz`` thins the trace
+  to); an ATF export also gets ``out-atf-markers.csv``, since ATF has no place for text.
 
 Numbers are formatted by a compiled loop (``rig.textformat``), a block of rows at a time, so a
-million rows take a second or two and memory stays small. Every file is written next to its
-destination and renamed into place: a failed export never leaves half a file, and problems raise
-ExportError naming the path. An export never replaces a file (the trace's or a table beside it)
-unless asked to (``overwrite=True``; the CLI's ``--force``): a student's earlier export is data too.
+million rows take a second or two and memory stays small. Every file of an export is written next
+to its destination under a hidden name, and all are renamed into place together at the end: an
+export that fails or is stopped (Ctrl-C) leaves no file of its own, hidden or not, and replaces
+none; problems raise ExportError naming the path. An export never replaces a file (the trace's or
+a table beside it) unless asked to (``overwrite=True``; the CLI's ``--force``): a student's
+earlier export is data too. Two files of one export at one place, or a file inside the recording's
+folder, are refused, asked or not.
 """
+import contextlib
 import csv
 import io
 import os
@@ -34,8 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import analysis
-from .controls import CONTROLS
-from .recorder import read_recording
+from .controls import checked_number
+from .recorder import describe_dropped, open_recording
 from .textformat import decimals_for, decimals_for_interval, format_rows, tail_table
 
 SPREADSHEET_ROWS = 1_048_576  # Excel and LibreOffice Calc: rows in a sheet, header included
@@ -50,16 +55,20 @@ class ExportError(OSError):
 class Recorded:
     """What an export reads: metadata, the channels (``t_s`` first), the control history
     [(t_s, control, value)] starting with every control's value at the start, and the markers
-    [(t_s, text)]."""
+    [(t_s, text)]; from a recording, also its folder (no export goes inside it) and what reading
+    it left out (``rig.recorder.describe_dropped``), if anything."""
     meta: dict
     channels: dict
     history: list
     markers: list
+    folder: str = None
+    dropped: str = None
 
     @classmethod
     def from_recording(cls, path):
         """A recording folder (``rig.recorder``), its samples read in place, not copied."""
-        meta, channels, events = read_recording(path)
+        recording = open_recording(path)
+        meta, channels, events = recording.meta, recording.channels, recording.events
         start = meta["start_t_s"]
         history = [(start, name, value) for name, value in meta["controls"].items()]
         markers = []
@@ -69,7 +78,7 @@ class Recorded:
             history.extend((e["t_s"], name, value) for name, value in e.get("controls", {}).items())
             if "marker" in e:
                 markers.append((e["t_s"], e["marker"]))
-        return cls(meta, channels, history, markers)
+        return cls(meta, channels, history, markers, os.fspath(path), describe_dropped(recording.dropped))
 
     @property
     def sample_rate_hz(self):
@@ -117,18 +126,25 @@ class Selection:
 
 def export(recorded, csv_path=None, atf_path=None, from_s=None, to_s=None, rate_hz=None, overwrite=False):
     """Write ``recorded`` as CSV and/or ATF, each with its spike table beside it; an existing file
-    is refused unless ``overwrite``. Returns a report: ``{"rows", "spikes", "files", "warning", "note"}``;
-    ``warning`` (or None) says when a CSV has more rows than a spreadsheet takes, ``note`` (or None)
-    when the spike table's shape columns stay empty because the samples are too coarse."""
-    check_targets(csv_path, atf_path, overwrite)
+    is refused unless ``overwrite``, and ``from_s``, ``to_s`` and ``rate_hz`` must be numbers
+    (ValueError names the one that is not). Returns a report: ``{"rows", "spikes", "files",
+    "warning", "note", "dropped"}``; ``warning`` (or None) says when a CSV has more rows than a
+    spreadsheet takes, ``note`` (or None) when the spike table's shape columns stay empty because
+    the samples are too coarse, ``dropped`` (or None) what reading a recording cut off by a crash
+    left out."""
+    from_s = _optional_number("export from_s", from_s, "s")
+    to_s = _optional_number("export to_s", to_s, "s")
+    rate_hz = _optional_number("export rate_hz", rate_hz, "Hz")
+    check_targets(csv_path, atf_path, overwrite, recorded.folder)
     try:
         part = recorded.select(from_s, to_s, rate_hz)
     except ValueError as e:
         raise ExportError(f"cannot export: {e}") from None
     files = []
-    for path, write in ((csv_path, write_csv), (atf_path, write_atf)):
-        if path is not None:
-            files += write(path, part)
+    with _staged() as staged:
+        for path, write in ((csv_path, write_csv), (atf_path, write_atf)):
+            if path is not None:
+                files += write(staged, path, part)
     warning = note = None
     rate = part.recorded.sample_rate_hz
     if csv_path is not None and part.rows + 1 > SPREADSHEET_ROWS:
@@ -140,7 +156,13 @@ def export(recorded, csv_path=None, atf_path=None, from_s=None, to_s=None, rate_
     if len(part.spikes) and rate < analysis.SHAPE_MIN_RATE_HZ:
         note = (f"the spike table's threshold, peak and half-width are empty: a spike's shape needs "
                 f"{analysis.SHAPE_MIN_RATE_HZ:g} samples per second, these have {rate:g}")
-    return {"rows": part.rows, "spikes": len(part.spikes), "files": files, "warning": warning, "note": note}
+    return {"rows": part.rows, "spikes": len(part.spikes), "files": files, "warning": warning, "note": note,
+            "dropped": recorded.dropped}
+
+
+def _optional_number(what, value, unit):
+    """None, or ``value`` as a number (the rule of ``rig.controls``), or ValueError naming ``what``."""
+    return None if value is None else checked_number(what, value, unit=unit)
 
 
 # ---- the slice's linescan ---------------------------------------------------------------------
@@ -166,7 +188,8 @@ def write_linescan_csv(path, scan, overwrite=False):
                                      + [scan[name][rows].ravel() for name in LINESCAN_COLUMNS[2:]])
             yield format_rows(values, decimals, ",", no_tails, offsets, np.zeros(len(values), np.int64))
 
-    _write_atomically(path, blocks())
+    with _staged() as staged:
+        staged.write(path, blocks())
     return {"rows": len(t) * len(x), "files": [os.fspath(path)]}
 
 
@@ -177,8 +200,9 @@ def _grid_decimals(values):
 
 
 # ---- CSV -------------------------------------------------------------------------------------
-def write_csv(path, part):
-    """The trace as CSV (see the module's text) and the spike table beside it; returns the paths."""
+def write_csv(staged, path, part):
+    """The trace as CSV (see the module's text) and the spike table beside it, written to
+    ``staged`` (``_Staged``); returns the paths."""
     rec = part.recorded
     t = rec.channels["t_s"]
     names = [n for n in rec.channels if n != "t_s"]
@@ -193,15 +217,18 @@ def write_csv(path, part):
         empty = "," * (len(columns) - 3)  # an export shorter than its metadata: rows of metadata alone
         yield "".join(empty + _csv_line(["", *row]) for row in about[len(t):]).encode("utf-8")
 
-    _write_atomically(path, blocks())
-    return [os.fspath(path), _write_spike_table(path, part.spikes)]
+    path, spike_table = _csv_files(path).values()
+    staged.write(path, blocks())
+    _write_spike_table(staged, spike_table, part.spikes)
+    return [path, spike_table]
 
 
 def _changing_controls(history, t):
-    """{control: (change times, values)} for each control whose value within ``t`` is ever not its
-    starting value (the history's first, which the metadata gives)."""
+    """{control: (change times, values)} for each control in the history whose value within ``t``
+    is ever not its starting value (the history's first, which the metadata gives). A recording
+    made before a control existed has none of it: no column."""
     out = {}
-    for name in CONTROLS:
+    for name in dict.fromkeys(n for _, n, _ in history):
         changes = [(when, value) for when, n, value in history if n == name]
         times, values = np.array([when for when, _ in changes]), [value for _, value in changes]
         first = _value_at(times, values, t[0])  # in force at the first row, perhaps set before it
@@ -212,8 +239,10 @@ def _changing_controls(history, t):
 
 def _value_at(times, values, t_s):
     """The value set last at or before ``t_s`` (a change and its marker show from the first
-    sample at or after it)."""
-    return values[max(int(np.searchsorted(times, t_s + 1e-12, side="right")) - 1, 0)]
+    sample at or after it); empty before the first one known (a control a recording's metadata
+    does not name)."""
+    last = int(np.searchsorted(times, t_s + 1e-12, side="right")) - 1
+    return values[last] if last >= 0 else ""
 
 
 def _csv_tails(t, changing, markers, about):
@@ -266,8 +295,10 @@ def _fmt(value):
 
 
 # ---- ATF -------------------------------------------------------------------------------------
-def write_atf(path, part):
-    """Axon Text File 1.0 (gap free), its spike table and its marker table; returns the paths."""
+def write_atf(staged, path, part):
+    """Axon Text File 1.0 (gap free), its spike table and its marker table, written to ``staged``
+    (``_Staged``); returns the paths."""
+    path, spike_table, marker_table = _atf_files(path).values()
     rec = part.recorded
     t = rec.channels["t_s"]
     names = [n for n in rec.channels if n != "t_s"]
@@ -275,7 +306,7 @@ def write_atf(path, part):
     bottom = ",".join(f"{np.nanmin(rec.channels[n]):.3f}" for n in names)
     records = ["AcquisitionMode=Gap Free",
                f"Comment=Virtual Rig {rec.meta.get('model_version', '')} {rec.meta.get('preparation', '')} "
-               f"seed {rec.meta.get('seed', '')}; markers in {os.path.basename(_beside(path, 'markers'))}",
+               f"seed {rec.meta.get('seed', '')}; markers in {os.path.basename(marker_table)}",
                f"YTop={top}", f"YBottom={bottom}",
                f"SyncTimeUnits={1e6 / rec.sample_rate_hz:g}",
                f"SweepStartTimesMS={t[0] * 1e3:.3f}",
@@ -292,12 +323,12 @@ def write_atf(path, part):
         yield header.encode("utf-8")
         yield from _number_blocks(shifted, names, "\t", tails, np.zeros(len(t), np.int64))
 
-    _write_atomically(path, blocks())
-    markers = _beside(path, "markers")
+    staged.write(path, blocks())
+    _write_spike_table(staged, spike_table, part.spikes)
     inside = [(when, text) for when, text in rec.markers if t[0] - 1e-12 <= when <= t[-1] + 1e-12]
-    _write_atomically(markers, [_csv_line(["t_s", "marker"]).encode("utf-8")]
-                      + [_csv_line([f"{when:.6f}", text]).encode("utf-8") for when, text in inside])
-    return [os.fspath(path), _write_spike_table(path, part.spikes), markers]
+    staged.write(marker_table, [_csv_line(["t_s", "marker"]).encode("utf-8")]
+                 + [_csv_line([f"{when:.6f}", text]).encode("utf-8") for when, text in inside])
+    return [path, spike_table, marker_table]
 
 
 def _unit(name):
@@ -322,50 +353,121 @@ def _number_blocks(rec, names, separator, tails, index):
         yield format_rows(block, decimals, separator, *tails, index[start:stop])
 
 
+def _csv_files(path):
+    """{what: path} of the files a CSV export writes: the CSV and its spike table (out.csv,
+    out-spikes.csv)."""
+    return {"the CSV": os.fspath(path), "the CSV's spike table": _beside(path, "spikes")}
+
+
+def _atf_files(path):
+    """{what: path} of the files an ATF export writes: the ATF, its spike and marker tables
+    (out.atf, out-atf-spikes.csv, out-atf-markers.csv), named apart from a CSV's of the same name."""
+    return {"the ATF": os.fspath(path), "the ATF's spike table": _beside(path, "atf-spikes"),
+            "the ATF's marker table": _beside(path, "atf-markers")}
+
+
 def _beside(path, what):
     root, _ = os.path.splitext(os.fspath(path))
     return f"{root}-{what}.csv"
 
 
-def _write_spike_table(path, spikes):
-    out = _beside(path, "spikes")
+def _write_spike_table(staged, path, spikes):
     keys = ("t_s", "threshold_mV", "peak_mV", "half_width_ms", "rate_Hz")
     lines = [_csv_line(keys)] + [_csv_line(["" if s[k] is None else f"{s[k]:.6g}" for k in keys]) for s in spikes]
-    _write_atomically(out, [line.encode("utf-8") for line in lines])
-    return out
+    staged.write(path, [line.encode("utf-8") for line in lines])
 
 
-def _write_atomically(path, chunks):
-    """Write the byte ``chunks`` to a file beside ``path`` and rename it into place."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
+class _Staged:
+    """The files of one export, each written beside its destination under a hidden name
+    (``write``) and renamed into place together (``commit``) once all are written; ``discard``
+    removes whatever was not renamed."""
+
+    def __init__(self):
+        self._hidden = []  # (hidden path, destination), not yet renamed
+
+    def write(self, path, chunks):
+        """Write the byte ``chunks`` to a hidden file beside ``path``."""
+        path = os.fspath(path)
+        try:
+            fd, hidden = tempfile.mkstemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(path)))
+        except OSError as e:
+            raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+        self._hidden.append((hidden, path))
+        try:
+            with os.fdopen(fd, "wb") as f:
+                for chunk in chunks:
+                    f.write(chunk)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(hidden, 0o666 & ~umask)  # mkstemp makes it private; an export is for sharing
+        except OSError as e:
+            raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+
+    def commit(self):
+        while self._hidden:
+            hidden, path = self._hidden[0]
+            try:
+                os.replace(hidden, path)
+            except OSError as e:
+                raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+            self._hidden.pop(0)
+
+    def discard(self):
+        for hidden, _ in self._hidden:
+            with contextlib.suppress(OSError):  # never hide the error that stopped the export
+                os.unlink(hidden)
+        self._hidden = []
+
+
+@contextlib.contextmanager
+def _staged():
+    """A ``_Staged`` whose files are renamed into place when the block ends; if it fails or is
+    stopped (an error, Ctrl-C: any exception), none is, and none is left behind."""
+    staged = _Staged()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".export-", dir=folder)
-    except OSError as e:
-        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            for chunk in chunks:
-                f.write(chunk)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an export is for sharing
-        os.replace(tmp, path)
-    except OSError as e:
-        os.unlink(tmp)
-        raise ExportError(f"cannot write {path}: {e.strerror or e}") from None
+        yield staged
+        staged.commit()
+    finally:
+        staged.discard()
 
 
-def check_targets(csv_path=None, atf_path=None, overwrite=False):
-    """Raise ExportError now if an export to ``csv_path`` and/or ``atf_path`` could not be written,
-    or (unless ``overwrite``) would replace a file, the tables beside them included."""
-    targets = []
-    for path, beside in ((csv_path, ("spikes",)), (atf_path, ("spikes", "markers"))):
-        if path is not None:
-            check_writable(path)
-            targets += [os.fspath(path)] + [_beside(path, what) for what in beside]
-    for path in targets:
+def check_targets(csv_path=None, atf_path=None, overwrite=False, recording=None):
+    """Raise ExportError now if an export to ``csv_path`` and/or ``atf_path`` (of the recording
+    folder ``recording``, if from one) could not be written: two of its files at one place, a file
+    inside the recording's folder, a folder that takes no file, or (unless ``overwrite``) a file
+    that exists, the tables beside them included."""
+    targets = {}
+    if csv_path is not None:
+        targets.update(_csv_files(_file_name(csv_path)))
+    if atf_path is not None:
+        targets.update(_atf_files(_file_name(atf_path)))
+    _check_apart(targets, recording)  # first: not even a trial file goes inside a recording
+    for path in targets.values():
+        check_writable(path)
         _refuse_existing(path, overwrite)
+
+
+def _check_apart(targets, recording):
+    """Refuse targets ({what: path}) that are one file, or inside the ``recording`` folder."""
+    placed = {}
+    for what, path in targets.items():
+        if recording is not None and _same_file(os.path.dirname(os.path.abspath(path)), recording):
+            raise ExportError(f"cannot write {path}: it is inside the recording {recording}, whose folder holds "
+                              f"only its own files; choose a path outside it")
+        same = next((other for other, there in placed.items() if _same_file(path, there)), None)
+        if same is not None:
+            raise ExportError(f"cannot export: {same} and {what} would both be {path}; choose other names")
+        placed[what] = path
+
+
+def _same_file(a, b):
+    """Whether paths ``a`` and ``b`` are one file or folder (through links, .., or another spelling)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): only the spelling could tell
+        return False
 
 
 def _refuse_existing(path, overwrite):
@@ -384,12 +486,7 @@ def check_linescan_target(path, overwrite=False):
 def check_writable(path):
     """Raise ExportError now if ``path`` cannot be written (before a long run, not after): the
     folder must exist and take a trial file, and the path must not be a folder itself."""
-    try:
-        path = os.fspath(path)
-    except TypeError:
-        raise ExportError(f"cannot write {path!r}: not a file path") from None
-    if not path.strip():
-        raise ExportError("cannot write to an empty file name: give one, e.g. out.csv")
+    path = _file_name(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ExportError(f"cannot write {path}: folder {folder} does not exist")
@@ -401,3 +498,14 @@ def check_writable(path):
         raise ExportError(f"cannot write {path}: {e.strerror or e} in {folder}") from None
     os.close(fd)
     os.unlink(trial)
+
+
+def _file_name(path):
+    """``path`` as a str, or ExportError if it is not a file's name."""
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise ExportError(f"cannot write {path!r}: not a file path") from None
+    if not path.strip():
+        raise ExportError("cannot write to an empty file name: give one, e.g. out.csv")
+    return path

@@ -54,7 +54,7 @@ def test_csv_has_units_metadata_changed_controls_and_markers(tmp_path):
     v = np.array([float(r[1]) for r in rows[1:]])
     assert np.allclose(v, s.trace()["V_mV"], atol=1e-4)  # 7 significant digits
     assert report == {"rows": 100, "spikes": 0, "files": [str(tmp_path / "out.csv"), str(tmp_path / "out-spikes.csv")],
-                      "warning": None, "note": None}
+                      "warning": None, "note": None, "dropped": None}
 
 
 def test_an_export_too_coarse_for_spike_shapes_says_so(tmp_path):
@@ -124,7 +124,7 @@ def test_atf_round_trip_through_pyabf(spiking, tmp_path):
         assert np.allclose(atf.sweepY, channels[name][keep], rtol=0, atol=2e-6 * np.abs(channels[name]).max()), name
     assert atf.header["Signals"][:2] == ["V_mV", "I_pA"] and atf.columnLabelsY[0] == "Trace #1 (mV)"
     assert atf.sweepX[0] == 0.0
-    markers = rows_of(tmp_path / "trace-markers.csv")
+    markers = rows_of(tmp_path / "trace-atf-markers.csv")
     assert markers[1][1].startswith("bath_K_mM 3 -> 5")
 
 
@@ -181,7 +181,7 @@ def test_the_cli_records_to_disk_and_exports_from_the_recording(tmp_path, capsys
 
 
 @pytest.mark.parametrize("kind, existing", [("csv", "out.csv"), ("csv", "out-spikes.csv"), ("atf", "out.atf"),
-                                            ("atf", "out-spikes.csv"), ("atf", "out-markers.csv")])
+                                            ("atf", "out-atf-spikes.csv"), ("atf", "out-atf-markers.csv")])
 def test_an_export_never_replaces_a_file_unless_asked(tmp_path, kind, existing):
     s = Session(sample_rate_hz=1000)
     s.run(0.01)

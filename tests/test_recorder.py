@@ -132,9 +132,6 @@ class FullDisk:
         self.room -= len(data)
         return self.file.write(data)
 
-    def flush(self):
-        self.file.flush()
-
     def close(self):
         self.file.close()
 
@@ -181,8 +178,11 @@ def test_recording_keeps_memory_flat(tmp_path):
     (lambda p: p.mkdir(), "it is not a recording (a recording folder holds meta.json, samples.f32 and events.jsonl)"),
     (lambda p: p.write_text("x"), "it is a file, not a recording folder"),
     (lambda p: (p.mkdir(), (p / "meta.json").write_text('{"channels": [')), "its meta.json is damaged: it is not JSON"),
-    (lambda p: (p.mkdir(), (p / "meta.json").write_text('{"channels": ["V_mV"], "sample_rate_hz": 1000}')),
+    (lambda p: (p.mkdir(), (p / "meta.json").write_text('{"format": "virtual-rig recording 1", "channels": ["V_mV", '
+                                                         '"spikes"], "dtype": "<f4", "sample_rate_hz": 1000}')),
      "its meta.json is damaged: it has no start_t_s"),
+    (lambda p: (p.mkdir(), (p / "meta.json").write_text('{"channels": ["V_mV"], "sample_rate_hz": 1000}')),
+     "its meta.json is damaged: it has no format"),
     (lambda p: (p.mkdir(), (p / "meta.json").write_text('[1, 2]')), "its meta.json is damaged: it holds no table"),
 ])
 def test_export_and_recover_say_what_is_wrong_with_a_folder(tmp_path, capsys, make, problem):
@@ -204,4 +204,5 @@ def test_a_damaged_event_line_is_named(tmp_path, capsys):
         f.write("#")  # the first line's opening brace
     assert main(["export", str(tmp_path / "e.vrig"), "--csv", str(tmp_path / "x.csv")]) == 2
     err = capsys.readouterr().err
-    assert f"cannot read recording {tmp_path / 'e.vrig'}: line 1 of events.jsonl is damaged: '#\"t_s\"" in err
+    assert (f"cannot read recording {tmp_path / 'e.vrig'}: line 1 of events.jsonl is damaged: it is not JSON: "
+            f"'#\"t_s\"") in err
