@@ -4,12 +4,15 @@ cell's clock, speed is kept or the achieved speed is reported. No Qt.
 The loop paces itself on the wall clock, so these tests poll for what they expect with a deadline
 (a second at most) rather than advancing simulated time themselves.
 """
+import sys
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from rig import RunLoop, Session
+from rig.runloop import LoopStopped
 
 
 def wait_for(condition, timeout_s=3.0):
@@ -132,3 +135,158 @@ def test_the_rate_meter_counts_spikes_over_the_last_second():
     fired = [sp for sp in s.spikes() if sp["t_s"] > s.t_s - 1.0]
     assert s.readout()["firing_rate_Hz"] == pytest.approx(len(fired), abs=1.5)
     assert 5 < s.readout()["firing_rate_Hz"] < 15
+
+
+# ---- the lifecycle: a loop starts once, stops once, and never swallows what stopped it ----------
+def blocking_work():
+    """Work that holds the worker until released: commands queued meanwhile wait behind it."""
+    entered, release = threading.Event(), threading.Event()
+
+    def work(session):
+        entered.set()
+        assert release.wait(5)
+        return "released"
+    return work, entered, release
+
+
+def test_set_and_submit_after_stop_raise_and_a_loop_starts_once(loop):
+    with pytest.raises(RuntimeError, match="already started"):
+        loop.start()
+    assert loop.stop() is True and loop.stopped and not loop.alive
+    with pytest.raises(LoopStopped, match=r"the run loop has stopped: stop\(\) was called"):
+        loop.set(bath_K_mM=8.0)
+    with pytest.raises(RuntimeError, match="the run loop has stopped"):
+        loop.submit(lambda session: session.t_s)
+    with pytest.raises(RuntimeError, match="already started"):
+        loop.start()
+    assert loop.stop() is True and loop.session.markers() == []
+
+
+def test_a_stop_before_start_applies_what_was_queued_and_start_then_refuses():
+    loop = RunLoop(Session(preparation="squid_axon", sample_rate_hz=1000))
+    loop.set(temperature_C=10.0)
+    asked = loop.submit(lambda session: session.get("temperature_C"))
+    assert loop.stop() is True
+    assert asked.result(timeout=0) == 10.0 and loop.session.get("temperature_C") == 10.0
+    with pytest.raises(LoopStopped, match=r"stop\(\) was called.*make a new RunLoop"):
+        loop.start()
+    assert not loop.alive and loop.session.t_s == 0.0 and loop.error is None
+
+
+def test_commands_queued_before_stop_are_applied(loop):
+    wait_for(lambda: loop.session.t_s > 0.02)
+    loop.set(temperature_C=30.0)
+    asked = loop.submit(lambda session: session.get("temperature_C"))
+    assert loop.stop() is True
+    assert [text for _, text in loop.session.markers()] == ["temperature_C 37 -> 30"]
+    assert asked.result(timeout=0) == 30.0
+
+
+def test_stop_reports_a_worker_still_running_and_leaves_the_queue_to_it(loop):
+    work, entered, release = blocking_work()
+    held = loop.submit(work)
+    assert entered.wait(5)
+    loop.set(temperature_C=30.0)  # queued behind the work that holds the worker
+    assert loop.stop(timeout_s=0.05) is False
+    assert loop.alive and loop.stopped
+    assert loop.session.get("temperature_C") == 37.0  # not applied by this thread beside the worker
+    with pytest.raises(LoopStopped):
+        loop.set(temperature_C=20.0)
+    release.set()
+    assert loop.stop(timeout_s=5) is True and not loop.alive
+    assert held.result(timeout=0) == "released" and loop.session.get("temperature_C") == 30.0
+
+
+def test_a_stop_asked_by_work_on_the_worker_ends_it():
+    loop = RunLoop(Session(preparation="squid_axon", sample_rate_hz=1000))
+    loop.start()
+    assert loop.submit(lambda session: loop.stop()).result(timeout=5) is False  # it cannot wait for itself
+    assert loop.stop(timeout_s=5) is True and loop.error is None
+
+
+@pytest.mark.parametrize("error", [SystemExit(3), KeyboardInterrupt()], ids=["SystemExit", "KeyboardInterrupt"])
+def test_a_system_exit_in_submitted_work_reaches_the_caller_and_stops_the_loop(error):
+    loop = RunLoop(Session(preparation="squid_axon", sample_rate_hz=1000))
+    loop.start()
+    work, entered, release = blocking_work()
+    first = loop.submit(work)
+    assert entered.wait(5)
+
+    def leave(session):
+        raise error
+    leaving = loop.submit(leave)
+    behind = loop.submit(lambda session: session.t_s)  # queued behind it: never runs
+    release.set()
+    with pytest.raises(type(error)):
+        leaving.result(timeout=5)
+    assert loop.stop(timeout_s=5) is True
+    assert first.result(timeout=0) == "released" and loop.error is error and loop.stopped
+    stopped = behind.exception(timeout=0)
+    assert isinstance(stopped, LoopStopped) and stopped.error is error
+    name = type(error).__name__
+    with pytest.raises(LoopStopped, match=f"its worker failed with {name}") as raised:
+        loop.set(temperature_C=30.0)
+    assert raised.value.error is error and raised.value.__cause__ is error
+    with pytest.raises(LoopStopped, match=name):
+        loop.submit(lambda session: session.t_s)
+
+
+@pytest.mark.parametrize("error", [ZeroDivisionError("the engine fell over"), SystemExit("the engine left")],
+                         ids=["ZeroDivisionError", "SystemExit"])
+def test_a_failure_in_the_slice_is_kept_fails_pending_work_and_refuses_later_commands(error, monkeypatch):
+    session = Session(preparation="squid_axon", sample_rate_hz=1000)
+    entered, release = threading.Event(), threading.Event()
+
+    def run(duration_s):
+        entered.set()
+        assert release.wait(5)
+        raise error
+    monkeypatch.setattr(session, "run", run)
+    loop = RunLoop(session)
+    loop.start()
+    assert entered.wait(5)
+    pending = loop.submit(lambda s: s.t_s)  # queued while the slice computes: the slice fails first
+    release.set()
+    assert isinstance(pending.exception(timeout=5), LoopStopped)
+    assert pending.exception().error is error
+    assert loop.stop(timeout_s=5) is True and not loop.alive
+    assert loop.error is error and loop.stopped
+    with pytest.raises(LoopStopped, match=f"its worker failed with {type(error).__name__}: {error}"):
+        loop.set(temperature_C=30.0)
+    with pytest.raises(LoopStopped, match=str(error)):
+        loop.submit(lambda s: s.t_s)
+
+
+def test_numpy_speeds_are_accepted():
+    loop = RunLoop(Session(preparation="squid_axon", sample_rate_hz=1000), speed=np.float32(2))
+    assert loop.speed == 2.0 and type(loop.speed) is float
+    loop.speed = np.int64(5)
+    assert loop.speed == 5.0 and type(loop.speed) is float
+    loop.start()
+    try:
+        wait_for(lambda: loop.session.t_s > 0.02)
+        loop.speed = np.float64(10)
+        t = loop.session.t_s
+        wait_for(lambda: loop.session.t_s > t + 0.02)
+    finally:
+        assert loop.stop() is True
+    assert loop.error is None
+
+
+def test_the_loops_state_is_read_and_written_under_its_lock():
+    loop = RunLoop(Session(preparation="squid_axon", sample_rate_hz=1000))
+    seen = []
+    readers = [lambda: seen.append(loop.speed), lambda: seen.append(loop.achieved_speed),
+               lambda: seen.append(loop.error), lambda: seen.append(loop.stopped),
+               lambda: setattr(loop, "speed", 5)]
+    with loop._lock:
+        threads = [threading.Thread(target=read) for read in readers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(0.02)
+        assert all(thread.is_alive() for thread in threads) and seen == []  # each waits for the lock
+    for thread in threads:
+        thread.join(5)
+    speeds = [value for value in seen if isinstance(value, float)]  # read before or after it was set
+    assert speeds in ([1.0], [5.0]) and seen.count(None) == 2 and False in seen and loop.speed == 5.0

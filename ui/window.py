@@ -22,6 +22,7 @@ from rig import PREPARATIONS, RunLoop, Session
 from rig.export import Recorded, export
 from rig.protocols import step_sweeps
 from rig.recorder import cut_off, recover
+from rig.runloop import LoopStopped
 
 from . import about, style
 from .amplifier_panel import AmplifierPanel
@@ -60,6 +61,11 @@ def _column(top, below):
 def default_folder():
     return os.path.join(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or
                         os.path.expanduser("~"), "Virtual Rig")
+
+
+def _named(error):
+    """An exception as the status bar says it: its kind, and its message if it has one."""
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 class RigWindow(QMainWindow):
@@ -222,6 +228,8 @@ class RigWindow(QMainWindow):
         self.tabs.for_preparation(session.preparation.name)
         self.speed_box.setCurrentIndex(SPEEDS.index(speed) if speed in SPEEDS else 0)
         self.loop.start()
+        self.run_action.setEnabled(True)  # a loop that failed disabled them
+        self.speed_box.setEnabled(True)
         self.run_action.setChecked(True)
         self.scopes.follow(True)
 
@@ -261,7 +269,7 @@ class RigWindow(QMainWindow):
         """A control changed by the user: the rig applies it within a slice, or says why not."""
         try:
             self.loop.set(**{name: value})
-        except ValueError as e:
+        except (ValueError, LoopStopped) as e:
             self.say(str(e), error=True)
             for panel in (self.amplifier, self.tabs):
                 if name in panel.widgets:
@@ -274,18 +282,18 @@ class RigWindow(QMainWindow):
         try:
             self.loop.set(**values)
             self.say(f"Preset: {name}")
-        except ValueError as e:
+        except (ValueError, LoopStopped) as e:
             self.say(str(e), error=True)
 
     def puff(self, keywords):
         """Puff onto the slice (on the worker, like every rig command); a bad value is said."""
-        self._when_done(self.loop.submit(lambda s: s.puff(**keywords)), lambda _: self.say("Puffed"))
+        self._ask(lambda s: s.puff(**keywords), lambda _: self.say("Puffed"))
 
     def measure(self, kind, arguments):
         """Run a measurement or protocol on the worker; its result is shown when ready."""
         work = MEASUREMENTS[kind]
         self.say(f"Measuring: {kind.replace('_', ' ')}…")
-        self._when_done(self.loop.submit(lambda s: work(s, **arguments)), lambda result: self._measured(kind, result))
+        self._ask(lambda s: work(s, **arguments), lambda result: self._measured(kind, result))
 
     def _measured(self, kind, result):
         self.amplifier.show_result(kind, result)
@@ -327,12 +335,12 @@ class RigWindow(QMainWindow):
             stamp = datetime.datetime.now().strftime("%Y-%m-%d_%H%M%S")
             path = os.path.join(self.folder, f"{stamp}_{self.session.preparation.name}.vrig")
             self.recording_path = path
-            self._when_done(self.loop.submit(lambda s: s.start_recording(path)),
-                            lambda _: self.say(f"Recording to {path}"), self._recording_refused)
+            self._ask(lambda s: s.start_recording(path), lambda _: self.say(f"Recording to {path}"),
+                      self._recording_refused)
         elif not on and self.recording_path is not None:
             path, self.recording_path = self.recording_path, None
             self.last_recording = path
-            self._when_done(self.loop.submit(lambda s: s.stop_recording()), lambda _: self.say(f"Saved {path}"))
+            self._ask(lambda s: s.stop_recording(), lambda _: self.say(f"Saved {path}"))
 
     def _recording_refused(self, error):
         self.recording_path = None
@@ -399,6 +407,25 @@ class RigWindow(QMainWindow):
     def _when_done(self, future, then, failed=None):
         self.pending.append((future, then, failed or (lambda e: self.say(str(e), error=True))))
 
+    def _ask(self, work, then, failed=None):
+        """Run ``work(session)`` on the loop's worker: ``then`` its result when ready, ``failed`` its
+        error (said in the status bar unless given), also when the loop has stopped and refuses it."""
+        try:
+            self._when_done(self.loop.submit(work), then, failed)
+        except LoopStopped as e:
+            (failed or (lambda e: self.say(str(e), error=True)))(e)
+
+    def _check_loop(self):
+        """A worker stopped by an error (of any kind) is said once, in red, and Run and the speed
+        are disabled: the cell stands still until a new one is patched."""
+        error = self.loop.error
+        if error is None or not self.run_action.isEnabled():
+            return
+        self.run_action.setChecked(False)
+        self.run_action.setEnabled(False)
+        self.speed_box.setEnabled(False)
+        self.say(f"The cell stopped: {_named(error)}. Choose a preparation to patch a new cell.", error=True)
+
     def tick(self):
         """One frame: draw what the rig published since the last."""
         now = time.perf_counter()
@@ -428,6 +455,7 @@ class RigWindow(QMainWindow):
                 then(future.result())
         if self._new_cell is not None:
             self._finish_patching()
+        self._check_loop()
 
     def _show_captions(self, now):
         if len(self.session.captions) > self._captions_seen:
@@ -441,7 +469,7 @@ class RigWindow(QMainWindow):
     def _show_status(self, readout):
         parts = [f"{self.session.preparation.title}", f"t = {readout['t_s']:.2f} s"]
         if self.loop.error is not None:
-            parts.append(f"the cell stopped: {self.loop.error}")
+            parts.append(f"the cell stopped: {_named(self.loop.error)}")
         if self.session.recording_error:
             parts.append(self.session.recording_error)
         self.status.setText("   ".join(parts))
