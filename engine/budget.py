@@ -4,7 +4,7 @@ Every flux in the kernel takes from one place what it puts in another, and the s
 left each system, so two sets of books must each stay constant whatever the user does (the test of
 row 22 watches them):
 - the patched cell's: its cytosol and shell, plus what went to the tissue ECS and the charge of
-  untracked ions (the squid axon's ohmic leak), minus the K+ that carried the pipette's current in;
+  untracked ions (the squid axon's ohmic leak), minus the K+ and Na+ that came in from the pipette;
 - the tissue's, per neighbour's share (mmol for one neighbour and its share of the tissue ECS):
   the neighbour and the tissue ECS, plus what went to the bath and into glia, minus the patched
   cell's share of what its shell gave the tissue.
@@ -26,8 +26,9 @@ def totals(y, p):
         out[f"tissue_{ion}_mmol"] = (vi * y[S[f"{NB}{ion}_i_mM"]] + vo * y[S[f"{ion}_t_mM"]]
                                      + y[S[f"{ion}_to_bath_mmol"]] - to_tissue / cells)
     out["K_mmol"] -= y[S["K_from_pipette_mmol"]]
+    out["Na_mmol"] -= y[S["Na_from_pipette_mmol"]]
     out["tissue_K_mmol"] += y[S["K_to_glia_mmol"]]
-    # membrane charge = cytosolic ion charge (pipette K+ included) - untracked efflux
+    # membrane charge = cytosolic ion charge (pipette K+ and Na+ included) - untracked efflux
     out["charge_residual_mmol"] = (_cytosol_charge_mmol(y, p, "") - y[S["untracked_charge_out_mmol"]]
                                    - charge_mmol_per_mV(p) * y[S["V_mV"]])
     out["tissue_charge_residual_mmol"] = (_cytosol_charge_mmol(y, p, NB) - y[S["nb_untracked_charge_out_mmol"]]

@@ -13,6 +13,10 @@ BOOKS = tuple(name for name in STATE_NAMES if name.endswith("_mmol"))
 SETTLED = ("Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM")  # the slow variables that say the cell has settled
 
 
+class NonFiniteState(ArithmeticError):
+    """A state variable stopped being a finite number; the message names it and the time."""
+
+
 class Cell:
     BLOCK_SAMPLES = 8192  # samples per kernel call; the output buffer is reused
     SETTLED_WITHIN = 1e-6  # relative change of the slow variables over a settling window
@@ -52,23 +56,81 @@ class Cell:
 
     def advance(self, n_steps, decim, sinks=(), published=None):
         """Run the kernel ``n_steps``; samples (every ``decim`` steps) go to each of ``sinks``,
-        and ``published()`` is called after each block (the rig's meters read ``last``)."""
+        and ``published()`` is called after each block (the rig's meters read ``last``). Returns
+        the steps run: fewer when the membrane broke down (``broken``), so that the rig can say so
+        before any later sample. Raises NonFiniteState, keeping the last good state and every
+        sample up to it, if any variable stops being a finite number."""
         chunk = self.BLOCK_SAMPLES * decim
-        while n_steps > 0:
-            n = min(n_steps, chunk)
+        done = 0
+        while done < n_steps:
+            n = min(n_steps - done, chunk)
+            start = self._saved()
+            was_broken = self.broken
+            steps_before = self.steps
             pos = self._kernel(n, decim)
-            if pos:
-                self._out[:pos, O["t_s"]] /= self.step_rate_hz  # the kernel counts steps
-                self.last[:] = self._out[pos - 1]
-                if published is not None:
-                    published()
-                for sink in sinks:
-                    sink.append(self._out[:pos])
-            n_steps -= n
+            if not self._finite(pos):
+                self._stop_before_first_bad_step(start, n, decim, sinks, published)
+            self._deliver(pos, sinks, published)
+            done += self.steps - steps_before
+            if self.broken and not was_broken:
+                break
+        return done
+
+    @property
+    def broken(self):
+        """Whether the patched cell's membrane broke down (the cell is lost)."""
+        return bool(self.y[S["membrane_broken"]] > 0.5)
+
+    def _deliver(self, pos, sinks, published):
+        if pos:
+            self._out[:pos, O["t_s"]] /= self.step_rate_hz  # the kernel counts steps
+            self.last[:] = self._out[pos - 1]
+            if published is not None:
+                published()
+            for sink in sinks:
+                sink.append(self._out[:pos])
 
     def _kernel(self, n_steps, decim):
         """Run the kernel ``n_steps`` with samples into ``_out``; return how many it wrote."""
         return advance(self.y, self.p, *self._tables, n_steps, decim, self._out, 0)
+
+    # ---- the guard against a state that is no longer a number ------------------------------
+    def _saved(self):
+        """What a kernel call changes, to go back to if it fails (cheap: no recorded data)."""
+        return {"y": self.y.copy()}
+
+    def _restore(self, saved):
+        self.y[:] = saved["y"]
+
+    def _finite(self, pos):
+        return bool(np.isfinite(self.y).all() and np.isfinite(self._out[:pos]).all())
+
+    def _non_finite_names(self):
+        return [name for name, value in zip(STATE_NAMES, self.y) if not np.isfinite(value)]
+
+    def _stop_before_first_bad_step(self, start, n_steps, decim, sinks, published):
+        """The block of ``n_steps`` from ``start`` went non-finite: find its first bad step (the
+        kernel gives the same steps however a run is cut), run up to the step before it with its
+        samples delivered, and raise NonFiniteState naming the variables and the time."""
+        self._restore(start)
+        t0_steps = self.steps
+        good, bad = 0, n_steps
+        while bad - good > 1:  # bisect on steps from the block's start
+            trial = (good + bad) // 2
+            self._restore(start)
+            pos = self._kernel(trial, decim)
+            if self._finite(pos):
+                good = trial
+            else:
+                bad = trial
+        self._restore(start)
+        self._kernel(bad, decim)
+        names = self._non_finite_names() or ["a recorded channel"]
+        t_bad_s = (t0_steps + bad) / self.step_rate_hz
+        self._restore(start)
+        self._deliver(self._kernel(good, decim), sinks, published)
+        raise NonFiniteState(f"the run stopped: {', '.join(names)} stopped being a number at t = {t_bad_s:.5f} s; "
+                             f"the cell is kept as it was at t = {self.t_s:.5f} s, the last good step")
 
     def new_sample_grid(self, steps_to_first=1):
         """The next sample comes after ``steps_to_first`` steps, and the current mean starts afresh."""
@@ -94,17 +156,35 @@ class Cell:
         self._run_unrecorded(0.5, decim, published)
         self.p[P["settle_speedup"]] = self._settle_speedup()
         for _ in range(max_windows):
-            start = self.y.copy()
-            self._run_unrecorded(window_s, decim, published)
-            if self.y[S["spike_count"]] > start[S["spike_count"]] and self.p[P["settle_speedup"]] > 1.0:
+            start, spikes = self._saved(), self._spikes()
+            fast = self.p[P["settle_speedup"]] > 1.0
+            try:
+                self._run_unrecorded(window_s, decim, published)
+                fired = self._spikes() > spikes
+            except NonFiniteState:
+                if not fast:
+                    raise
+                fired = True  # spikes taken a thousandfold emptied a cytosol before the window ended
+            if fired and fast:
                 # a firing cell cannot be fast-forwarded (its spikes would keep the membrane's
                 # pace, not the cytosol's): undo this window and settle in real time from here
-                self.y[:] = start
+                self._restore(start)
                 self.p[P["settle_speedup"]] = 1.0
+                if self._settled_firing(decim):
+                    break
                 continue
-            if np.all(np.abs(self.y[slow] - start[slow]) < self.SETTLED_WITHIN * np.abs(start[slow])):
+            before = start["y"][slow]
+            if np.all(np.abs(self.y[slow] - before) < self.SETTLED_WITHIN * np.abs(before)):
                 break
         self._finish_settling(decim, published)
+
+    def _spikes(self):
+        """Spikes so far in the cells that settle (the patched cell's detector)."""
+        return self.y[S["spike_count"]]
+
+    def _settled_firing(self, decim):
+        """A chance to settle a firing preparation some faster way than in real time; whether it did."""
+        return False
 
     def _finish_settling(self, decim, published):
         """A short run at normal speed; then the clock and the books read zero and the first
@@ -115,6 +195,12 @@ class Cell:
             self.y[S[name]] = 0.0
         self.new_sample_grid(decim)  # the recording samples at t = 1, 2, 3... intervals
         self.last[O["t_s"]] = 0.0
+
+    def patch(self):
+        """The pipette joins the cytosol: its K+ and Na+ are the cell's own at this moment (a
+        solution made for the cell), so patching alone moves nothing."""
+        self.p[P["pipette_K_mM"]] = self.y[S["K_i_mM"]]
+        self.p[P["pipette_Na_mM"]] = self.y[S["Na_i_mM"]]
 
     def _run_unrecorded(self, duration_s, decim, published):
         self.new_sample_grid()

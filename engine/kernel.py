@@ -25,11 +25,15 @@ import math
 
 import numpy as np
 from numba import njit
+from numba.np.unsafe.ndarray import to_fixed_tuple
 
 F_C_per_mol = 96485.33212  # Faraday constant (CODATA 2018)
 R_J_per_mol_K = 8.314462618  # gas constant (CODATA 2018)
 ZERO_C_K = 273.15
 AVOGADRO_per_mol = 6.02214076e23
+# free diffusion coefficients, cm²/s (25 °C; Hille 2001 Table 14.1; glutamate and GABA: Nicholson &
+# Syková 1998 Trends Neurosci 21:207 give 7.6e-6 for glutamate-sized ions; GABA alike)
+D_NA_cm2_s, D_K_cm2_s, D_CL_cm2_s, D_GLU_cm2_s = 1.33e-5, 1.96e-5, 2.03e-5, 7.6e-6
 
 
 def _index(names):
@@ -42,6 +46,23 @@ CELL_STATE_NAMES = ("V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM", "
                     # synaptic background: open synaptic channels as permeabilities, cm/s
                     "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s", "syn_gabab_cm_s")
 NEIGHBOUR_PREFIX = "nb_"
+HELD_PREFIX = "held_"
+# the slow terms as ``advance`` holds them between evaluations (units as in the kernel; ``_step``
+# values are changes per step)
+HELD_NAMES = (
+    "E_Na_mV", "E_K_mV", "E_Cl_mV", "I_pump", "nb_E_Na_mV", "nb_E_K_mV", "nb_I_pump",
+    "rtg_shift_mV", "g_M_max_mS", "g_Na_max_mS", "P_Cl_cm_s", "P_HCO3_cm_s", "P_nmda_cm_s", "nb_P_nmda_cm_s",
+    "eaat_cycling", "ampa_unblocked", "nmda_unblocked", "nb_nmda_unblocked",
+    "Na_i_step", "K_i_step", "Cl_i_step", "Na_o_step", "K_o_step", "Cl_o_step",
+    "nb_Na_i_step", "nb_K_i_step", "nb_Cl_i_step", "Na_t_step", "K_t_step", "Cl_t_step",
+    "nkcc1_mM_per_ms", "pump_ATP_mM_per_ms",
+    # the pipette: the K+ share of cations leaving the cytosol by it, its exchange per step
+    "pipette_K_share_out", "pipette_K_step", "pipette_Na_step",
+    # the books' increments per step
+    "Na_to_tissue_step", "K_to_tissue_step", "Cl_to_tissue_step",
+    "Na_to_bath_step", "K_to_bath_step", "Cl_to_bath_step", "K_to_glia_step",
+)
+N_HELD = len(HELD_NAMES)
 STATE_NAMES = CELL_STATE_NAMES + (
     # the extracellular shell around the patched cell: the K_o that cell sees
     "Na_o_mM", "K_o_mM", "Cl_o_mM",
@@ -59,11 +80,16 @@ STATE_NAMES = CELL_STATE_NAMES + (
     # clock (whole steps since the recording started), sampling, spike detector
     "steps", "steps_to_sample", "I_amp_sum", "I_amp_count", "spikes_in_sample",
     "spike_count", "above_threshold",
-    "noise_draws",                              # normal numbers drawn from the noise stream so far
+    "membrane_broken",                          # 1 once the patched cell's membrane broke down (lost)
+    # the slow terms (reversal potentials, pump, cotransport, exchanges: see ``advance``) are
+    # evaluated at fixed points of the step grid and held in between; the steps they still hold for,
+    # and the held values themselves, are state, so a run cut anywhere goes on as if uncut
+    "slow_steps_left",
+) + tuple(HELD_PREFIX + name for name in HELD_NAMES) + (
     # budgets (engine/budget.py), mmol. The patched cell's books: what left cell + shell, and the
-    # K+ that carried the pipette's current into the cell
+    # Na+ and K+ that came in from the pipette
     "Na_to_tissue_mmol", "K_to_tissue_mmol", "Cl_to_tissue_mmol",
-    "K_from_pipette_mmol", "untracked_charge_out_mmol",
+    "Na_from_pipette_mmol", "K_from_pipette_mmol", "untracked_charge_out_mmol",
     # the tissue's books, per neighbour's share: what left neighbour + tissue ECS
     "Na_to_bath_mmol", "K_to_bath_mmol", "Cl_to_bath_mmol", "K_to_glia_mmol",
     "nb_untracked_charge_out_mmol",
@@ -85,12 +111,14 @@ S_NB_AMPA, S_NB_NMDA, S_NB_GABAS = S["nb_syn_ampa_cm_s"], S["nb_syn_nmda_cm_s"],
 S_GABAB, S_NB_GABAB = S["syn_gabab_cm_s"], S["nb_syn_gabab_cm_s"]
 S_STEPS, S_STS, S_ISUM, S_INUM = S["steps"], S["steps_to_sample"], S["I_amp_sum"], S["I_amp_count"]
 S_SPK_SAMPLE, S_SPK, S_ABOVE = S["spikes_in_sample"], S["spike_count"], S["above_threshold"]
-S_DRAWS = S["noise_draws"]
+S_BROKEN = S["membrane_broken"]
+S_SLOW_LEFT, S_HELD = S["slow_steps_left"], S[HELD_PREFIX + HELD_NAMES[0]]
 S_GLU_LOCAL, S_GABA_LOCAL, S_UPEND, S_USTEPS = (S["glu_local_uM"], S["gaba_local_uM"], S["unit_pending_steps"],
                                                 S["unit_steps"])
 S_PRE = S["presynaptic_available"]
 S_NA_TISSUE, S_K_TISSUE, S_CL_TISSUE = S["Na_to_tissue_mmol"], S["K_to_tissue_mmol"], S["Cl_to_tissue_mmol"]
-S_K_PIPETTE, S_UNTRACKED = S["K_from_pipette_mmol"], S["untracked_charge_out_mmol"]
+S_NA_PIPETTE, S_K_PIPETTE, S_UNTRACKED = (S["Na_from_pipette_mmol"], S["K_from_pipette_mmol"],
+                                          S["untracked_charge_out_mmol"])
 S_NA_BATH, S_K_BATH, S_CL_BATH = S["Na_to_bath_mmol"], S["K_to_bath_mmol"], S["Cl_to_bath_mmol"]
 S_K_GLIA, S_NB_UNTRACKED = S["K_to_glia_mmol"], S["nb_untracked_charge_out_mmol"]
 
@@ -134,6 +162,9 @@ PARAM_NAMES = (
     # amplifier and spike detector
     "clamp_code", "inject_pA", "command_mV", "rs_MOhm", "noise_V_mV", "noise_I_pA", "noise_seed",
     "spike_threshold_mV",
+    "breakdown_mV", "P_pore_cm_s",               # electroporation: where a membrane breaks, how leaky then
+    # the pipette, a reservoir joined to the cytosol through the perforated patch (0 mM: not patched)
+    "pipette_K_mM", "pipette_Na_mM", "pipette_rho_ohm_cm",
     # the slice (model-spec §9; engine/slice.py): a line of units, each a neuron, its astrocyte share
     # and their ECS. 0 units = a single-cell preparation with its representative neighbour
     "slice_units", "unit_spacing_um", "unit_dt_ms", "tortuosity", "unit_cells", "vol_o_unit_L",
@@ -184,6 +215,8 @@ P_NAVSHIFT, P_KCNQ, P_DEMY, P_KIRBLOCK, P_WRAPS = (P["nav_shift_mV"], P["kcnq_ga
 P_CLAMP, P_INJ, P_CMD, P_RS = P["clamp_code"], P["inject_pA"], P["command_mV"], P["rs_MOhm"]
 P_NOISE_V, P_NOISE_I, P_SEED = P["noise_V_mV"], P["noise_I_pA"], P["noise_seed"]
 P_SPK_THR = P["spike_threshold_mV"]
+P_BREAKDOWN, P_PORE = P["breakdown_mV"], P["P_pore_cm_s"]
+P_PIP_K, P_PIP_NA, P_PIP_RHO = P["pipette_K_mM"], P["pipette_Na_mM"], P["pipette_rho_ohm_cm"]
 P_UNITS, P_CORE_O2 = P["slice_units"], P["core_o2_pct"]
 P_POOL, P_TAU_REFILL = P["glu_pool_uM"], P["tau_glu_refill_ms"]
 P_PCL_A = P["P_Cl_astro_cm_s"]
@@ -418,8 +451,10 @@ def normal_draw(seed, n):
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
-# the synaptic background draws from the same seed's stream at counters of its own, keyed by the
-# step (so a run sliced anyhow draws the same events): 4 per step, above any count of noise draws
+# Everything random is keyed by the step it belongs to, so a run sliced anyhow draws the same
+# numbers: a sample's noise is normal number 2 * step (V) or 2 * step + 1 (I), uniform numbers
+# 4 * step + 1 ... + 4, below 2**44 for 2**42 steps (2.8 years at 20 µs); the synaptic background's
+# events are counters of their own above that, 4 per step
 SYN_KEY = 2.0 ** 44
 
 
@@ -641,6 +676,24 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     kh = p[P_GLIA_KH]; ks = p[P_GLIA_KS]
     tau_d = p[P_TAU_DIFF]
     clamp = (voltage_clamp, ideal_clamp, g_series, v_cmd, i_inj)
+    # The pipette is a reservoir of K+ and Na+ joined to the cytosol through gramicidin pores, which
+    # pass monovalent cations and not Cl- (whole-cell.md §6). The amplifier's current is carried by
+    # the cations of the side it comes from, in proportion to their mobility, so no current empties
+    # the cytosol; and through the access resistance R_s each ion relaxes to the pipette's
+    # concentration with tau = R_s V / (rho D) (Pusch & Neher 1988 Pflügers Arch 411:204; Oliva,
+    # Cohen & Mathias 1988 Biophys J 54:791). R_s = 0 is the ideal pipette of the rig's defaults
+    # (model-spec §7), whose access is not modelled: no exchange.
+    K_pip = p[P_PIP_K]
+    Na_pip = p[P_PIP_NA]
+    patched = K_pip > 0.0
+    pip_K_share_in = 1.0  # the K+ share of cations entering the cytosol from the pipette
+    pip_K_rate = pip_Na_rate = 0.0  # per step
+    if patched:
+        pip_K_share_in = D_K_cm2_s * K_pip / (D_K_cm2_s * K_pip + D_NA_cm2_s * Na_pip)
+    if patched and rs >= RS_IDEAL_BELOW_MOhm:
+        per_D = dt * 1e-3 * p[P_PIP_RHO] / (rs * 1e6 * vol_i * 1e3)  # dt / tau = dt rho D / (R_s V)
+        pip_K_rate = per_D * D_K_cm2_s
+        pip_Na_rate = per_D * D_NA_cm2_s
     # in a slice (advance_slice) the tissue is the patched unit's: its neurons, astrocytes, ECS
     # and O2 are the units', stepped there; here only the patched cell and its shell
     in_slice = p[P_UNITS] > 0.5
@@ -671,30 +724,45 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     steps = y[S_STEPS]
     sts = y[S_STS]
     above = y[S_ABOVE] > 0.5
+    # a membrane driven past breakdown is porated for good: the cell is lost, and the call returns
+    # after that step so that the rig can say so before any later sample
+    v_breakdown = p[P_BREAKDOWN]
+    P_pore = p[P_PORE] if y[S_BROKEN] > 0.5 else 0.0
+    broke_now = False
     spikes = y[S_SPK]
     spikes_in_sample = y[S_SPK_SAMPLE]
-    draws = y[S_DRAWS]
     untracked = y[S_UNTRACKED]
     nb_untracked = y[S_NB_UNTRACKED]
     from_pipette = y[S_K_PIPETTE]
+    na_from_pipette = y[S_NA_PIPETTE]
     # amplifier current summed since the last sample: samples are interval means, as behind an
     # anti-alias filter (an ideal clamp's capacitive step lasts one step)
     i_sum = y[S_ISUM]
     n_sum = y[S_INUM]
 
-    # slow terms, refreshed every SLOW_EVERY steps (values here only type the locals)
-    E_Na = E_K = E_Cl = i_pump = nE_Na = nE_K = ni_pump = 0.0
-    rtg_shift = g_m_max = g_na_max = P_Cl = P_hco3 = P_nmda_cell = P_nmda_nb = c_eaat = 0.0
-    f_ampa = f_nmda_cell = f_nmda_nb = 0.0
-    dNa_i_slow = dK_i_slow = dCl_i_slow = dNa_o_slow = dK_o_slow = dCl_o_slow = 0.0
-    ndNa_i_slow = ndK_i_slow = ndCl_i_slow = dNa_t_slow = dK_t_slow = dCl_t_slow = 0.0
-    j_nkcc1 = atp_pump = 0.0
-    slow_left = 0
+    na_tissue, k_tissue, cl_tissue = y[S_NA_TISSUE], y[S_K_TISSUE], y[S_CL_TISSUE]
+    na_bath, k_bath, cl_bath, k_glia = y[S_NA_BATH], y[S_K_BATH], y[S_CL_BATH], y[S_K_GLIA]
+
+    # the slow terms as held since their last evaluation (in HELD_NAMES' order)
+    (E_Na, E_K, E_Cl, i_pump, nE_Na, nE_K, ni_pump,
+     rtg_shift, g_m_max, g_na_max, P_Cl, P_hco3, P_nmda_cell, P_nmda_nb,
+     c_eaat, f_ampa, f_nmda_cell, f_nmda_nb,
+     dNa_i_slow, dK_i_slow, dCl_i_slow, dNa_o_slow, dK_o_slow, dCl_o_slow,
+     ndNa_i_slow, ndK_i_slow, ndCl_i_slow, dNa_t_slow, dK_t_slow, dCl_t_slow,
+     j_nkcc1, atp_pump, pip_K_share_out, pip_K_step, pip_Na_step,
+     bk_na_tissue, bk_k_tissue, bk_cl_tissue, bk_na_bath, bk_k_bath, bk_cl_bath,
+     bk_k_glia) = to_fixed_tuple(y[S_HELD:S_HELD + N_HELD], N_HELD)
+    slow_left = int(y[S_SLOW_LEFT])
+    # in a slice the units step every `unit_every` steps, and the slow terms are evaluated anew then
+    unit_every = int(round(p[P_UNIT_DT] / dt)) if in_slice else 0
 
     for step in range(n_steps):
         if slow_left == 0:
-            # the slow terms hold for the next `slow_left` steps (fewer at the end of the call)
-            slow_left = min(SLOW_EVERY, n_steps - step)
+            # the slow terms hold for the next `slow_left` steps: a fixed stretch of the step grid,
+            # whatever the calls' lengths, so that a run gives the same answer however it is cut
+            slow_left = SLOW_EVERY
+            if in_slice:
+                slow_left = min(slow_left, unit_every - int(y[S_UPEND]) - step)
             dt_slow = slow_left * dt
             a_perf = _decay(dt_slow, 1000.0 * p[P_TAU_PERF])
             a_gas = _decay(dt_slow, p[P_TAU_GAS])
@@ -785,13 +853,27 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             dNa_t_slow = -ndNa_i_slow * r_io + (x_na / n_cells - d_na) * dt
             dK_t_slow = -ndK_i_slow * r_io + (x_k / n_cells - d_k - j_glia) * dt
             dCl_t_slow = -ndCl_i_slow * r_io + (x_cl / n_cells - d_cl) * dt
-            y[S_NA_TISSUE] += vol_o * x_na * dt_slow
-            y[S_K_TISSUE] += vol_o * x_k * dt_slow
-            y[S_CL_TISSUE] += vol_o * x_cl * dt_slow
-            y[S_NA_BATH] += vol_o * d_na * dt_slow
-            y[S_K_BATH] += vol_o * d_k * dt_slow
-            y[S_CL_BATH] += vol_o * d_cl * dt_slow
-            y[S_K_GLIA] += vol_o * j_glia * dt_slow
+            # the books take their share every step, as the ions move
+            bk_na_tissue = vol_o * x_na * dt
+            bk_k_tissue = vol_o * x_k * dt
+            bk_cl_tissue = vol_o * x_cl * dt
+            bk_na_bath = vol_o * d_na * dt
+            bk_k_bath = vol_o * d_k * dt
+            bk_cl_bath = vol_o * d_cl * dt
+            bk_k_glia = vol_o * j_glia * dt
+
+            # the pipette's exchange: each ion towards the pipette's concentration; what net charge
+            # that would carry goes back in the ions' shares (the amplifier alone passes current)
+            pip_K_share_out = 1.0
+            pip_K_step = pip_Na_step = 0.0
+            if patched:
+                pip_K_share_out = D_K_cm2_s * K_i / (D_K_cm2_s * K_i + D_NA_cm2_s * Na_i)
+                k_mean = D_K_cm2_s * (K_pip + K_i)
+                share_mean = k_mean / (k_mean + D_NA_cm2_s * (Na_pip + Na_i))
+                ex_K = (K_pip - K_i) * pip_K_rate
+                ex_Na = (Na_pip - Na_i) * pip_Na_rate
+                pip_K_step = ex_K - share_mean * (ex_K + ex_Na)
+                pip_Na_step = ex_Na - (1.0 - share_mean) * (ex_K + ex_Na)
 
             # energy: each cell makes ATP from the tissue's O2 and spends it on its pump (1 per
             # cycle) and on housekeeping; the tissue's O2 is spent by the neighbours
@@ -802,7 +884,24 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
                 nATP += speed * (n_made - ni_pump * k_i - p[P_KBASAL] * nATP) * dt_slow
                 O2 += speed * ((y[S_O2B] - O2) / p[P_TAU_O2]
                                - p[P_O2_PER_ATP] * (n_made + made / n_cells)) * dt_slow
+            held = (E_Na, E_K, E_Cl, i_pump, nE_Na, nE_K, ni_pump,
+                    rtg_shift, g_m_max, g_na_max, P_Cl, P_hco3, P_nmda_cell, P_nmda_nb,
+                    c_eaat, f_ampa, f_nmda_cell, f_nmda_nb,
+                    dNa_i_slow, dK_i_slow, dCl_i_slow, dNa_o_slow, dK_o_slow, dCl_o_slow,
+                    ndNa_i_slow, ndK_i_slow, ndCl_i_slow, dNa_t_slow, dK_t_slow, dCl_t_slow,
+                    j_nkcc1, atp_pump, pip_K_share_out, pip_K_step, pip_Na_step,
+                    bk_na_tissue, bk_k_tissue, bk_cl_tissue, bk_na_bath, bk_k_bath, bk_cl_bath,
+                    bk_k_glia)
+            for k in range(N_HELD):
+                y[S_HELD + k] = held[k]
         slow_left -= 1
+        na_tissue += bk_na_tissue
+        k_tissue += bk_k_tissue
+        cl_tissue += bk_cl_tissue
+        na_bath += bk_na_bath
+        k_bath += bk_k_bath
+        cl_bath += bk_cl_bath
+        k_glia += bk_k_glia
 
         # ---- the patched cell, through the pipette
         s_a *= dec_a
@@ -819,18 +918,28 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             s_g += n_i * q_g
             s_b += n_i * q_b
         P_cat = P_nmda_cell + s_a * f_ampa + s_n * f_nmda_cell
-        membrane = (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
-                    P_Na + P_cat, P_K + P_cat + s_b, P_Cl + s_g, P_hco3 + hco3_ratio * s_g, HCO3_i, HCO3_o)
-        V_new, m, h, si, n, qi, pg, I_Na, I_K, I_Cl, I_untracked, i_amp = _membrane_step(
-            tab, dt, False, cm, rtf, V, m, h, si, n, qi, pg, membrane, Na_i, K_i, Cl_i, Na_o, K_o, Cl_o,
-            E_Na, E_K, i_pump, c_eaat, clamp)
+        for _ in range(2):  # a second time only if this step breaks the membrane down
+            membrane = (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
+                        P_Na + P_cat + P_pore, P_K + P_cat + s_b + P_pore, P_Cl + s_g + P_pore,
+                        P_hco3 + hco3_ratio * s_g, HCO3_i, HCO3_o)
+            V_new, m_new, h_new, si_new, n_new, qi_new, pg_new, I_Na, I_K, I_Cl, I_untracked, i_amp = \
+                _membrane_step(tab, dt, False, cm, rtf, V, m, h, si, n, qi, pg, membrane, Na_i, K_i, Cl_i,
+                               Na_o, K_o, Cl_o, E_Na, E_K, i_pump, c_eaat, clamp)
+            if abs(V_new) <= v_breakdown or P_pore > 0.0:
+                break
+            # electroporation: the step is taken again through a porated membrane (Na+, K+, Cl-)
+            P_pore = p[P_PORE]
+            broke_now = True
+        m = m_new; h = h_new; si = si_new; n = n_new; qi = qi_new; pg = pg_new
         dNa_i = -I_Na * k_i * dt
         dK_i = -I_K * k_i * dt
         dCl_i = I_Cl * k_i * dt
-        # the pipette's current is carried by K+ (gramicidin pores pass monovalent cations; the
-        # pipette holds K-gluconate/KCl): a held current brings the K+ the membrane lets out
-        dK_pipette = i_amp * k_i * dt
-        Na_i += speed * (dNa_i + dNa_i_slow)
+        # the pipette: its current's cations (from the side they leave) and the exchange
+        d_pipette = i_amp * k_i * dt
+        share_K = pip_K_share_in if d_pipette > 0.0 else pip_K_share_out
+        dK_pipette = share_K * d_pipette + pip_K_step
+        dNa_pipette = (1.0 - share_K) * d_pipette + pip_Na_step
+        Na_i += speed * (dNa_i + dNa_i_slow + dNa_pipette)
         K_i += speed * (dK_i + dK_i_slow + dK_pipette)
         Cl_i += speed * (dCl_i + dCl_i_slow)
         Na_o += -dNa_i * r_io + dNa_o_slow
@@ -838,6 +947,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         Cl_o += -dCl_i * r_io + dCl_o_slow
         untracked += vol_i * I_untracked * k_i * dt
         from_pipette += vol_i * dK_pipette
+        na_from_pipette += vol_i * dNa_pipette
         i_sum += i_amp
         n_sum += 1.0
 
@@ -900,16 +1010,15 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         if sts <= 0.0:
             sts = decim
             out[out_pos, O_T] = steps
+            # the noise of a sample is the normal numbers its step owns in the seed's stream
             v_rec = V
             if noise_V > 0.0:
-                v_rec += noise_V * normal_draw(seed, draws)
-                draws += 1.0
+                v_rec += noise_V * normal_draw(seed, 2.0 * steps)
             i_rec = i_sum / n_sum * to_pA
             i_sum = 0.0
             n_sum = 0.0
             if noise_I > 0.0:
-                i_rec += noise_I * normal_draw(seed, draws)
-                draws += 1.0
+                i_rec += noise_I * normal_draw(seed, 2.0 * steps + 1.0)
             out[out_pos, O_V] = v_rec
             out[out_pos, O_I] = i_rec
             out[out_pos, O_EK] = E_K
@@ -930,6 +1039,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             out[out_pos, O_SPK] = spikes_in_sample
             spikes_in_sample = 0.0
             out_pos += 1
+        if broke_now:
+            break
 
     y[S_V] = V; y[S_M] = m; y[S_H] = h; y[S_SI] = si; y[S_N] = n; y[S_Q] = qi; y[S_P] = pg
     y[S_NAI] = Na_i; y[S_KI] = K_i; y[S_CLI] = Cl_i; y[S_ATP] = ATP
@@ -944,12 +1055,16 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     y[S_STEPS] = steps
     y[S_STS] = sts
     y[S_ABOVE] = 1.0 if above else 0.0
+    y[S_BROKEN] = 1.0 if P_pore > 0.0 else 0.0
     y[S_SPK] = spikes
     y[S_SPK_SAMPLE] = spikes_in_sample
-    y[S_DRAWS] = draws
+    y[S_SLOW_LEFT] = slow_left
+    y[S_NA_TISSUE] = na_tissue; y[S_K_TISSUE] = k_tissue; y[S_CL_TISSUE] = cl_tissue
+    y[S_NA_BATH] = na_bath; y[S_K_BATH] = k_bath; y[S_CL_BATH] = cl_bath; y[S_K_GLIA] = k_glia
     y[S_UNTRACKED] = untracked
     y[S_NB_UNTRACKED] = nb_untracked
     y[S_K_PIPETTE] = from_pipette
+    y[S_NA_PIPETTE] = na_from_pipette
     y[S_ISUM] = i_sum
     y[S_INUM] = n_sum
     return out_pos
@@ -970,11 +1085,12 @@ UNIT_NAMES = (
     "O2_b_mM", "O2_mM",                                    # O2 in the bath over the unit, in it
     # books per cell's share, mmol: what went to the bath, charge untracked ions carried out
     "Na_to_bath_mmol", "K_to_bath_mmol", "Cl_to_bath_mmol", "untracked_charge_out_mmol",
+    "spike_count",                                         # its neuron's upward threshold crossings
 )
 U = _index(UNIT_NAMES)
 (U_V, U_M, U_H, U_SI, U_N, U_Q, U_P, U_NAI, U_KI, U_CLI, U_ATP, U_AMPA, U_NMDA, U_GABAS, U_GABAB, U_NAO, U_KO, U_CLO, U_GLU,
  U_GABA, U_POOL, U_VSLOW, U_AV, U_ANA, U_AK, U_ACL, U_AATP, U_O2B, U_O2, U_NA_BATH, U_K_BATH, U_CL_BATH,
- U_UNTRACKED) = range(len(UNIT_NAMES))
+ U_UNTRACKED, U_SPIKES) = range(len(UNIT_NAMES))
 # the puff pipette over each unit (rig: Session.puff): time left, and its solution (NaN = as the
 # ECS), its solutes named as Session.puff's keywords
 PUFF_NAMES = ("ms_left", "Na_mM", "K_mM", "Cl_mM", "glutamate_uM", "gaba_uM")
@@ -985,9 +1101,6 @@ PUFF_TARGETS = ((1, U_NAO, U_NA_BATH), (2, U_KO, U_K_BATH), (3, U_CLO, U_CL_BATH
                 (5, U_GABA, -1))
 SCAN_NAMES = ("V_mV", "K_o_mM", "astro_V_mV")  # the linescan's channels, one row every scan_every unit steps
 SCAN_COLUMNS = (U_V, U_KO, U_AV)
-# free diffusion coefficients, cm²/s (25 °C; Hille 2001 Table 14.1; glutamate and GABA: Nicholson &
-# Syková 1998 Trends Neurosci 21:207 give 7.6e-6 for glutamate-sized ions; GABA alike)
-D_NA_cm2_s, D_K_cm2_s, D_CL_cm2_s, D_GLU_cm2_s = 1.33e-5, 1.96e-5, 2.03e-5, 7.6e-6
 WORK_COLUMNS = 16  # workspace per unit: the astrocytes' tridiagonal system and interface fluxes
 SYN_UNIT_KEY = 2.0 ** 46  # the units' synaptic events: 2 uniform numbers per unit and unit step
 
@@ -1151,6 +1264,8 @@ def _step_units(u, puff, p, tab, y, work):
         K_o -= dK_i * r_io
         Cl_o -= dCl_i * r_io
         u[j, U_UNTRACKED] += vol_i * I_untracked * k_i * dt
+        if V_new >= p[P_SPK_THR] > V:
+            u[j, U_SPIKES] += 1.0
         u[j, U_V] = V_new; u[j, U_M] = m; u[j, U_H] = h; u[j, U_SI] = si; u[j, U_N] = n; u[j, U_Q] = qi
         u[j, U_P] = pg
         u[j, U_AMPA] = s_a; u[j, U_NMDA] = s_n; u[j, U_GABAS] = s_g; u[j, U_GABAB] = s_b
@@ -1304,10 +1419,14 @@ def advance_slice(y, p, tab, key, u, puff, p_u, tab_u, key_u, work, n_steps, dec
         y[S_O2] = u[ip, U_O2]
         y[S_GLU_LOCAL] = u[ip, U_GLU]; y[S_GABA_LOCAL] = u[ip, U_GABA]
         y[S_PRE] = u[ip, U_SI]
+        steps_before = y[S_STEPS]
         out_pos = advance(y, p, tab, key, n, decim, out, out_pos)
         u[ip, U_NAO] = y[S_NAT]; u[ip, U_KO] = y[S_KT]; u[ip, U_CLO] = y[S_CLT]
-        y[S_UPEND] += n
-        left -= n
+        done = int(y[S_STEPS] - steps_before)
+        y[S_UPEND] += done
+        left -= done
+        if done < n:  # the patched cell's membrane broke down: the rig hears of it first
+            break
         if y[S_UPEND] >= k_u:
             y[S_UPEND] = 0.0
             _step_units(u, puff, p_u, tab_u, y, work)

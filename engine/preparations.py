@@ -104,6 +104,16 @@ COMMON_PARAMS = {
     # upward 0 mV crossings count as spikes (perf-anchors.md) when the membrane's own current
     # is inward there (engine/kernel.py): an overshoot on a regenerative upstroke
     "spike_threshold_mV": 0.0,
+    # electroporation: 200-250 mV across a membrane opens pores (Teissié & Rols 1993 Biophys J
+    # 65:409; Weaver & Chizmadzhev 1996 Bioelectrochem Bioenerg 41:135); a porated membrane conducts
+    # of the order of 1 S/cm² (DeBruin & Krassowska 1999 Biophys J 76:1213), ~1e-3 cm/s for each of
+    # Na+, K+ and Cl-. A cell driven there is lost: it does not reseal on a rig's time scale
+    "breakdown_mV": 250.0,
+    "P_pore_cm_s": 1e-3,
+    # the pipette (a gramicidin-perforated patch; whole-cell.md §6): a K-gluconate solution of
+    # 77 Ω cm whose K+ and Na+ are the cytosol's when the cell is patched (engine.cell.Cell.patch):
+    # a solution made for the cell, so patching alone moves nothing; 0 until then
+    "pipette_rho_ohm_cm": 77.0,
     # energy (model-spec §4): ATP ~2.5 mM at rest, O2 in tissue below the bath's
     "O2_sat_mM": 0.98,            # dissolved O2 at 100 % gas, 37 °C (Henry's law, water vapour removed)
     "tau_gas_ms": 60000.0,        # a gas change reaches the slice through reservoir, tubing and chamber

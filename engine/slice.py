@@ -101,9 +101,10 @@ class Slice(Cell):
             self._finish_settling(decim, published)
         else:
             super().settle(decim, published, **kwargs)
-        # the clock restarts at zero for the units too, and with it their books and the linescan
+        # the clock restarts at zero for the units too, and with it their books, spike counts and
+        # the linescan
         self.y[S["unit_steps"]] = 0.0
-        for name in UNIT_BOOKS:
+        for name in UNIT_BOOKS + ("spike_count",):
             self.u[:, U[name]] = 0.0
         self._scan_count = 0
 
@@ -130,6 +131,15 @@ class Slice(Cell):
         self.y[:] = one.y
         self.u[:] = one.u[0]
 
+    def _spikes(self):
+        return super()._spikes() + self.u[:, U["spike_count"]].sum()
+
+    def _settled_firing(self, decim):
+        if not self._uniform():
+            return False
+        self._settle_as_one_unit(decim)
+        return True
+
     def _settle_speedup(self):
         # settle() sees only the patched cell's spikes, not the units'
         return 1.0 if self._fires_while_settling() else super()._settle_speedup()
@@ -153,6 +163,24 @@ class Slice(Cell):
         for name in PATCHED_FROM_UNIT:
             self.y[S[name]] = self.u[j, U[name]]
         self.y[S["above_threshold"]] = 0.0
+
+    def _saved(self):
+        return {**super()._saved(), "u": self.u.copy(), "puff": self.puff_state.copy(),
+                "scan_count": self._scan_count}
+
+    def _restore(self, saved):
+        super()._restore(saved)
+        self.u[:] = saved["u"]
+        self.puff_state[:] = saved["puff"]
+        self._scan_count = saved["scan_count"]
+
+    def _finite(self, pos):
+        return super()._finite(pos) and bool(np.isfinite(self.u).all())
+
+    def _non_finite_names(self):
+        units = [f"{name} of the unit at {self.x_mm[j]:.2f} mm" for name_index, name in enumerate(UNIT_NAMES)
+                 for j in np.flatnonzero(~np.isfinite(self.u[:, name_index]))[:1]]
+        return super()._non_finite_names() + units
 
     def books(self):
         """The patched cell's books as in any cell; the tissue's are the whole slice's."""

@@ -14,7 +14,6 @@ options typed since the previous ``--at``::
 """
 import argparse
 import contextlib
-import math
 import os
 import signal
 import sys
@@ -25,7 +24,7 @@ import time
 from engine.preparations import PREPARATIONS
 
 from .analysis import SHAPE_MIN_RATE_HZ
-from .controls import CONTROLS, lookup
+from .controls import CONTROLS, as_number, lookup
 from .export import ExportError, Recorded, check_linescan_target, check_targets, export
 from .presets import load_presets
 from .puff import checked_puff
@@ -64,14 +63,12 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def number(form, valid=math.isfinite, kind=float):
-    """An argparse type: a ``kind`` of number for which ``valid`` holds (finite by default), or an
-    error naming the value and what is expected (``form``); argparse adds the option's name."""
+def number(form, valid=lambda value: True, whole=False):
+    """An argparse type: a number as typed (``rig.controls.as_number``: never "4,4", "nan" or
+    "inf"), a whole one if ``whole``, for which ``valid`` holds, or an error naming the value and
+    what is expected (``form``); argparse adds the option's name."""
     def parse(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            value = None
+        value = as_number(text, typed=True, whole=whole)
         if value is None or not valid(value):
             raise argparse.ArgumentTypeError(f"got {text!r}; expected {form}")
         return value
@@ -98,7 +95,7 @@ def build_parser():
     parser.add_argument("--headless", action="store_true",
                         help="run a scripted experiment without a window (--csv keeps the recording)")
     parser.add_argument("--preparation", default="neuron", help="the cell to patch (see below)")
-    parser.add_argument("--duration", type=number("seconds, more than 0", lambda x: 0 < x < float("inf")),
+    parser.add_argument("--duration", type=number("seconds, more than 0", lambda x: x > 0),
                         metavar="SECONDS",
                         help="simulated seconds to record (default 10, or the scenario's duration_s)")
     parser.add_argument("--scenario", metavar="FILE|NAME",
@@ -130,7 +127,8 @@ def build_parser():
     parser.add_argument("--sample-rate-hz", type=number("samples per second, e.g. 1000 or 10000"), default=1000.0,
                         help="samples per second in the CSV (default 1000, spreadsheet-sized; "
                              "10000 resolves spike shapes)")
-    parser.add_argument("--seed", type=number("a whole number 0–4294967295", lambda n: 0 <= n < 2**32, int), default=0,
+    parser.add_argument("--seed", type=number("a whole number 0–4294967295", lambda n: 0 <= n < 2**32, whole=True),
+                        default=0,
                         help="random seed for amplifier noise (0–4294967295)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     return parser
@@ -141,7 +139,7 @@ def _assignment(text):
     if not sep:
         raise ValueError(f"{text!r} is not NAME=VALUE")
     control = lookup(name.strip())
-    return control.name, control.validate(value.strip())
+    return control.name, control.validate(value.strip(), typed=True)
 
 
 def _puff_from(values):
@@ -156,17 +154,14 @@ def _puff_from(values):
                                                                     ("duration_s", 5.0))}
     if where["at_mm"] is None:
         raise ValueError("--puff needs at_mm=MM (where along the slice)")
-    where, solution = checked_puff(where["at_mm"], where["width_mm"], where["duration_s"], keywords)
+    where, solution = checked_puff(where["at_mm"], where["width_mm"], where["duration_s"], keywords, typed=True)
     return {**where, **solution}
 
 
 def _time(option, text):
-    try:
-        t = float(text)
-    except ValueError:
-        raise ValueError(f"{option} needs a time in seconds first, got {text!r}") from None
-    if not (0.0 <= t < float("inf")):
-        raise ValueError(f"{option} {text}: the time must be a number of seconds, 0 or more")
+    t = as_number(text, typed=True)
+    if t is None or t < 0.0:
+        raise ValueError(f"{option} needs a time in seconds (0 or more) first, got {text!r}")
     return t
 
 
@@ -201,6 +196,25 @@ def schedule_from(items):
     return start, sorted(events, key=lambda e: e[0])
 
 
+def check_before_patching(preparation, events, linescan=False):
+    """Refuse, before the cell is patched and the recording opened, what the run would refuse
+    only when it got there: a timed change of a control the preparation does not have or that is
+    fixed once the cell is patched, a puff or a linescan outside the slice."""
+    if preparation not in PREPARATIONS:
+        return  # Session refuses it, first thing
+    for option, used in (("--puff", any(puff for _, _, puff in events)), ("--linescan", linescan)):
+        if used and preparation != "slice":
+            raise ValueError(f"{option} needs the slice preparation (--preparation slice, or a slice scenario); "
+                             f"this is the {preparation}")
+    for t, changes, _ in events:
+        for name in changes:
+            try:
+                CONTROLS[name].check_changeable(preparation, f"make it a starting condition (--set {name}=VALUE "
+                                                             f"not followed by a bare --at)")
+            except ValueError as e:
+                raise ValueError(f"--at {t:g}: {e}") from None
+
+
 def run_headless(args, out=None):
     """Run the experiment ``args`` describe; return the exit code (0, 1 if the recording failed
     part-way, 130 after Ctrl-C)."""
@@ -210,6 +224,7 @@ def run_headless(args, out=None):
     start, events = schedule_from(args.schedule)
     check_scenario_alone(args, start)
     scenario = load_scenario(args.scenario) if args.scenario is not None else None
+    check_before_patching(scenario.preparation if scenario else args.preparation, events, args.linescan is not None)
     if args.duration is None:
         args.duration = scenario.duration_s if scenario else 10.0
     keep_trace = args.record is None  # a recording keeps the samples on disk, not in memory
@@ -221,14 +236,10 @@ def run_headless(args, out=None):
     if args.record is not None:
         check_new_folder(args.record)
     if scenario:
-        session = Session.from_scenario(args.scenario, sample_rate_hz=args.sample_rate_hz, keep_trace=keep_trace)
+        session = Session.from_scenario(scenario, sample_rate_hz=args.sample_rate_hz, keep_trace=keep_trace)
     else:
         session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz,
                           preset=args.preset, keep_trace=keep_trace, **start)
-    for option, used in (("--puff", any(puff for _, _, puff in events)), ("--linescan", args.linescan is not None)):
-        if used and not session.is_slice:
-            raise ValueError(f"{option} needs the slice preparation (--preparation slice); this is the "
-                             f"{session.preparation.name}")
     if args.record is not None:
         session.start_recording(args.record)
     progress = Progress(session, args.duration)
@@ -251,11 +262,15 @@ def run_headless(args, out=None):
     for t, text in session.markers():
         print(f"  marker {t:8.3f} s  {text}", file=out)
     if args.csv is not None or args.atf is not None:
-        recorded = Recorded.from_recording(args.record) if args.record is not None else None
-        if recorded:
-            report = export(recorded, args.csv, args.atf, overwrite=args.force)
-        else:
-            report = session.export(args.csv, args.atf, overwrite=args.force)
+        try:
+            recorded = Recorded.from_recording(args.record) if args.record is not None else None
+            if recorded:
+                report = export(recorded, args.csv, args.atf, overwrite=args.force)
+            else:
+                report = session.export(args.csv, args.atf, overwrite=args.force)
+        except KeyboardInterrupt:
+            print(_export_interrupted(args.record), file=sys.stderr)
+            return 130
         _say_exported(report, out)
     if args.linescan is not None:
         report = session.export_linescan(args.linescan, overwrite=args.force)
@@ -273,6 +288,14 @@ def _say_exported(report, out):
         print(f"warning: {report['warning']}", file=sys.stderr)
     if report["note"]:
         print(f"note: {report['note']} (--sample-rate-hz {SHAPE_MIN_RATE_HZ:g} when recording)", file=out)
+    if report["dropped"]:
+        print(f"note: {report['dropped']} (virtual-rig recover trims it)", file=out)
+
+
+def _export_interrupted(recording):
+    """What Ctrl-C during an export says: the export has removed its unfinished files."""
+    untouched = f"; the recording {recording} is untouched" if recording is not None else ""
+    return f"virtual-rig: export interrupted: nothing written{untouched}"
 
 
 def _check_memory(duration_s, sample_rate_hz):
@@ -358,7 +381,8 @@ def recover_command(argv):
     except RecordingError as e:
         print(f"virtual-rig: error: {e}", file=sys.stderr)
         return 2
-    lost = f"; dropped {r['dropped_bytes']} bytes cut off mid-write" if r["dropped_bytes"] else ""
+    where = ", ".join(f"{size} of {name}" for name, size in r["dropped"].items())
+    lost = f"; dropped {r['dropped_bytes']} bytes cut off mid-write ({where})" if r["dropped_bytes"] else ""
     print(f"recovered {args.path}: {r['samples']} samples from t = {r['from_s']:.4f} to {r['to_s']:.4f} s, "
           f"{r['events']} events{lost}")
     return 0
@@ -369,7 +393,8 @@ def export_command(argv):
     parser = Parser(
         prog="virtual-rig export",
         description="Export a recording (or part of it) as CSV for a spreadsheet and/or as Axon Text File "
-                    "for Clampfit and pyABF, each with a spike table beside it (NAME-spikes.csv).")
+                    "for Clampfit and pyABF, each with a spike table beside it (OUT.csv: OUT-spikes.csv; "
+                    "OUT.atf: OUT-atf-spikes.csv and OUT-atf-markers.csv).")
     parser.add_argument("path", metavar="PATH", help="the recording folder (NAME.vrig)")
     parser.add_argument("--csv", metavar="OUT", help="write CSV here")
     parser.add_argument("--atf", metavar="OUT", help="write Axon Text File 1.0 here")
@@ -388,6 +413,9 @@ def export_command(argv):
     except (ExportError, RecordingError) as e:
         print(f"virtual-rig: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(_export_interrupted(args.path), file=sys.stderr)
+        return 130
     _say_exported(report, sys.stdout)
     return 0
 

@@ -15,22 +15,20 @@ import datetime
 import math
 import threading
 
-import numpy as np
-
 from engine import budget
-from engine.cell import Cell
+from engine.cell import Cell, NonFiniteState
 from engine.kernel import NEIGHBOUR_PREFIX, OUTPUT_NAMES, P, S, STATE_NAMES
 from engine.preparations import PREPARATIONS
 from engine.slice import Slice
 
 from . import analysis, presets, protocols
 from .amplifier import Amplifier
-from .controls import CONTROLS, lookup
+from .controls import CONTROLS, as_number, lookup
 from .export import Recorded, export, write_linescan_csv
 from .puff import checked_puff, describe
 from .trace import Trace
 from .recorder import Recorder, RecordingError
-from .scenario import load_scenario
+from .scenario import Scenario, load_scenario
 from .version import version
 from .view import ScopeView
 
@@ -39,6 +37,7 @@ AMPLIFIER_CONTROLS = {name for name, c in CONTROLS.items() if c.group == "Amplif
 CHAMBER = {"bath_K_mM": "K_b_mM", "bath_Na_mM": "Na_b_mM", "bath_Cl_mM": "Cl_b_mM", "gaba_uM": "gaba_uM",
            "retigabine_uM": "retigabine_uM", "ttx_nM": "ttx_nM", "glutamate_uM": "glutamate_uM",
            "tboa_uM": "tboa_uM", "kynurenic_acid_uM": "kynurenic_acid_uM", "quinolinic_acid_uM": "quinolinic_acid_uM"}
+CLOCK = ("steps", "steps_to_sample", "I_amp_sum", "I_amp_count", "spikes_in_sample")  # what restore() keeps
 RATE_WINDOW_S = 1.0  # the firing-rate meter counts spikes over the last second of cell time
 SEED_MAX = 2**32 - 1  # the kernel's noise stream takes any 64-bit seed; 32 bits keep it exact in p
 
@@ -87,6 +86,7 @@ class Session:
         self.cell.bathe({ion: self._values[f"bath_{ion}_mM"] for ion in ("Na", "K", "Cl")},
                         {CHAMBER[name]: self._values[name] for name in CHAMBER}, self._values["o2_pct"])
         self.cell.settle(self._decim, self._publish)
+        self.cell.patch()  # the pipette arrives, filled with a solution made for this cell
         self._publish()
         self._started = datetime.datetime.now().astimezone().isoformat(timespec="seconds")  # t = 0
         # the pipette arrives now: amplifier settings apply at t = 0
@@ -110,16 +110,15 @@ class Session:
         self._start_values = dict(self._values)
         self._history = [(0.0, name, value) for name, value in self._values.items()]
         self._budget0 = self.cell.books()
+        self._asked_s = 0.0  # the simulated time that run() has been asked to reach
+        self._sandboxed = False  # a measurement on a copy of the moment is running (_sandbox)
+        self._lost = None  # what cell_lost says once the membrane broke down
 
     def _steps_per_sample(self, sample_rate_hz):
         """Integration steps per sample; the rate must divide the step rate (50 kHz at 20 µs)."""
         step_rate_hz = self.step_rate_hz
-        try:
-            ratio = step_rate_hz / float(sample_rate_hz)
-        except (TypeError, ValueError, ZeroDivisionError):
-            ratio = float("nan")
-        if isinstance(sample_rate_hz, (bool, np.bool_)):
-            ratio = float("nan")
+        rate_hz = as_number(sample_rate_hz)
+        ratio = step_rate_hz / rate_hz if rate_hz else math.nan
         if not (ratio >= 1.0 and abs(ratio - round(ratio)) < 1e-9):
             good = ", ".join(f"{step_rate_hz / k:g}" for k in (1, 2, 5, 10, 25, 50, 100, 500, 5000))
             raise ValueError(f"sample rate {sample_rate_hz!r} Hz must divide the integration rate "
@@ -150,9 +149,9 @@ class Session:
         unknown name, a value out of range, a control fixed once the cell is patched)."""
         new = self._validated(changes)
         for name, value in new.items():
-            if CONTROLS[name].fixed and value != self._values[name]:
-                raise ValueError(f"{name} is fixed once the cell is patched: choose it when you make the "
-                                 f"Session, e.g. Session(preparation=..., {name}={value:g})")
+            if value != self._values[name]:
+                CONTROLS[name].check_changeable(self.preparation.name, "choose it when you make the Session, e.g. "
+                                                f"Session(preparation={self.preparation.name!r}, {name}={_fmt(value)})")
         return new
 
     def get(self, name):
@@ -168,10 +167,7 @@ class Session:
         for name, value in changes.items():
             control = lookup(name)
             new[control.name] = control.validate(value)
-            if not control.applies_to(self.preparation.name):
-                *others, last = control.owners()
-                owners = f"{', '.join(others)} and {last} preparations" if others else f"{last} preparation"
-                raise ValueError(f"{name} belongs to the {owners}; this is the {self.preparation.name}")
+            control.check_belongs(self.preparation.name)
         return new
 
     def _apply(self, name, value):
@@ -235,15 +231,16 @@ class Session:
 
     def run(self, duration_s):
         """Advance ``duration_s`` simulated seconds, recording every sample."""
-        try:
-            seconds = float(duration_s) if not isinstance(duration_s, (bool, np.bool_)) else math.nan
-        except (TypeError, ValueError):
-            seconds = math.nan
-        if not 0.0 <= seconds < float("inf"):
+        seconds = as_number(duration_s)
+        if seconds is None or seconds < 0.0:
             raise ValueError(f"run duration must be a non-negative number of seconds, got {duration_s!r}")
-        duration_s = seconds
         with self._lock:
-            self._record_to(self.cell.steps + self._steps(duration_s))
+            # the clock aims at the time asked for in all, not at each call's duration rounded to
+            # the step grid: run(a); run(b) ends on the step run(a + b) ends on
+            if abs(self._asked_s - self.t_s) > 0.5 / self.step_rate_hz:
+                self._asked_s = self.t_s  # the clock moved otherwise (run_to, a scenario's start)
+            self._asked_s += seconds
+            self._record_to(self._steps(self._asked_s))
 
     def run_to(self, t_s):
         """Advance until the clock reads ``t_s`` (to the nearest step; nothing if already there)."""
@@ -268,9 +265,10 @@ class Session:
 
     @classmethod
     def from_scenario(cls, path, sample_rate_hz=10000.0, keep_trace=True):
-        """A Session set up as the scenario file says (rig.scenario), whose timed changes are
-        applied, each with its marker and caption, as the recording reaches them."""
-        scenario = load_scenario(path)
+        """A Session set up as the scenario file ``path`` says (or a ``Scenario`` already loaded
+        from one: rig.scenario checks it whole), whose timed changes are applied, each with its
+        marker and caption, as the recording reaches them."""
+        scenario = path if isinstance(path, Scenario) else load_scenario(path)
         session = cls(preparation=scenario.preparation, seed=scenario.seed, sample_rate_hz=sample_rate_hz,
                       keep_trace=keep_trace, **scenario.start)
         session.scenario = scenario
@@ -294,7 +292,25 @@ class Session:
         decim = decim or self._decim
         if decim != self._decim or not sinks:
             self.cell.new_sample_grid()
-        self.cell.advance(n_steps, decim, sinks, self._publish)
+        while n_steps > 0:
+            was_broken = self.cell.broken
+            try:
+                n_steps -= self.cell.advance(n_steps, decim, sinks, self._publish)
+            except NonFiniteState as e:
+                if not self._sandboxed:
+                    self._mark(self.t_s, str(e), error=True)
+                raise
+            if self.cell.broken and not was_broken and not self._sandboxed:
+                # marked before any later sample is recorded
+                self._lost = (f"the membrane broke down at t = {self.t_s:.4f} s (driven past "
+                              f"{self.cell.p[P['breakdown_mV']]:g} mV it was electroporated): the cell is lost; "
+                              f"patch a new one")
+                self._mark(self.t_s, self._lost, lost=True)
+
+    @property
+    def cell_lost(self):
+        """Why the patched cell is lost (its membrane broke down), or None while it is whole."""
+        return self._lost if self.cell.broken else None
 
     # ---- what the rig shows ---------------------------------------------------------------
     def readout(self):
@@ -419,9 +435,11 @@ class Session:
         The clock keeps running forward (the trace stays in time order) and a marker says so.
         """
         with self._lock:
-            steps = self.cell.y[S["steps"]]
+            # the clock and the sample grid (the next sample's step, the current mean so far) go on
+            clock = [S[name] for name in CLOCK]
+            now = self.cell.y[clock].copy()
             self._put_back(snap)
-            self.cell.y[S["steps"]] = steps
+            self.cell.y[clock] = now
             self._publish()
             self._history.extend((self.t_s, name, value) for name, value in self._values.items())
             self._mark(self.t_s, "restored snapshot", controls=self.controls())
@@ -438,9 +456,11 @@ class Session:
         """Everything done inside is undone afterwards: the experiment's cell, clock and trace."""
         with self._lock:
             snap = self.snapshot()
+            self._sandboxed = True
             try:
                 yield
             finally:
+                self._sandboxed = False
                 self._put_back(snap)
 
     def _configure(self, **values):
@@ -462,9 +482,16 @@ class Session:
         self.amplifier.write(self.cell.p)
 
     def add_marker(self, text):
-        """A marker of your own (or a measurement's) at the current time."""
+        """A marker of your own (or a measurement's) at the current time. Text no file can hold
+        (a lone surrogate) is refused with ValueError, so the markers in memory and on disk agree."""
+        text = str(text)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise ValueError(f"marker text {text!r} cannot be saved: character {e.start + 1} is a lone surrogate, "
+                             f"which no file can hold") from None
         with self._lock:
-            self._mark(self.t_s, str(text))
+            self._mark(self.t_s, text)
 
     def _mark(self, t_s, text, **fields):
         self._markers.append((t_s, text))
@@ -481,8 +508,11 @@ class Session:
         with self._lock:
             if self._recorder is not None:
                 raise RecordingError(f"already recording to {self._recorder.path}: stop that first")
-            # t_s is not stored: it follows from the sample index
-            self._recorder = Recorder(path, OUTPUT_NAMES[1:], self._meta(self.t_s, self._values))
+            # t_s is not stored: sample i comes at step first + i * steps per sample, on the grid the
+            # samples keep now (a recording started between two samples begins with the next one)
+            grid = {"first_sample_step": self.cell.steps + round(self.cell.y[S["steps_to_sample"]]),
+                    "steps_per_sample": self._decim, "step_rate_hz": self.step_rate_hz}
+            self._recorder = Recorder(path, OUTPUT_NAMES[1:], {**self._meta(self.t_s, self._values), **grid})
             self.recording_error = None
             self._recorded = self._recorded + (_RecorderSink(self._recorder, self._recording_failed),)
 
@@ -557,19 +587,16 @@ class _RecorderSink:
 
 def _positive_seconds(what, value, zero=False):
     """``value`` as seconds, or ValueError naming ``what``: a number above 0 (0 too if ``zero``)."""
-    number = math.nan if isinstance(value, (bool, np.bool_)) else value
-    try:
-        number = float(number)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not (number > 0.0 or (zero and number == 0.0)) or number == float("inf"):
+    number = as_number(value)
+    if number is None or not (number > 0.0 or (zero and number == 0.0)):
         raise ValueError(f"{what} = {value!r} must be a number of seconds, {'0 or more' if zero else 'more than 0'}")
     return number
 
 
 def _checked_seed(seed):
-    if isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)) and 0 <= seed <= SEED_MAX:
-        return int(seed)
+    number = as_number(seed, whole=True)
+    if number is not None and 0 <= number <= SEED_MAX:
+        return number
     raise ValueError(f"seed = {seed!r} is not allowed: the seed of the amplifier noise is a whole number "
                      f"0–{SEED_MAX}")
 
