@@ -21,7 +21,7 @@ run: $(VENV)/.installed-run
 	$(BIN)/virtual-rig
 
 test: $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2
 
 # the README's table of target rows, filled with what the tests measure
 figures: $(VENV)/.installed-test

@@ -618,8 +618,12 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
 
     Fast terms (gates, channel and leak currents, V) are integrated every step for the patched
     cell and its neighbour; slow terms (reversal potentials, pump, cotransporters, shell exchange,
-    glia, diffusion, perfusion, O2 and ATP) are re-evaluated every SLOW_EVERY steps and held in
-    between. Every flux is booked on both sides every step, so the budgets balance exactly.
+    glia, diffusion, perfusion, O2 and ATP, the pipette's exchange) are re-evaluated every
+    SLOW_EVERY steps of the step grid (in a slice, also at each step of its units) and held in
+    between, in the state (``slow_steps_left``, ``held_...``): a call may end anywhere and the next
+    goes on exactly as one longer call would. Every flux is booked on both sides every step, so the
+    budgets balance exactly whenever a call ends. The call returns early, after the step, when the
+    patched cell's membrane breaks down (``membrane_broken``).
     """
     for k in range(len(TABLE_KEY)):
         if key[k] != p[TABLE_KEY[k]]:

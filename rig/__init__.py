@@ -7,7 +7,8 @@ from engine.preparations import PREPARATIONS  # the cells one can patch, for the
 from .controls import CONTROLS
 from .export import ExportError
 from .recorder import RecordingError, read_recording
-from .runloop import RunLoop
+from .runloop import LoopStopped, RunLoop
 from .session import Session
 
-__all__ = ["CONTROLS", "PREPARATIONS", "ExportError", "RecordingError", "RunLoop", "Session", "read_recording"]
+__all__ = ["CONTROLS", "PREPARATIONS", "ExportError", "LoopStopped", "RecordingError", "RunLoop", "Session",
+           "read_recording"]
