@@ -243,7 +243,8 @@ _CONTROLS = (
     Control("hold_mV", "mV", -150.0, 60.0, -70.0,
             "Command potential in voltage clamp.", "Amplifier"),
     Control("rs_MOhm", "MΩ", 0.0, 100.0, 0.0,
-            "Series (access) resistance of the pipette in voltage clamp; 0 = ideal clamp.",
+            "Series (access) resistance of the pipette: the voltage-clamp error, and how fast the cytosol's K+ and "
+            "Na+ exchange with the pipette (tau = R_s V / rho D, minutes); 0 = ideal pipette, no exchange.",
             "Amplifier"),
     Control("noise_V_mV", "mV", 0.0, 5.0, 0.0,
             "RMS recording noise on V in current clamp (a real rig: about 0.3 mV).", "Amplifier"),

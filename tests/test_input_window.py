@@ -4,9 +4,10 @@ decimal separator is a comma and refused where it is not, never 44."""
 import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QDoubleSpinBox, QPushButton, QToolTip
 
 from test_window import type_into, window  # noqa: F401 - window is the fixture: a rig window on a neuron
+from ui.puff_panel import PuffPanel
 
 GERMAN = QLocale(QLocale.Language.German, QLocale.Country.Germany)
 ENGLISH = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
@@ -92,6 +93,28 @@ def test_a_step_protocol_field_refuses_what_is_not_a_number_here(window, qtbot):
     assert "Not applied: step_start = '-5,5' is not a number" in window.amplifier.result.text()
     type_into(qtbot, box, "-5.5")
     assert box.value() == -5.5 and not box.property("invalid")
+
+
+@pytest.mark.parametrize("locale, puffed", [(ENGLISH, None), (GERMAN, 4.4)])
+def test_a_puff_field_reads_4_comma_4_in_the_locale_never_as_44(qtbot, locale, puffed):
+    """The puff pipette (a slice's, built alone here): its numbers follow the same rule."""
+    panel = PuffPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    said, puffs = [], []
+    panel.refused.connect(said.append)
+    panel.puff.connect(puffs.append)
+    box = panel.findChild(QDoubleSpinBox, "puff:duration_s:value")
+    box.setLocale(locale)
+    type_into(qtbot, box, "4,4")
+    qtbot.mouseClick(panel.findChild(QPushButton, "puff"), Qt.MouseButton.LeftButton)
+    if puffed is None:
+        assert box.property("invalid") and box.text().startswith("4,4") and box.value() == 10.0
+        assert said and all("puff duration_s = '4,4' is not a number" in s for s in said)
+        assert said[-1].startswith("Not puffed:") and puffs == []
+    else:
+        assert not box.property("invalid") and box.text() == "4,4 s" and not said
+        assert puffs == [{"at_mm": 0.15, "width_mm": 0.3, "duration_s": 4.4, "K_mM": 60.0}]
 
 
 def pink_pixels(widget):

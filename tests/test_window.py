@@ -9,13 +9,13 @@ import csv
 import os
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QLocale, QPointF, QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QPushButton, QRadioButton, QToolTip
 
 from rig import Session
 from rig.controls import CONTROLS
-from ui.window import RigWindow
+from ui.window import LOST_LOOK, RED, RigWindow
 
 
 def open_window(qtbot, tmp_path, session):
@@ -257,6 +257,40 @@ def test_patching_a_new_cell(window, qtbot):
     assert window.loop.alive and window.results.log.rowCount() == 0
 
 
+def test_a_lost_cell_is_said_in_red_and_marked_until_a_new_cell_is_patched(window, qtbot):
+    pause(window, qtbot)
+    window.loop.set(hold_pA=-2000.0)  # driven past the membrane's breakdown within milliseconds
+    qtbot.waitUntil(lambda: window.session.get("hold_pA") == -2000.0)
+    window.tick()
+    assert "lost" not in window.status.text().lower()
+    window.session.run(0.2)
+    window.tick()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("The membrane broke down at t = ") and "the cell is lost" in message
+    assert message.endswith("patch a new one.") and RED in window.statusBar().styleSheet()
+    assert window.status.text().startswith("CELL LOST   t = ") and window.status.styleSheet() == LOST_LOOK
+    assert window.status.toolTip() == window.session.cell_lost
+    assert window.caption.isVisible() and window.caption.text() == message  # over the scopes, too
+    assert window.windowTitle() == "Virtual Rig: cell lost"
+    window.say("Puffed")  # said once: the next frames leave the status bar to what comes next
+    window.tick()
+    assert window.statusBar().currentMessage() == "Puffed" and "CELL LOST" in window.status.text()
+    window.findChild(QAction, "run").trigger()  # the lost cell keeps running: it can still be recorded
+    t = window.session.t_s
+    qtbot.waitUntil(lambda: window.session.t_s > t + 0.05)
+    assert window.loop.error is None and window.run_action.isEnabled()
+    box = window.findChild(QComboBox, "preparation")  # a new cell of the same kind replaces a lost one
+    lost = window.session
+    box.activated.emit(box.currentIndex())
+    qtbot.waitUntil(lambda: window.session is not lost, timeout=20000)
+    window.tick()
+    assert window.session.cell_lost is None and window.statusBar().currentMessage().startswith("Patched")
+    assert window.status.text().startswith(window.session.preparation.title)
+    assert window.status.styleSheet() == "" and window.status.toolTip() == "" and window.windowTitle() == "Virtual Rig"
+    box.activated.emit(box.currentIndex())  # a whole cell is not replaced by choosing its kind again
+    assert window._new_cell is None
+
+
 def test_the_spin_boxes_carry_units_and_help(window):
     box = window.findChild(QDoubleSpinBox, "bath_K_mM")
     assert box.suffix() == " mM" and "Range 0.5–150 mM" in box.toolTip()
@@ -293,6 +327,14 @@ def test_the_puff_button_puffs_with_a_marker_and_a_band_or_says_what_is_wrong(sl
     type_into(qtbot, window.findChild(QDoubleSpinBox, "puff:at_mm:value"), "5")
     qtbot.mouseClick(window.findChild(QPushButton, "puff"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "puff at_mm = 5.0 is out of range: valid 0–3" in window.statusBar().currentMessage())
+    box = window.findChild(QDoubleSpinBox, "puff:width_mm:value")
+    box.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "0,5")  # not a number here: shown red, and the Puff button says so
+    qtbot.mouseClick(window.findChild(QPushButton, "puff"), Qt.MouseButton.LeftButton)
+    assert box.property("invalid") and len(session.puffs()) == 1
+    assert "Not puffed: puff width_mm = '0,5' is not a number" in window.statusBar().currentMessage()
 
 
 def test_a_neuron_has_no_linescan_and_a_slice_brings_it(window, slice_session):

@@ -155,10 +155,16 @@ class NumberBox(TypedNumberBox):
         self.setToolTip(tooltip(control))
         self.show_value(control.default)
         self.valueChanged.connect(lambda value: self.edited.emit(self.control.name, float(value)))
-        # what cannot be applied goes to the rig as typed: it refuses it in the window's own words
-        self.refused.connect(lambda _, typed: self.edited.emit(self.control.name, typed))
+        self.refused.connect(self._tell_rig)
         self.editingFinished.connect(self.clearFocus)  # typed and entered: the keys are the window's again
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a wheel alone never gives it the focus
+
+    def _tell_rig(self, _, typed):
+        """Text the rig refuses too (not a number, out of range) goes to it as typed, so that it says
+        why in the window's own words; more decimals than the box shows is the box's own refusal,
+        said in its tooltip, and nothing reaches the rig."""
+        if isinstance(typed, str) or not self.control.lo <= typed <= self.control.hi:
+            self.edited.emit(self.control.name, typed)
 
     def wheelEvent(self, event):  # noqa: N802 - Qt's name
         """Scrolling past a box must not change the experiment: the wheel turns only a box the

@@ -1,10 +1,14 @@
 """The slice rig's second pipette: a solution (KCl, glutamate or GABA, each with its
 concentration), where along the slice, how wide and how long, and a Puff button. It only asks
 (``puff`` with ``Session.puff``'s keywords); the rig judges the values (``rig.puff``), so a value
-out of range comes back with the rig's message naming the valid range.
+out of range comes back with the rig's message naming the valid range. A number is read in the
+user's locale (``ui.controls.TypedNumberBox``): text that is not one here is shown invalid, said
+(``refused``) and never puffed.
 """
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QDoubleSpinBox, QGridLayout, QGroupBox, QLabel, QPushButton, QRadioButton
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QGroupBox, QLabel, QPushButton, QRadioButton
+
+from .controls import TypedNumberBox
 
 SOLUTIONS = (  # what the button says, Session.puff's keyword, default, unit
     ("KCl", "K_mM", 60.0, "mM"), ("glutamate", "glutamate_uM", 100.0, "µM"), ("GABA", "gaba_uM", 100.0, "µM"))
@@ -12,8 +16,23 @@ WHERE = (  # label, Session.puff's keyword, default (the shipped spreading depol
     ("position", "at_mm", 0.15, "mm"), ("width", "width_mm", 0.3, "mm"), ("duration", "duration_s", 10.0, "s"))
 
 
+class PuffBox(TypedNumberBox):
+    """One of the puff's numbers; what it says names the value as the rig does (``puff at_mm``)."""
+
+    def __init__(self, key, decimals):
+        # a range beyond every valid value: the rig judges, with a message naming the valid range
+        super().__init__(0, 99999, decimals)
+        self.key = key
+        self.setObjectName(f"puff:{key}:value")
+
+    def problem(self, text=None):
+        problem = super().problem(text)
+        return problem and problem.replace(self.objectName(), f"puff {self.key}", 1)
+
+
 class PuffPanel(QGroupBox):
     puff = Signal(dict)  # Session.puff's keywords
+    refused = Signal(str)  # why what is typed is not puffed
 
     def __init__(self):
         super().__init__("Puff pipette")
@@ -37,18 +56,26 @@ class PuffPanel(QGroupBox):
         button.setObjectName("puff")
         button.setToolTip("Puff the chosen solution onto the slice (a marker says what, where and how long)")
         button.clicked.connect(self._puff)
+        # a click leaves the keyboard in the box being typed into, so the puff sees what is typed there
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         grid.addWidget(button, len(SOLUTIONS), 0, 1, 4)
 
     def _box(self, key, default, unit):
-        box = QDoubleSpinBox()
-        box.setObjectName(f"puff:{key}:value")
-        box.setRange(0, 99999)  # beyond every valid value: the rig judges, with a message naming the range
-        box.setDecimals(2 if unit == "mm" else 1)
+        box = PuffBox(key, 2 if unit == "mm" else 1)
         box.setSuffix(f" {unit}")
         box.setValue(default)
+        box.refused.connect(lambda message, _: self.refused.emit(message))
         self.boxes[key] = box
         return box
 
     def _puff(self):
+        """Puff what the boxes hold as typed (Enter not needed); nothing if one holds no number here."""
         keys = [key for _, key, _, _ in WHERE] + [SOLUTIONS[self.solution.checkedId()][1]]
+        for key in keys:
+            problem = self.boxes[key].problem()
+            if problem is not None:
+                self.refused.emit(f"Not puffed: {problem}")
+                return
+        for key in keys:
+            self.boxes[key].interpretText()  # a valid value typed without Enter counts
         self.puff.emit({key: self.boxes[key].value() for key in keys})

@@ -43,6 +43,9 @@ MEASUREMENTS = {"membrane_test": lambda s, **a: s.membrane_test(), "rheobase": l
                 "step_sweeps": lambda s, **a: step_sweeps(s, **a)}
 
 
+RED = "#c00000"  # an error in the status bar: legible on its light grey, on a projector too
+LOST_LOOK = f"color: {RED}; font-weight: bold;"  # the status label while the patched cell is lost
+
 NOTHING_RECORDED = ("Nothing recorded yet: press ● Record (R). Everything from then on goes to disk as it "
                     "happens, and Export writes it (or a range you select) as CSV or ATF.")
 
@@ -99,11 +102,13 @@ class RigWindow(QMainWindow):
         self.tabs.edited.connect(self.change)
         self.tabs.preset.connect(self.apply_preset)
         self.tabs.puff_panel.puff.connect(self.puff)
+        self.tabs.puff_panel.refused.connect(lambda message: self.say(message, error=True))
         self.linescan.clicked.connect(lambda mm: self.change("patch_mm", mm))
         self.amplifier.measure.connect(self.measure)
         self.status = QLabel("")
         self.status.setObjectName("status")
         self.statusBar().addPermanentWidget(self.status)
+        self._lost_shown = False  # the status label says the cell is lost (its membrane broke down)
 
         self.use_session(session, speed)
         self.set_projector(self.settings.value("projector", False, type=bool))
@@ -234,8 +239,10 @@ class RigWindow(QMainWindow):
         self.scopes.follow(True)
 
     def patch_new_cell(self, preparation):
-        """Patch a new cell (settling it takes a moment, on a thread of its own); the recording ends."""
-        if self._new_cell is not None or preparation == self.session.preparation.name:
+        """Patch a new cell (settling it takes a moment, on a thread of its own); the recording ends.
+        One of the same kind only replaces a cell that is lost or stopped."""
+        same = preparation == self.session.preparation.name
+        if self._new_cell is not None or (same and self.session.cell_lost is None and self.loop.error is None):
             return
         self.record_action.setChecked(False)
         holder = {}
@@ -426,6 +433,26 @@ class RigWindow(QMainWindow):
         self.speed_box.setEnabled(False)
         self.say(f"The cell stopped: {_named(error)}. Choose a preparation to patch a new cell.", error=True)
 
+    def _check_cell(self):
+        """A cell lost (its membrane broke down) is said once: in red in the status bar and in the
+        caption banner over the scopes (where the student is looking, for CAPTION_S). Until a new cell
+        is patched the status label says so (red, the rig's message as its tooltip), and so does the
+        window's title. The run goes on: the lost cell can still be watched, recorded and exported."""
+        lost = self.session.cell_lost
+        if (lost is not None) == self._lost_shown:
+            return
+        self._lost_shown = lost is not None
+        self.status.setStyleSheet(LOST_LOOK if lost else "")
+        self.status.setToolTip(lost or "")
+        self.setWindowTitle("Virtual Rig: cell lost" if lost else "Virtual Rig")  # seen where the status bar is not
+        self._show_status(self.session.readout())
+        if lost:
+            message = f"{lost[:1].upper()}{lost[1:]}."
+            self.say(message, error=True)
+            self.caption.setText(message)
+            self._caption_until = time.perf_counter() + CAPTION_S
+            self.caption.show()
+
     def tick(self):
         """One frame: draw what the rig published since the last."""
         now = time.perf_counter()
@@ -456,6 +483,7 @@ class RigWindow(QMainWindow):
         if self._new_cell is not None:
             self._finish_patching()
         self._check_loop()
+        self._check_cell()
 
     def _show_captions(self, now):
         if len(self.session.captions) > self._captions_seen:
@@ -467,7 +495,8 @@ class RigWindow(QMainWindow):
             self.caption.hide()
 
     def _show_status(self, readout):
-        parts = [f"{self.session.preparation.title}", f"t = {readout['t_s']:.2f} s"]
+        # a lost cell's label is short, to leave the status bar's width to the rig's message beside it
+        parts = ["CELL LOST" if self._lost_shown else self.session.preparation.title, f"t = {readout['t_s']:.2f} s"]
         if self.loop.error is not None:
             parts.append(f"the cell stopped: {_named(self.loop.error)}")
         if self.session.recording_error:
@@ -483,7 +512,7 @@ class RigWindow(QMainWindow):
             self.recording_label.setText("")
 
     def say(self, text, error=False):
-        self.statusBar().setStyleSheet("color: #ff8080;" if error else "")
+        self.statusBar().setStyleSheet(f"color: {RED};" if error else "")
         self.statusBar().showMessage(text, 15000)
 
     # ---- look ----------------------------------------------------------------------------------------
