@@ -455,12 +455,12 @@ class Session:
     def _sandbox(self):
         """Everything done inside is undone afterwards: the experiment's cell, clock and trace."""
         with self._lock:
-            snap = self.snapshot()
+            snap, outer = self.snapshot(), self._sandboxed
             self._sandboxed = True
             try:
                 yield
             finally:
-                self._sandboxed = False
+                self._sandboxed = outer
                 self._put_back(snap)
 
     def _configure(self, **values):
