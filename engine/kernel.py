@@ -599,6 +599,15 @@ def _membrane_step(tab, dt, double_step, cm, rtf, V, m, h, s, n, q, pg, membrane
     return V_new, m, h, s, n, q, pg, I_Na, I_K, I_Cl, I_untracked, i_amp
 
 
+@njit(cache=True, inline="always")
+def _porated(membrane, P_pore):
+    """The same membrane with electroporation's pores, which pass Na+, K+ and Cl- alike."""
+    (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
+     P_Na, P_K, P_Cl, P_hco3, HCO3_i, HCO3_o) = membrane
+    return (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
+            P_Na + P_pore, P_K + P_pore, P_Cl + P_pore, P_hco3, HCO3_i, HCO3_o)
+
+
 NO_PIPETTE = (False, False, 0.0, 0.0, 0.0)
 # Always True in the app; bench/engine.py compiles a copy of `advance` with it False to report what
 # integrating the neighbour's membrane costs, measured side by side in one run.
@@ -888,16 +897,6 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
                 nATP += speed * (n_made - ni_pump * k_i - p[P_KBASAL] * nATP) * dt_slow
                 O2 += speed * ((y[S_O2B] - O2) / p[P_TAU_O2]
                                - p[P_O2_PER_ATP] * (n_made + made / n_cells)) * dt_slow
-            held = (E_Na, E_K, E_Cl, i_pump, nE_Na, nE_K, ni_pump,
-                    rtg_shift, g_m_max, g_na_max, P_Cl, P_hco3, P_nmda_cell, P_nmda_nb,
-                    c_eaat, f_ampa, f_nmda_cell, f_nmda_nb,
-                    dNa_i_slow, dK_i_slow, dCl_i_slow, dNa_o_slow, dK_o_slow, dCl_o_slow,
-                    ndNa_i_slow, ndK_i_slow, ndCl_i_slow, dNa_t_slow, dK_t_slow, dCl_t_slow,
-                    j_nkcc1, atp_pump, pip_K_share_out, pip_K_step, pip_Na_step,
-                    bk_na_tissue, bk_k_tissue, bk_cl_tissue, bk_na_bath, bk_k_bath, bk_cl_bath,
-                    bk_k_glia)
-            for k in range(N_HELD):
-                y[S_HELD + k] = held[k]
         slow_left -= 1
         na_tissue += bk_na_tissue
         k_tissue += bk_k_tissue
@@ -922,18 +921,20 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
             s_g += n_i * q_g
             s_b += n_i * q_b
         P_cat = P_nmda_cell + s_a * f_ampa + s_n * f_nmda_cell
-        for _ in range(2):  # a second time only if this step breaks the membrane down
-            membrane = (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
-                        P_Na + P_cat + P_pore, P_K + P_cat + s_b + P_pore, P_Cl + s_g + P_pore,
-                        P_hco3 + hco3_ratio * s_g, HCO3_i, HCO3_o)
-            V_new, m_new, h_new, si_new, n_new, qi_new, pg_new, I_Na, I_K, I_Cl, I_untracked, i_amp = \
-                _membrane_step(tab, dt, False, cm, rtf, V, m, h, si, n, qi, pg, membrane, Na_i, K_i, Cl_i,
-                               Na_o, K_o, Cl_o, E_Na, E_K, i_pump, c_eaat, clamp)
-            if abs(V_new) <= v_breakdown or P_pore > 0.0:
-                break
-            # electroporation: the step is taken again through a porated membrane (Na+, K+, Cl-)
+        membrane = (nav_shift, rtg_shift, g_na_max, g_kd_max, g_m_max, gL, EL,
+                    P_Na + P_cat, P_K + P_cat + s_b, P_Cl + s_g, P_hco3 + hco3_ratio * s_g, HCO3_i, HCO3_o)
+        if P_pore > 0.0:
+            membrane = _porated(membrane, P_pore)
+        V_new, m_new, h_new, si_new, n_new, qi_new, pg_new, I_Na, I_K, I_Cl, I_untracked, i_amp = _membrane_step(
+            tab, dt, False, cm, rtf, V, m, h, si, n, qi, pg, membrane, Na_i, K_i, Cl_i, Na_o, K_o, Cl_o,
+            E_Na, E_K, i_pump, c_eaat, clamp)
+        if abs(V_new) > v_breakdown and P_pore == 0.0:
+            # electroporation: the step is taken again through a porated membrane
             P_pore = p[P_PORE]
             broke_now = True
+            V_new, m_new, h_new, si_new, n_new, qi_new, pg_new, I_Na, I_K, I_Cl, I_untracked, i_amp = _membrane_step(
+                tab, dt, False, cm, rtf, V, m, h, si, n, qi, pg, _porated(membrane, P_pore), Na_i, K_i, Cl_i,
+                Na_o, K_o, Cl_o, E_Na, E_K, i_pump, c_eaat, clamp)
         m = m_new; h = h_new; si = si_new; n = n_new; qi = qi_new; pg = pg_new
         dNa_i = -I_Na * k_i * dt
         dK_i = -I_K * k_i * dt
@@ -1063,6 +1064,16 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     y[S_SPK] = spikes
     y[S_SPK_SAMPLE] = spikes_in_sample
     y[S_SLOW_LEFT] = slow_left
+    held = (E_Na, E_K, E_Cl, i_pump, nE_Na, nE_K, ni_pump,  # in HELD_NAMES' order, as loaded above
+            rtg_shift, g_m_max, g_na_max, P_Cl, P_hco3, P_nmda_cell, P_nmda_nb,
+            c_eaat, f_ampa, f_nmda_cell, f_nmda_nb,
+            dNa_i_slow, dK_i_slow, dCl_i_slow, dNa_o_slow, dK_o_slow, dCl_o_slow,
+            ndNa_i_slow, ndK_i_slow, ndCl_i_slow, dNa_t_slow, dK_t_slow, dCl_t_slow,
+            j_nkcc1, atp_pump, pip_K_share_out, pip_K_step, pip_Na_step,
+            bk_na_tissue, bk_k_tissue, bk_cl_tissue, bk_na_bath, bk_k_bath, bk_cl_bath,
+            bk_k_glia)
+    for k in range(N_HELD):
+        y[S_HELD + k] = held[k]
     y[S_NA_TISSUE] = na_tissue; y[S_K_TISSUE] = k_tissue; y[S_CL_TISSUE] = cl_tissue
     y[S_NA_BATH] = na_bath; y[S_K_BATH] = k_bath; y[S_CL_BATH] = cl_bath; y[S_K_GLIA] = k_glia
     y[S_UNTRACKED] = untracked
