@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from engine.kernel import P
 from engine.slice import Slice
-from rig import Session
+from rig import Session, read_recording
 
 DECIM = 5  # a sample every 5 steps (10 kHz at 20 µs)
 
@@ -107,3 +107,18 @@ def test_session_runs_of_any_durations_end_where_one_run_ends(parts):
     assert cut.t_s == one.t_s
     assert np.array_equal(one.cell.y, cut.cell.y)
     assert np.array_equal(one.trace()["V_mV"], cut.trace()["V_mV"])
+
+
+def test_a_restored_snapshot_keeps_the_sample_grid_so_the_recording_keeps_its_times(tmp_path):
+    s = Session(preparation="neuron", seed=3, sample_rate_hz=1000)
+    snap = s.snapshot()
+    s.run(0.00012)  # between two samples: the snapshot's grid and the clock's now differ
+    s.start_recording(tmp_path / "r.vrig")
+    s.run(0.0105)
+    s.restore(snap)
+    s.run(0.0203)
+    s.stop_recording()
+    _, channels, _ = read_recording(tmp_path / "r.vrig")
+    trace = s.trace()
+    assert np.array_equal(channels["t_s"], trace["t_s"][trace["t_s"] > 0.00012])
+    assert np.allclose(np.diff(trace["t_s"]), 0.001)
