@@ -21,6 +21,7 @@ import textwrap
 import threading
 import time
 
+from engine.cell import NonFiniteState
 from engine.preparations import PREPARATIONS
 
 from .analysis import SHAPE_MIN_RATE_HZ
@@ -243,17 +244,24 @@ def run_headless(args, out=None):
     if args.record is not None:
         session.start_recording(args.record)
     progress = Progress(session, args.duration)
+    failed = None  # the error that stopped the run (a state no longer a number), if one did
     with _ctrl_c_stops() as stop:
-        for t, changes, puff in events:
-            if t > args.duration:
-                print(f"note: change at {t:g} s is after the end ({args.duration:g} s) and was not applied", file=out)
-            elif _run_to(session, t, stop, progress):
-                session.set(**changes)
-                if puff:
-                    session.puff(**puff)
-        _run_to(session, args.duration, stop, progress)
+        try:
+            for t, changes, puff in events:
+                if t > args.duration:
+                    print(f"note: change at {t:g} s is after the end ({args.duration:g} s) and was not applied",
+                          file=out)
+                elif _run_to(session, t, stop, progress):
+                    session.set(**changes)
+                    if puff:
+                        session.puff(**puff)
+            _run_to(session, args.duration, stop, progress)
+        except NonFiniteState as e:
+            failed = e
     progress.done()
     session.stop_recording()
+    if failed is not None:
+        print(f"\nvirtual-rig: {failed}; keeping what was recorded", file=sys.stderr)
     if stop.is_set():
         print(f"\ninterrupted at t = {session.t_s:.3f} s: keeping what was recorded", file=out)
     r = session.readout()
@@ -278,6 +286,8 @@ def run_headless(args, out=None):
               f"{len(session.cell.x_mm)} places)", file=out)
     if session.recording_error:
         print(f"virtual-rig: {session.recording_error}", file=sys.stderr)
+        return 1
+    if failed is not None:
         return 1
     return 130 if stop.is_set() else 0
 

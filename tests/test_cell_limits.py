@@ -63,3 +63,29 @@ def test_a_state_that_stops_being_a_number_stops_the_run_naming_it(tmp_path):
     assert np.isfinite(s.cell.y).all()  # the last good state is kept
     assert s.t_s == pytest.approx(0.1, abs=1e-4)
     assert any("stopped being a number" in text for _, text in s.markers())
+
+
+def test_the_command_line_keeps_what_was_recorded_when_the_run_stops(tmp_path, monkeypatch, capsys):
+    from rig.cli import main
+    from rig.recorder import finished
+
+    real_run_to = Session.run_to
+
+    def run_to(self, t_s):  # the guard's error, as a run that went non-finite raises it
+        if t_s > 0.3:
+            real_run_to(self, 0.3)
+            raise NonFiniteState("the run stopped: Cl_i_mM stopped being a number at t = 0.30002 s; the cell is "
+                                 "kept as it was at t = 0.30000 s, the last good step")
+        return real_run_to(self, t_s)
+
+    monkeypatch.setattr(Session, "run_to", run_to)
+    record, csv = tmp_path / "r.vrig", tmp_path / "out.csv"
+    code = main(["--headless", "--duration", "1", "--sample-rate-hz", "1000", "--record", str(record),
+                 "--csv", str(csv)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "Cl_i_mM stopped being a number" in err and "Traceback" not in err
+    assert finished(record)
+    _, channels, _ = read_recording(record)
+    assert channels["t_s"][-1] == pytest.approx(0.3)
+    assert csv.read_text(encoding="utf-8").count("\n") == 301  # the header and 0.3 s at 1 kHz
