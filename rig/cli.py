@@ -232,6 +232,11 @@ def run_headless(args, out=None):
     if keep_trace:
         _check_memory(args.duration, args.sample_rate_hz)
     check_targets(args.csv, args.atf, args.force)
+    if args.record is not None:
+        for option, path in (("--csv", args.csv), ("--atf", args.atf), ("--linescan", args.linescan)):
+            if path is not None and os.path.abspath(path) == os.path.abspath(args.record):
+                raise ExportError(f"cannot write {option} {path}: it is the recording's own folder (--record); "
+                                  f"choose another name")
     if args.linescan is not None:
         check_linescan_target(args.linescan, args.force)
     if args.record is not None:
@@ -243,6 +248,10 @@ def run_headless(args, out=None):
                           preset=args.preset, keep_trace=keep_trace, **start)
     if args.record is not None:
         session.start_recording(args.record)
+    for step in (scenario.timeline if scenario else ()):
+        if step.t_s > args.duration:
+            print(f"note: the scenario's step at {step.t_s:g} s is after the end ({args.duration:g} s) and will not "
+                  f"be applied", file=out)
     progress = Progress(session, args.duration)
     failed = None  # the error that stopped the run (a state no longer a number), if one did
     with _ctrl_c_stops() as stop:
@@ -269,6 +278,12 @@ def run_headless(args, out=None):
           f"now V = {r['V_mV']:.1f} mV, E_K = {r['E_K_mV']:.1f} mV, E_Cl = {r['E_Cl_mV']:.1f} mV", file=out)
     for t, text in session.markers():
         print(f"  marker {t:8.3f} s  {text}", file=out)
+    if (args.csv is not None or args.atf is not None) and stop.count > 1:
+        print(f"virtual-rig: Ctrl-C twice: nothing exported"
+              f"{f'; the recording {args.record} is kept' if args.record is not None else ''}", file=sys.stderr)
+        return 130
+    if (args.csv is not None or args.atf is not None) and session.recording_error:
+        print(f"note: {session.recording_error}; the export holds only what reached the disk", file=out)
     if args.csv is not None or args.atf is not None:
         try:
             recorded = Recorded.from_recording(args.record) if args.record is not None else None
@@ -373,7 +388,13 @@ def _ctrl_c_stops():
     """Ctrl-C (or a polite kill, SIGTERM) sets the yielded event: the run stops between slices and
     what was recorded is kept and exported, instead of raising in the middle of a block."""
     stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    stop.count = 0  # a second Ctrl-C while the run winds down asks for no export either
+
+    def asked(*_):
+        stop.count += 1
+        stop.set()
+
+    previous = {sig: signal.signal(sig, asked) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield stop
     finally:

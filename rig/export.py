@@ -343,7 +343,9 @@ def _unit(name):
 def _number_blocks(rec, names, separator, tails, index):
     """The numeric part of every row, ``BLOCK_ROWS`` at a time, as bytes."""
     t = rec.channels["t_s"]
-    decimals = [decimals_for_interval(1.0 / rec.sample_rate_hz)] + [decimals_for(rec.channels[n]) for n in names]
+    # the times' own grid (its start too: thinned to 1 kHz, samples at 0.0001, 0.0011 s keep their 4th decimal)
+    decimals = [max(decimals_for_interval(1.0 / rec.sample_rate_hz), _grid_decimals(t))]
+    decimals += [decimals_for(rec.channels[n]) for n in names]
     for start in range(0, len(t), BLOCK_ROWS):
         stop = min(start + BLOCK_ROWS, len(t))
         block = np.empty((stop - start, len(names) + 1))
@@ -485,11 +487,15 @@ def check_linescan_target(path, overwrite=False):
 
 def check_writable(path):
     """Raise ExportError now if ``path`` cannot be written (before a long run, not after): the
-    folder must exist and take a trial file, and the path must not be a folder itself."""
+    folder must exist, hold no recording (a recording's folder holds only its own files, whatever
+    --force says) and take a trial file, and the path must not be a folder itself."""
     path = _file_name(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ExportError(f"cannot write {path}: folder {folder} does not exist")
+    if os.path.isfile(os.path.join(folder, "meta.json")) or folder.endswith(".vrig"):
+        raise ExportError(f"cannot write {path}: {folder} is a recording, whose folder holds only its own files; "
+                          f"choose a path outside it")
     if os.path.isdir(path):
         raise ExportError(f"cannot write {path}: it is a folder; give a file name, e.g. {os.path.join(path, 'out.csv')}")
     try:

@@ -29,6 +29,7 @@ import json
 import math
 import os
 import queue
+import shutil
 import threading
 from dataclasses import dataclass
 
@@ -73,13 +74,17 @@ class Recorder:
             raise RecordingError(f"cannot record to {self.path}: {e.strerror or e}") from None
         meta = {"format": FORMAT, "channels": list(self.names), "dtype": "<f4", **meta,
                 "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds")}
-        tmp = os.path.join(self.path, ".meta.json")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(meta, f, indent=1, ensure_ascii=False, allow_nan=False)
-        os.replace(tmp, os.path.join(self.path, "meta.json"))
-        # unbuffered: each write is the OS's at once, in the order the writer takes them
-        self._samples = open(os.path.join(self.path, "samples.f32"), "ab", buffering=0)
-        self._events = open(os.path.join(self.path, "events.jsonl"), "ab", buffering=0)
+        try:
+            tmp = os.path.join(self.path, ".meta.json")
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(meta, f, indent=1, ensure_ascii=False, allow_nan=False)
+            os.replace(tmp, os.path.join(self.path, "meta.json"))
+            # unbuffered: each write is the OS's at once, in the order the writer takes them
+            self._samples = open(os.path.join(self.path, "samples.f32"), "ab", buffering=0)
+            self._events = open(os.path.join(self.path, "events.jsonl"), "ab", buffering=0)
+        except OSError as e:  # a full disk before the first sample: no recording, and no folder to block the name
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise RecordingError(f"cannot record to {self.path}: {e.strerror or e}; nothing was recorded") from None
         self.error = None  # the RecordingError that stopped the writer, if one did
         self._queue = queue.Queue(maxsize=QUEUE_BLOCKS)
         self._writer = threading.Thread(target=self._write_all, name=f"recorder {self.path}", daemon=True)
