@@ -19,42 +19,51 @@ def find_spikes(t_s, V_mV, spikes, dvdt_threshold=DVDT_THRESHOLD_mV_per_ms):
     """List of spikes, each a dict of plain numbers: ``t_s`` (peak; the sample that holds the onset
     when shapes can't be measured), ``threshold_mV``, ``peak_mV``, ``half_width_ms`` (None below
     ``SHAPE_MIN_RATE_HZ``) and ``rate_Hz`` (instantaneous, from the interval since the previous
-    spike; None for the first). ``spikes`` is the kernel's channel: spikes begun in each sample."""
-    t = np.asarray(t_s, dtype=float)
-    v = np.asarray(V_mV, dtype=float)
-    count = np.asarray(spikes, dtype=float).round().astype(int)
-    onsets = np.repeat(np.flatnonzero(count > 0), count[count > 0])
-    shapes = t.size > 2 and 1.0 / np.median(np.diff(t)) >= SHAPE_MIN_RATE_HZ * (1.0 - 1e-9)
-    dvdt = np.gradient(v, t * 1e3) if shapes else None
+    spike; None for the first). ``spikes`` is the kernel's channel: spikes begun in each sample.
+
+    Only the samples around each spike are read, so an hour of a recording's channels (mapped
+    from its file) costs no more memory than a second of them."""
+    t = np.asarray(t_s)
+    spikes = np.asarray(spikes)
+    at = np.flatnonzero(spikes > 0.5)
+    onsets = np.repeat(at, np.rint(spikes[at]).astype(int))
+    shapes = t.size > 2 and 1.0 / np.median(np.diff(t[:1001])) >= SHAPE_MIN_RATE_HZ * (1.0 - 1e-9)
+    v = np.asarray(V_mV)
     found = []
     previous_end = 0
     for i in onsets:
         spike = dict.fromkeys(SHAPE_KEYS)
         spike["t_s"] = float(t[i])
         if shapes:
-            shape, previous_end = _shape(t, v, dvdt, i, previous_end, dvdt_threshold)
+            shape, previous_end = _shape(t, v, i, previous_end, dvdt_threshold)
             spike.update(shape)
         spike["rate_Hz"] = float(1.0 / (spike["t_s"] - found[-1]["t_s"])) if found else None
         found.append(spike)
     return found
 
 
-def _shape(t, v, dvdt, onset, previous_end, dvdt_threshold):
+def _slope(t, v, i):
+    """dV/dt at sample ``i`` (mV/ms): centred, one-sided at the ends (as numpy.gradient)."""
+    a, b = max(i - 1, 0), min(i + 1, v.size - 1)
+    return (float(v[b]) - float(v[a])) / ((t[b] - t[a]) * 1e3)
+
+
+def _shape(t, v, onset, previous_end, dvdt_threshold):
     """Peak, threshold and half-width of the spike whose 0 mV crossing lies before sample ``onset``."""
     peak = onset
     while peak + 1 < v.size and v[peak + 1] >= v[peak]:
         peak += 1
     start = onset  # walk back from the crossing while the membrane is still racing up
-    while start > previous_end and dvdt[start - 1] >= dvdt_threshold:
+    while start > previous_end and _slope(t, v, start - 1) >= dvdt_threshold:
         start -= 1
-    thr = v[start]
-    half = thr + 0.5 * (v[peak] - thr)
+    thr = float(v[start])
+    half = thr + 0.5 * (float(v[peak]) - thr)
     rise = _crossing(t, v, start, peak, half)
     fall_end = peak
     while fall_end + 1 < v.size and v[fall_end] > half:
         fall_end += 1
     fall = _crossing(t, v, fall_end - 1, fall_end, half)
-    shape = {"t_s": float(t[peak]), "threshold_mV": float(thr), "peak_mV": float(v[peak]),
+    shape = {"t_s": float(t[peak]), "threshold_mV": thr, "peak_mV": float(v[peak]),
              "half_width_ms": float((fall - rise) * 1e3)}
     return shape, fall_end
 
@@ -62,7 +71,7 @@ def _shape(t, v, dvdt, onset, previous_end, dvdt_threshold):
 def _crossing(t, v, i0, i1, level):
     """Time where v crosses ``level`` between samples i0..i1 (first crossing, interpolated)."""
     for i in range(i0, i1):
-        a, b = v[i], v[i + 1]
+        a, b = float(v[i]), float(v[i + 1])
         if (a - level) * (b - level) <= 0 and a != b:
             return t[i] + (level - a) / (b - a) * (t[i + 1] - t[i])
     return t[i1]
