@@ -130,3 +130,12 @@ def test_the_invalid_look_is_drawn(window, qtbot):
     box.lineEdit().selectAll()
     qtbot.keyClicks(box.lineEdit(), "4,4")
     assert pink_pixels(box) > 100  # the text's background, while it is invalid
+
+
+def test_a_refusal_leaves_the_status_bar_once_the_value_is_put_right(window, qtbot):
+    box = typed_box(window, "hold_pA", ENGLISH)
+    type_into(qtbot, box, "abc")
+    assert "hold_pA = 'abc' is not a number" in window.statusBar().currentMessage()
+    type_into(qtbot, box, "-5")
+    qtbot.waitUntil(lambda: window.session.get("hold_pA") == -5.0)
+    assert window.statusBar().currentMessage() == ""

@@ -109,6 +109,7 @@ class RigWindow(QMainWindow):
         self.status.setObjectName("status")
         self.statusBar().addPermanentWidget(self.status)
         self._lost_shown = False  # the status label says the cell is lost (its membrane broke down)
+        self._refused = None  # the control whose refused value the status bar says, until put right
 
         self.use_session(session, speed)
         self.set_projector(self.settings.value("projector", False, type=bool))
@@ -278,12 +279,17 @@ class RigWindow(QMainWindow):
             self.loop.set(**{name: value})
         except (ValueError, LoopStopped) as e:
             self.say(str(e), error=True)
+            self._refused = name
             for panel in (self.amplifier, self.tabs):
                 if name in panel.widgets:
                     widget = panel.widgets[name]
                     widget.show_value(self.session.get(name))
                     # said where the student is looking, too, not only in the status bar
                     QToolTip.showText(widget.mapToGlobal(widget.rect().bottomLeft()), str(e), widget)
+            return
+        if self._refused == name:  # put right: the refusal no longer stands in the status bar
+            self.statusBar().clearMessage()
+            self._refused = None
 
     def apply_preset(self, name, values):
         try:
