@@ -180,13 +180,13 @@ def schedule_from(items):
     start, events, pending = {}, [], {}
     for option, values in items or []:
         if option == "--set":
-            pending.update(_assignment(v) for v in values)
+            pending = _assignments(option, values, pending)
             continue
         t = _time(option, values[0])
         if option == "--puff":
             events.append((t, {}, _puff_from(values[1:])))
             continue
-        own = dict(_assignment(v) for v in values[1:])
+        own = _assignments(f"{option} {values[0]}", values[1:])
         if own and pending:  # --set options before an --at that carries its own changes
             start.update(pending)
         elif not own and not pending:
@@ -195,6 +195,17 @@ def schedule_from(items):
         pending = {}
     start.update(pending)
     return start, sorted(events, key=lambda e: e[0])
+
+
+def _assignments(where, texts, before=None):
+    """NAME=VALUE texts as a dict added to ``before``; a control given twice is refused, not
+    silently given its last value."""
+    out = dict(before or {})
+    for name, value in map(_assignment, texts):
+        if name in out:
+            raise ValueError(f"{where}: {name} is given twice ({out[name]!r} and {value!r}); give it once")
+        out[name] = value
+    return out
 
 
 def check_before_patching(preparation, events, linescan=False):

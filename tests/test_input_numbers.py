@@ -185,3 +185,10 @@ def test_timed_changes_are_checked_against_a_scenarios_preparation(tmp_path, cap
     path.write_text('preparation = "astrocyte"\n[[at]]\nt_s = 1\nbath_K_mM = 8\n')
     assert main(["--headless", "--scenario", str(path), "--at", "2", "nav_shift_mV=-8"]) == 2
     assert "--at 2: nav_shift_mV belongs to the neuron" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--set", "hold_pA=5", "hold_pA=6"], ["--at", "0.5", "hold_pA=5", "hold_pA=6"],
+                                  ["--set", "hold_pA=5", "--set", "hold_pA=6"]])
+def test_a_control_given_twice_on_the_command_line_is_refused_not_last_wins(argv, capsys):
+    assert main(["--headless", "--duration", "1", *argv]) == 2
+    assert "hold_pA is given twice (5.0 and 6.0); give it once" in capsys.readouterr().err
