@@ -30,15 +30,21 @@ def test_the_seed_chooses_the_noise():
     assert 0.3 * np.sqrt(2) == pytest.approx(noise[:200].std(), rel=0.2)  # two independent streams
 
 
-def test_a_run_loop_records_what_the_main_thread_records():
+@pytest.mark.parametrize("speed", [None, 50.0, 7.0])  # as fast as it goes, time-lapses cut by wall time
+def test_a_run_loop_records_what_the_main_thread_records(speed):
     main = noisy()
-    loop = RunLoop(noisy(), speed=None)
+    loop = RunLoop(noisy(), speed=speed)
     loop.start()
+    while loop.session.t_s < 0.5:
+        threading.Event().wait(0.01)
+    loop.pause()  # and resumed: the run goes on as if never interrupted
+    loop.resume()
     while loop.session.t_s < 1.0:
         threading.Event().wait(0.01)
     loop.stop()
     main.run_to(loop.session.t_s)
     assert np.array_equal(main.trace()["V_mV"], loop.session.trace()["V_mV"])
+    assert np.array_equal(main.cell.y, loop.session.cell.y)
 
 
 def test_two_sessions_on_two_threads_do_not_disturb_each_other():
