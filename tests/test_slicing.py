@@ -122,3 +122,15 @@ def test_a_restored_snapshot_keeps_the_sample_grid_so_the_recording_keeps_its_ti
     trace = s.trace()
     assert np.array_equal(channels["t_s"], trace["t_s"][trace["t_s"] > 0.00012])
     assert np.allclose(np.diff(trace["t_s"]), 0.001)
+
+
+def test_the_held_slow_terms_are_stored_as_they_were_loaded(neuron):
+    """The kernel writes its held slow terms back in the order it read them: a call of no steps
+    gives back every one unchanged (a swap in either list would mix reversal potentials and fluxes)."""
+    from engine.kernel import HELD_PREFIX, N_HELD, S, advance, new_tables
+    cell = copy.deepcopy(neuron)
+    first = S[HELD_PREFIX + "E_Na_mV"]
+    cell.y[first:first + N_HELD] = np.arange(1.0, N_HELD + 1.0)
+    before = cell.y.copy()
+    advance(cell.y, cell.p, *new_tables(), 0, DECIM, np.zeros((1, 20)), 0)
+    assert np.array_equal(cell.y, before)
