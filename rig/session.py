@@ -302,10 +302,10 @@ class Session:
                 raise
             if self.cell.broken and not was_broken and not self._sandboxed:
                 # marked before any later sample is recorded
-                self._lost = (f"the membrane broke down at t = {self.t_s:.4f} s (driven past "
-                              f"{self.cell.p[P['breakdown_mV']]:g} mV it was electroporated): the cell is lost; "
-                              f"patch a new one")
-                self._mark(self.t_s, self._lost, lost=True)
+                past_mV = f"{self.cell.p[P['breakdown_mV']]:g} mV"
+                self._lost = (f"the membrane broke down at t = {self.t_s:.4f} s (driven past {past_mV} it was "
+                              f"electroporated): the cell is lost; patch a new one")
+                self._mark(self.t_s, f"membrane broke down past {past_mV}: cell lost", lost=True)  # short, on the scope
 
     @property
     def cell_lost(self):
