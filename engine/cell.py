@@ -154,7 +154,7 @@ class Cell:
         slow = [S[name] for name in SETTLED]
         self.p[P["settle_speedup"]] = 1.0
         self._run_unrecorded(0.5, decim, published)
-        self.p[P["settle_speedup"]] = self._settle_speedup()
+        self.p[P["settle_speedup"]] = self.preparation.settle_speedup
         for _ in range(max_windows):
             start, spikes = self._saved(), self._spikes()
             fast = self.p[P["settle_speedup"]] > 1.0
@@ -205,10 +205,6 @@ class Cell:
     def _run_unrecorded(self, duration_s, decim, published):
         self.new_sample_grid()
         self.advance(self.steps_in(duration_s), decim, (), published)
-
-    def _settle_speedup(self):
-        """How much faster than real time the cytosols may settle: the preparation's."""
-        return self.preparation.settle_speedup
 
     def books(self):
         """The conserved totals (engine.budget): the patched cell's, and its tissue's (with the

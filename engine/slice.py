@@ -140,10 +140,6 @@ class Slice(Cell):
         self._settle_as_one_unit(decim)
         return True
 
-    def _settle_speedup(self):
-        # settle() sees only the patched cell's spikes, not the units'
-        return 1.0 if self._fires_while_settling() else super()._settle_speedup()
-
     def puff(self, at_mm, width_mm, duration_s, solution):
         """Puff ``solution`` ({"K_mM": 60, ...}, PUFF_NAMES' solutes) onto the units within
         ``width_mm`` around ``at_mm`` for ``duration_s``; other solutes stay as they are."""

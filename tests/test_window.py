@@ -218,7 +218,7 @@ def test_record_then_export_from_the_window_and_read_it_back(window, qtbot, tmp_
     qtbot.waitUntil(thinned.done, timeout=10000)
     assert thinned.result()["rows"] in (400, 401)  # 0.4 s at 1 kHz, ends in or out as t0 meets the grid
     assert any(r[rows[0].index("marker")] == "bath_K_mM 3 -> 6" for r in rows[1:])
-    assert "Wrote" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "Wrote" in window.statusBar().currentMessage())  # said on the frame after it is done
     assert (tmp_path / "out-spikes.csv").exists()
 
 
