@@ -6,10 +6,12 @@ this module knows nothing of controls, markers or recordings, and never imports 
 import numpy as np
 
 from . import budget
-from .kernel import O, OUTPUT_NAMES, P, S, STATE_NAMES, advance, new_tables
+from .kernel import NEIGHBOUR_PREFIX, O, OUTPUT_NAMES, P, S, STATE_NAMES, advance, new_tables
 
 # what the books count since the recording started (engine/budget.py), zeroed when it starts
 BOOKS = tuple(name for name in STATE_NAMES if name.endswith("_mmol"))
+# the clock and the sample grid: the next sample's step, the current mean and spike count so far
+CLOCK = ("steps", "steps_to_sample", "I_amp_sum", "I_amp_count", "spikes_in_sample")
 SETTLED = ("Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM")  # the slow variables that say the cell has settled
 
 
@@ -18,6 +20,7 @@ class NonFiniteState(ArithmeticError):
 
 
 class Cell:
+    HAS_UNITS = False  # a slice's units stand where a single cell has its neighbour
     BLOCK_SAMPLES = 8192  # samples per kernel call; the output buffer is reused
     SETTLED_WITHIN = 1e-6  # relative change of the slow variables over a settling window
 
@@ -30,6 +33,21 @@ class Cell:
         self.last = np.zeros(len(OUTPUT_NAMES))  # the newest sample
         self._out = np.zeros((self.BLOCK_SAMPLES + 1, len(OUTPUT_NAMES)))
         self._tables = new_tables()
+
+    # ---- by name: the rig reads and sets the cell through these, never through its vectors
+    def param(self, name):
+        return float(self.p[P[name]])
+
+    def set_param(self, name, value):
+        self.p[P[name]] = value
+
+    def state(self, name):
+        return float(self.y[S[name]])
+
+    def states(self):
+        """Every state variable by name (a slice's units take the place of the neighbour)."""
+        return {name: float(value) for name, value in zip(STATE_NAMES, self.y)
+                if not (self.HAS_UNITS and name.startswith(NEIGHBOUR_PREFIX))}
 
     @property
     def steps(self):
@@ -211,10 +229,37 @@ class Cell:
         cytosolic cation charge its charge drift is judged against, ``tissue_cations_mmol``)."""
         return {**budget.totals(self.y, self.p), "tissue_cations_mmol": budget.cation_charge_mmol(self.y, self.p, "nb_")}
 
+    def budget_drift(self, since):
+        """Relative drift of each conserved total since the books ``since`` (``books()`` then).
+
+        Two sets of books (``engine.budget``): the patched cell's (``Na``, ``K``, ``Cl``,
+        ``charge``) and the tissue's (``tissue_Na`` ...): the neighbour and its ECS, or in a slice
+        every unit. Ions relative to their total; charge relative to the cytosols' cation charge
+        and as the equivalent error in membrane potential (``charge_mV``, ``tissue_charge_mV``).
+        """
+        now = self.books()
+        cations = {"": budget.cation_charge_mmol(self.y, self.p), "tissue_": now["tissue_cations_mmol"]}
+        drift = {}
+        for book in ("", "tissue_"):
+            for ion in budget.IONS:
+                key = f"{book}{ion}_mmol"
+                drift[f"{book}{ion}"] = abs(now[key] - since[key]) / abs(since[key])
+            key = f"{book}charge_residual_mmol"
+            moved = abs(now[key] - since[key])
+            drift[f"{book}charge"] = moved / cations[book]
+            drift[f"{book}charge_mV"] = moved / budget.charge_mmol_per_mV(self.p)
+        return {key: float(value) for key, value in drift.items()}
+
     def snapshot(self):
         return {"y": self.y.copy(), "p": self.p.copy(), "last": self.last.copy()}
 
-    def put_back(self, snap):
+    def put_back(self, snap, keep_clock=False):
+        """Back to ``snap``; with ``keep_clock`` the clock and the sample grid go on from now (the
+        trace stays in time order)."""
+        clock = [S[name] for name in CLOCK]
+        now = self.y[clock].copy()
         self.y[:] = snap["y"]
         self.p[:] = snap["p"]
         self.last[:] = snap["last"]
+        if keep_clock:
+            self.y[clock] = now

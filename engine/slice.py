@@ -24,6 +24,7 @@ UNIT_BOOKS = tuple(name for name in UNIT_NAMES if name.endswith("_mmol"))
 
 
 class Slice(Cell):
+    HAS_UNITS = True
     # the slice's ECS meets the bath in real time (20 s) while cytosols settle fast: its last
     # 1e-4 per window is a drift of under 0.01 mM a minute, not worth half a minute of settling
     SETTLED_WITHIN = 1e-4
@@ -192,8 +193,8 @@ class Slice(Cell):
         return {**super().snapshot(), "u": self.u.copy(), "puff": self.puff_state.copy(),
                 "scan": (self._scan.copy(), self._scan_t.copy(), self._scan_count)}
 
-    def put_back(self, snap):
-        super().put_back(snap)
+    def put_back(self, snap, keep_clock=False):
+        super().put_back(snap, keep_clock)
         self.u[:] = snap["u"]
         self.puff_state[:] = snap["puff"]
         scan, scan_t, self._scan_count = snap["scan"]

@@ -15,9 +15,8 @@ import datetime
 import math
 import threading
 
-from engine import budget
 from engine.cell import Cell, NonFiniteState
-from engine.kernel import NEIGHBOUR_PREFIX, OUTPUT_NAMES, P, S, STATE_NAMES
+from engine.kernel import OUTPUT_NAMES, P, S
 from engine.preparations import PREPARATIONS
 from engine.slice import Slice
 
@@ -358,32 +357,14 @@ class Session:
         return int(self.cell.y[S["spike_count"]])
 
     def budget_error(self):
-        """Relative drift of each conserved total since the recording started (row 22).
-
-        Two sets of books (``engine.budget``): the patched cell's (``Na``, ``K``, ``Cl``,
-        ``charge``) and the tissue's (``tissue_Na`` ...): the neighbour and its ECS, or in the slice
-        preparation every unit. Ions relative to their total; charge relative to the cytosols'
-        cation charge and as the equivalent error in membrane potential (``charge_mV``,
-        ``tissue_charge_mV``).
-        """
-        now = self.cell.books()
-        err = {}
-        cations = {"": budget.cation_charge_mmol(self.cell.y, self.cell.p), "tissue_": now["tissue_cations_mmol"]}
-        for book in ("", "tissue_"):
-            for ion in budget.IONS:
-                key = f"{book}{ion}_mmol"
-                err[f"{book}{ion}"] = abs(now[key] - self._budget0[key]) / abs(self._budget0[key])
-            key = f"{book}charge_residual_mmol"
-            drift = abs(now[key] - self._budget0[key])
-            err[f"{book}charge"] = drift / cations[book]
-            err[f"{book}charge_mV"] = drift / budget.charge_mmol_per_mV(self.cell.p)
-        return {key: float(value) for key, value in err.items()}
+        """Relative drift of each conserved total since the recording started (row 22); see
+        ``engine.cell.Cell.budget_drift``."""
+        return self.cell.budget_drift(self._budget0)
 
     def state(self):
         """Every model state variable by name (in the slice, without the single-cell preparations'
         neighbour, whose place the slice's units take)."""
-        return {name: float(self.cell.y[i]) for i, name in enumerate(STATE_NAMES)
-                if not (self.is_slice and name.startswith(NEIGHBOUR_PREFIX))}
+        return self.cell.states()
 
     def export(self, csv=None, atf=None, from_s=None, to_s=None, rate_hz=None, overwrite=False):
         """Write the trace as CSV and/or Axon Text File, each with its spike table beside it
