@@ -29,7 +29,7 @@ figures: $(VENV)/.installed-test
 	$(BIN)/python tests/readme_rows.py .figures.json README.md
 
 bench: $(VENV)/.installed-run
-	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/engine_speed.py
 	$(BIN)/python bench/acquisition.py
 	$(BIN)/python bench/slice.py
 

@@ -17,16 +17,13 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-from machine import machine_line  # noqa: E402  (bench/machine.py, before this folder leaves the path)
-sys.path = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != _HERE]
+from machine import machine_line
 
-from rig import RunLoop, Session  # noqa: E402
-from rig.export import Recorded, export  # noqa: E402
+from rig import RunLoop, Session
+from rig.export import Recorded, export
 
 RATE_HZ = 10000
 

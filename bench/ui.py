@@ -23,9 +23,7 @@ import subprocess
 import sys
 import time
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-from machine import machine_line  # noqa: E402  (bench/machine.py, before this folder leaves the path)
-sys.path = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != _HERE]
+from machine import machine_line
 
 SECONDS = 8.0
 BARE_RATE_HZ, BARE_WINDOW_S, BARE_FRAME_MS = 10_000, 10.0, 33

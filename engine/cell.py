@@ -227,7 +227,8 @@ class Cell:
     def books(self):
         """The conserved totals (engine.budget): the patched cell's, and its tissue's (with the
         cytosolic cation charge its charge drift is judged against, ``tissue_cations_mmol``)."""
-        return {**budget.totals(self.y, self.p), "tissue_cations_mmol": budget.cation_charge_mmol(self.y, self.p, "nb_")}
+        return {**budget.totals(self.y, self.p),
+                "tissue_cations_mmol": budget.cation_charge_mmol(self.y, self.p, NEIGHBOUR_PREFIX)}
 
     def budget_drift(self, since):
         """Relative drift of each conserved total since the books ``since`` (``books()`` then).

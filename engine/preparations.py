@@ -9,7 +9,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .kernel import CELL_STATE_NAMES, NEIGHBOUR_PREFIX, P, PARAM_NAMES, S, STATE_NAMES
+from .kernel import CELL_P, CELL_STATE_NAMES, NEIGHBOUR_PREFIX, P, PARAM_NAMES, S, STATE_NAMES, TISSUE_PREFIX
+
+CELL_PARAM_NAMES = CELL_P._fields
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,14 @@ class Preparation:
     settle_speedup: float = 1000.0
 
     def parameter_vector(self):
+        """The kernel's parameters. The cells around the patched one (its neighbour, a slice's
+        units) are the same kind of cell: their own parameters (``tissue_...``) start as the
+        patched cell's unless the preparation names them."""
         p = np.zeros(len(PARAM_NAMES))
-        for name, value in {**COMMON_PARAMS, **self.params}.items():
+        given = {**COMMON_PARAMS, **self.params}
+        for name in CELL_PARAM_NAMES:
+            given.setdefault(TISSUE_PREFIX + name, given.get(name, 0.0))
+        for name, value in given.items():
             p[P[name]] = value
         return p
 
@@ -42,6 +50,7 @@ class Preparation:
 # Parameters every preparation shares unless it says otherwise.
 COMMON_PARAMS = {
     "dt_ms": 0.02,                # model-spec §6: fixed step 10–25 µs
+    "has_neighbour": 1.0,
     "settle_speedup": 1.0,
     "Cm_uF_per_cm2": 1.0,         # model-spec §2
     "Q10_gating": 3.0,            # model-spec §2
@@ -361,6 +370,7 @@ SQUID_AXON = Preparation(
         "U_nkcc1_mM_per_ms": 0.0,
         "glia_max_mM_per_ms": 0.0,
         "tau_diffusion_ms": 100.0,
+        "has_neighbour": 0.0,     # an isolated axon in sea water: no tissue of cells around it
     },
     initial={**MAMMALIAN_START, "V_mV": -65.0, "m": 0.053, "h": 0.596, "n": 0.318,
              "Na_i_mM": 50.0, "K_i_mM": 400.0, "Cl_i_mM": 60.0},
@@ -392,7 +402,7 @@ SLICE = Preparation(
         "unit_dt_ms": 0.1,
         "tortuosity": 1.6,        # λ 1.55-1.65 in cortex (Nicholson & Syková 1998 Trends Neurosci 21:207)
         "unit_cells": SLICE_UNIT_CELLS,
-        "vol_o_unit_L": SLICE_ECS_VOL_L,
+        "tissue_vol_o_L": SLICE_ECS_VOL_L,  # a unit's neuron's share of its unit's ECS
         # the patched cell's shell gives its ions to its unit's ECS, the ECS of unit_cells cells
         "tissue_cells": SLICE_UNIT_CELLS * SLICE_ECS_VOL_L / NEURON.params["vol_o_L"],
         "vol_astro_L": SLICE_ASTRO_VOL_L,

@@ -7,8 +7,8 @@ import numpy as np
 
 from . import budget
 from .cell import Cell
-from .kernel import (P, PUFF_MS_LEFT, PUFF_NAMES, S, SCAN_NAMES, U, UNIT_NAMES, advance_slice, new_slice_workspace,
-                     new_tables, patched_unit)
+from .kernel import (CELL_STATE_NAMES, PUFF, PUFF_SOLUTES, SCAN_NAMES, UNIT_NAMES, P, S, U, advance_slice,
+                     new_slice_workspace, new_tables, patched_unit)
 from .preparations import SLICE_START
 
 SCAN_RATE_HZ = 20.0   # linescan rows per simulated second
@@ -18,8 +18,7 @@ SCAN_ROWS = 12000     # the newest 10 minutes of linescan, bounded like every ot
 FIRING_SETTLE_S = 900.0
 # what a newly patched cell takes over from its unit (its pipette arrives on that unit's neuron):
 # the neuron's state, and the unit's ECS as its shell (the same names in both vectors)
-PATCHED_FROM_UNIT = ("V_mV", "m", "h", "s", "n", "q", "p", "Na_i_mM", "K_i_mM", "Cl_i_mM", "ATP_mM",
-                     "syn_ampa_cm_s", "syn_nmda_cm_s", "syn_gaba_cm_s", "syn_gabab_cm_s", "Na_o_mM", "K_o_mM", "Cl_o_mM")
+PATCHED_FROM_UNIT = CELL_STATE_NAMES + ("Na_o_mM", "K_o_mM", "Cl_o_mM")
 UNIT_BOOKS = tuple(name for name in UNIT_NAMES if name.endswith("_mmol"))
 
 
@@ -38,8 +37,8 @@ class Slice(Cell):
         for name, value in SLICE_START.items():
             self.u[:, U[name]] = value
         self.u[:, U["glu_pool_uM"]] = self.p[P["glu_pool_uM"]]  # full
-        self.puff_state = np.full((self.n_units, len(PUFF_NAMES)), np.nan)
-        self.puff_state[:, PUFF_MS_LEFT] = 0.0
+        self.puff_state = np.full((self.n_units, len(PUFF)), np.nan)
+        self.puff_state[:, PUFF.ms_left] = 0.0
         self._p_u = self.p.copy()
         self._tables_u = new_tables()
         self._work = new_slice_workspace(self.n_units)
@@ -142,15 +141,14 @@ class Slice(Cell):
         return True
 
     def puff(self, at_mm, width_mm, duration_s, solution):
-        """Puff ``solution`` ({"K_mM": 60, ...}, PUFF_NAMES' solutes) onto the units within
+        """Puff ``solution`` ({"K_mM": 60, ...}, PUFF_SOLUTES) onto the units within
         ``width_mm`` around ``at_mm`` for ``duration_s``; other solutes stay as they are."""
         under = np.abs(self.x_mm - at_mm) <= width_mm / 2.0 + 1e-9
         if not under.any():  # a puff narrower than the spacing reaches the nearest unit
             under[np.argmin(np.abs(self.x_mm - at_mm))] = True
-        self.puff_state[under, 1:] = np.nan
-        for key, value in solution.items():
-            self.puff_state[under, PUFF_NAMES.index(key)] = value
-        self.puff_state[under, PUFF_MS_LEFT] = duration_s * 1000.0
+        for name in PUFF_SOLUTES:
+            self.puff_state[under, PUFF[name]] = solution.get(name, np.nan)  # NaN: as the ECS has it
+        self.puff_state[under, PUFF.ms_left] = duration_s * 1000.0
         return self.x_mm[under]
 
     def repatch(self):

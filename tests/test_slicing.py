@@ -124,13 +124,14 @@ def test_a_restored_snapshot_keeps_the_sample_grid_so_the_recording_keeps_its_ti
     assert np.allclose(np.diff(trace["t_s"]), 0.001)
 
 
-def test_the_held_slow_terms_are_stored_as_they_were_loaded(neuron):
-    """The kernel writes its held slow terms back in the order it read them: a call of no steps
-    gives back every one unchanged (a swap in either list would mix reversal potentials and fluxes)."""
-    from engine.kernel import HELD_PREFIX, N_HELD, S, advance, new_tables
+def test_a_call_of_no_steps_stores_every_variable_as_it_was_loaded(neuron):
+    """The kernel writes the state back where it read it: a call of no steps gives back every
+    variable unchanged (a swap between layouts would mix reversal potentials, fluxes and books)."""
+    from engine.kernel import S, advance, new_tables
     cell = copy.deepcopy(neuron)
-    first = S[HELD_PREFIX + "E_Na_mV"]
-    cell.y[first:first + N_HELD] = np.arange(1.0, N_HELD + 1.0)
+    cell.y[:] = np.arange(1.0, len(cell.y) + 1.0)
+    for flag in ("above_threshold", "membrane_broken"):  # kept as 0 or 1
+        cell.y[S[flag]] = 1.0
     before = cell.y.copy()
     advance(cell.y, cell.p, *new_tables(), 0, DECIM, np.zeros((1, 20)), 0)
     assert np.array_equal(cell.y, before)

@@ -1,0 +1,50 @@
+"""The README's "Extending the model", step by step, on its worked examples: the paranodal leak
+(a channel density, the node's demyelination) and DL-TBOA (a chamber solute). Each step the
+README names is checked here, so the recipe cannot drift from the code."""
+import pytest
+
+from engine import kernel
+from engine.preparations import COMMON_PARAMS, NODE
+from rig import Session
+from rig.controls import CONTROLS
+
+
+def test_a_density_is_declared_once_and_every_cell_gets_its_own():
+    # step 1: one row in CELL_PARAM_FIELDS gives the patched cell and the tissue's cells each a copy
+    assert "P_paranodal_cm_s" in kernel.CELL_P._fields
+    assert {"P_paranodal_cm_s", kernel.TISSUE_PREFIX + "P_paranodal_cm_s"} <= set(kernel.PARAMS._fields)
+    # step 2: a value for every preparation, and the node's own, with its source beside it
+    assert COMMON_PARAMS["P_paranodal_cm_s"] == 0.0 and NODE.params["P_paranodal_cm_s"] == 2.0e-6
+
+
+def test_a_density_acts_on_its_own_cell_only():
+    """Step 3: the physics (``_cell_slow``) reads each cell's own density: exposing the paranode of
+    the patched node depolarises it ~25 mV (targets row 11), exposing only the tissue's does not."""
+    def rest_after_demyelination(which):
+        s = Session(preparation="node")
+        for name in which:
+            s.cell.set_param(name, 0.0)
+        s.set(demyelination=1.0)
+        s.run(1.0)
+        return s.readout()["V_mV"]
+
+    intact = Session(preparation="node").readout()["V_mV"]
+    both = rest_after_demyelination(())
+    tissue_only = rest_after_demyelination(("P_paranodal_cm_s",))
+    patched_only = rest_after_demyelination((kernel.TISSUE_PREFIX + "P_paranodal_cm_s",))
+    assert both - intact == pytest.approx(25.0, abs=7.0)
+    assert abs(tissue_only - intact) < 1.0  # the neighbour's paranode is not the patched cell's
+    assert patched_only == pytest.approx(both, abs=1.0)
+
+
+def test_a_chamber_solute_is_declared_once_and_perfusion_follows():
+    """A chamber solute: its state in DRUG_FIELDS, paired with its control in PERFUSED; the
+    registry's control (name, unit, range, default, help) feeds panels, Session.set, the CLI and
+    the CSV header; the chamber follows it with the perfusion's wash-in (63 % after one tau)."""
+    assert ("tboa_uM", "tboa_uM") in kernel.PERFUSED
+    control = CONTROLS["tboa_uM"]
+    assert control.unit == "µM" and control.default == 0.0 and control.help
+    s = Session(preparation="astrocyte", perfusion_tau_s=2.0)
+    s.set(tboa_uM=100.0)
+    s.run(2.0)
+    assert s.readout()["chamber_tboa_uM"] == pytest.approx(100.0 * (1.0 - 2.718281828 ** -1.0), rel=0.01)
