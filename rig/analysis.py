@@ -2,8 +2,9 @@
 
 Which events are spikes is decided once, by the cell's own detector in the kernel (an upward
 crossing of 0 mV while the membrane's own current is inward: a regenerative upstroke, checked every
-integration step), and recorded in the ``spikes`` channel. So counts never depend on the sample rate and always agree with
-``Session.spike_count()``, and a passive membrane's slow rise through 0 mV is never a spike.
+integration step), and recorded in the ``spikes`` channel. So counts never depend on the sample
+rate and always agree with ``Session.spike_count()``, and a passive membrane's slow rise through
+0 mV is never a spike.
 This module only measures shapes, where the samples are fine enough for it (``SHAPE_MIN_RATE_HZ``):
 threshold is where dV/dt first exceeds ``DVDT_THRESHOLD_mV_per_ms`` before the peak (a common
 convention); half-width is the width at half the threshold-to-peak amplitude, interpolated.

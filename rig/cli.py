@@ -441,7 +441,8 @@ def export_command(argv):
     parser.add_argument("--csv", metavar="OUT", help="write CSV here")
     parser.add_argument("--atf", metavar="OUT", help="write Axon Text File 1.0 here")
     seconds = number("a time in seconds into the recording, e.g. 20")
-    parser.add_argument("--from", dest="from_s", type=seconds, metavar="S", help="from this time (s; default: the start)")
+    parser.add_argument("--from", dest="from_s", type=seconds, metavar="S",
+                        help="from this time (s; default: the start)")
     parser.add_argument("--to", dest="to_s", type=seconds, metavar="S", help="to this time (s; default: the end)")
     parser.add_argument("--rate", type=number("samples per second, e.g. 1000"), metavar="HZ",
                         help="keep this many samples per second (must divide the recording's rate)")

@@ -41,7 +41,7 @@ import numpy as np
 from . import analysis
 from .controls import checked_number
 from .recorder import describe_dropped, open_recording
-from .textformat import decimals_for, decimals_for_interval, format_rows, tail_table
+from .textformat import decimals_for, decimals_for_interval, format_rows, tail_table, value_text
 
 SPREADSHEET_ROWS = 1_048_576  # Excel and LibreOffice Calc: rows in a sheet, header included
 BLOCK_ROWS = 65_536  # rows formatted at a time
@@ -105,7 +105,8 @@ class Recorded:
                 raise ValueError(f"--rate {rate_hz:g} Hz must divide the recording's {self.sample_rate_hz:g} Hz "
                                  f"(e.g. {self.sample_rate_hz / 10:g} or {self.sample_rate_hz / 100:g})")
             step = round(ratio)
-        spikes = analysis.find_spikes(t[first:end], self.channels["V_mV"][first:end], self.channels["spikes"][first:end])
+        spikes = analysis.find_spikes(t[first:end], self.channels["V_mV"][first:end],
+                                      self.channels["spikes"][first:end])
         picked = {name: column[first:end:step] for name, column in self.channels.items()}
         # a thinned sample counts every spike begun since the previous one, so none vanish
         picked["spikes"] = np.diff(np.cumsum(self.channels["spikes"][first:end], dtype=np.float64)[::step], prepend=0.0)
@@ -166,7 +167,8 @@ def _optional_number(what, value, unit):
 
 
 # ---- the slice's linescan ---------------------------------------------------------------------
-LINESCAN_COLUMNS = ("t_s", "x_mm", "V_mV", "K_o_mM", "astro_V_mV")
+LINESCAN_CHANNELS = ("V_mV", "K_o_mM", "astro_V_mV")  # what Session.linescan() holds at each time and place
+LINESCAN_COLUMNS = ("t_s", "x_mm", *LINESCAN_CHANNELS)
 
 
 def write_linescan_csv(path, scan, overwrite=False):
@@ -175,7 +177,7 @@ def write_linescan_csv(path, scan, overwrite=False):
     check_linescan_target(path, overwrite)
     t, x = scan["t_s"], scan["x_mm"]
     decimals = [_grid_decimals(t), _grid_decimals(x)]
-    decimals += [decimals_for(scan[name].ravel()) for name in LINESCAN_COLUMNS[2:]]
+    decimals += [decimals_for(scan[name].ravel()) for name in LINESCAN_CHANNELS]
     no_tails, offsets = tail_table([""])
     times_per_block = max(1, BLOCK_ROWS // len(x))
 
@@ -185,7 +187,7 @@ def write_linescan_csv(path, scan, overwrite=False):
             rows = slice(i, i + times_per_block)
             m = len(t[rows])
             values = np.column_stack([np.repeat(t[rows], len(x)), np.tile(x, m)]
-                                     + [scan[name][rows].ravel() for name in LINESCAN_COLUMNS[2:]])
+                                     + [scan[name][rows].ravel() for name in LINESCAN_CHANNELS])
             yield format_rows(values, decimals, ",", no_tails, offsets, np.zeros(len(values), np.int64))
 
     with _staged() as staged:
@@ -258,7 +260,7 @@ def _csv_tails(t, changing, markers, about):
     index = np.cumsum(index)  # rows of one stretch of constant values share a tail
 
     def tail(row, marker="", about_row=("", "")):
-        fields = [_fmt(_value_at(times, values, t[row])) for times, values in changing.values()]
+        fields = [value_text(_value_at(times, values, t[row])) for times, values in changing.values()]
         return "," + _csv_line(fields + [marker, *about_row], end="")
 
     texts = [tail(row) for row in starts]
@@ -281,17 +283,13 @@ def _about(meta):
             ("sample_rate_hz", meta["sample_rate_hz"]), ("dt_ms", meta.get("dt_ms", "")),
             ("recorded", meta.get("started", "")), ("start_t_s", meta.get("start_t_s", ""))]
     rows += [(f"start {name}", value) for name, value in meta.get("controls", {}).items()]
-    return [(key, _fmt(value)) for key, value in rows]
+    return [(key, value_text(value)) for key, value in rows]
 
 
 def _csv_line(fields, end="\n"):
     buf = io.StringIO()
     csv.writer(buf, lineterminator=end).writerow(fields)
     return buf.getvalue()
-
-
-def _fmt(value):
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 # ---- ATF -------------------------------------------------------------------------------------
@@ -497,7 +495,8 @@ def check_writable(path):
         raise ExportError(f"cannot write {path}: {folder} is a recording, whose folder holds only its own files; "
                           f"choose a path outside it")
     if os.path.isdir(path):
-        raise ExportError(f"cannot write {path}: it is a folder; give a file name, e.g. {os.path.join(path, 'out.csv')}")
+        example = os.path.join(path, "out.csv")
+        raise ExportError(f"cannot write {path}: it is a folder; give a file name, e.g. {example}")
     try:
         fd, trial = tempfile.mkstemp(prefix=".export-check-", dir=folder)
     except OSError as e:

@@ -1,8 +1,9 @@
 """Measurements as a rig's acquisition software runs them: membrane test, rheobase, I–V, f–I,
 and episodic step protocols.
 
-Each runs on a copy of the present moment (``Session._sandbox``): the experiment's cell, clock
-and trace are left exactly as they were, and one marker records the result. Arguments are checked
+Each runs on a copy of the present moment (``Session.sandbox``, a ``rig.sandbox.Trial``): the
+experiment's cell, clock and trace are left exactly as they were, and one marker records the
+result. Only the Session's public API is used. Arguments are checked
 like controls (a step the amplifier cannot give raises ValueError naming it and the valid range),
 and results are plain Python numbers with units in their keys.
 """
@@ -10,6 +11,7 @@ import math
 
 import numpy as np
 
+from .amplifier import holding_control
 from .analysis import find_spikes, summarize
 from .controls import CONTROLS, as_number, checked_number
 
@@ -37,7 +39,7 @@ def membrane_test(session, target_mV=-5.0, pulse_s=0.5):
     C_pF = tau_ms * step_pA * -math.expm1(-dt_ms / tau_ms) / dv[0]
     tau_ms = r_in_MOhm * C_pF * 1e-3
     result = {"R_in_MOhm": float(r_in_MOhm), "tau_ms": float(tau_ms), "C_pF": float(C_pF), "step_pA": step_pA,
-              "C_uF_per_cm2": float(C_pF * 1e-6 / session._p_geometric_area_cm2())}
+              "C_uF_per_cm2": float(C_pF * 1e-6 / session.geometric_area_cm2)}
     session.add_marker(f"membrane test: R_in {r_in_MOhm:.0f} MΩ, C {C_pF:.1f} pF, tau {tau_ms:.1f} ms")
     return result
 
@@ -46,19 +48,19 @@ def _pulse_response(session, step_pA, duration_s, sample_rate_hz):
     """V during a current step minus V over the same stretch without it, both from this moment."""
     sweeps = []
     for amount in (0.0, step_pA):
-        with session._sandbox():
-            session._configure(clamp="current", noise_V_mV=0.0)
-            session._pulse(amount)
-            sweeps.append(session._capture(duration_s, sample_rate_hz)["V_mV"])
+        with session.sandbox() as trial:
+            trial.configure(clamp="current", noise_V_mV=0.0)
+            trial.pulse(amount)
+            sweeps.append(trial.capture(duration_s, sample_rate_hz)["V_mV"])
     return sweeps[1] - sweeps[0]
 
 
 def step_spikes(session, step_pA, duration_s=STEP_S, sample_rate_hz=25000.0):
     """Spikes (rig.analysis dicts) fired by one current step, on a copy of the cell."""
-    with session._sandbox():
-        session._configure(clamp="current")
-        session._pulse(step_pA)
-        tr = session._capture(duration_s, sample_rate_hz)
+    with session.sandbox() as trial:
+        trial.configure(clamp="current")
+        trial.pulse(step_pA)
+        tr = trial.capture(duration_s, sample_rate_hz)
     return find_spikes(tr["t_s"], tr["V_mV"], tr["spikes"])
 
 
@@ -106,10 +108,10 @@ def iv_curve(session, steps_mV=None, step_s=0.2):
     steps = _checked_steps("iv_curve", steps_mV, np.arange(-120.0, 41.0, 10.0), CONTROLS["hold_mV"])
     peak, steady = [], []
     for v in steps:
-        with session._sandbox():
-            session._configure(clamp="voltage")
-            session._pulse(v - session.get("hold_mV"))
-            tr = session._capture(step_s, sample_rate_hz=25000.0)
+        with session.sandbox() as trial:
+            trial.configure(clamp="voltage")
+            trial.pulse(v - session.get("hold_mV"))
+            tr = trial.capture(step_s, sample_rate_hz=25000.0)
         i = tr["I_pA"][1:]  # the first sample holds the ideal clamp's capacitive charge
         peak.append(float(i.min()))
         steady.append(float(i[-1]))
@@ -124,8 +126,8 @@ def step_sweeps(session, start, increment, count, duration_s=0.5, pre_s=0.1, pos
     ``post_s`` back at holding, every sweep from the present moment (on a copy). Returns
     ``{"unit", "steps", "sweeps"}``, each sweep a dict of arrays (``t_s`` from the sweep's start,
     ``V_mV``, ``I_pA``) for overlaid display."""
-    clamp = session.get("clamp")
-    if clamp == "I=0":
+    control = holding_control(session.get("clamp"))
+    if control is None:
         raise ValueError("steps need current clamp (IC: steps in pA) or voltage clamp (VC: steps in mV), not I=0")
     n = as_number(count, whole=True)
     if n is None or not 1 <= n <= 50:
@@ -135,19 +137,18 @@ def step_sweeps(session, start, increment, count, duration_s=0.5, pre_s=0.1, pos
         raise ValueError(f"step protocol: a step lasts up to 10 s (got {duration_s!r} s), with up to 5 s at holding "
                          f"before and after (got {pre_s!r} and {post_s!r} s)")
     count, (duration_s, pre_s, post_s) = n, seconds
-    control, holding = ((CONTROLS["hold_pA"], session.get("hold_pA")) if clamp == "current"
-                        else (CONTROLS["hold_mV"], session.get("hold_mV")))
+    holding = session.get(control.name)
     start = checked_number("step protocol: start", start, unit=control.unit)
     increment = checked_number("step protocol: increment", increment, unit=control.unit)
     steps = _checked_steps("step protocol", [start + k * increment for k in range(count)], None, control, holding)
     sweeps = []
     for amount in steps:
-        with session._sandbox():
+        with session.sandbox() as trial:
             parts = []
             for pulse, length in ((0.0, pre_s), (amount, duration_s), (0.0, post_s)):
-                session._pulse(pulse)
+                trial.pulse(pulse)
                 if length > 0:
-                    parts.append(session._capture(length, sample_rate_hz))
+                    parts.append(trial.capture(length, sample_rate_hz))
         sweep = {key: np.concatenate([part[key] for part in parts]) for key in ("V_mV", "I_pA")}
         sweep["t_s"] = np.arange(1, len(sweep["V_mV"]) + 1) / sample_rate_hz
         sweeps.append(sweep)

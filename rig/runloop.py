@@ -205,7 +205,7 @@ class RunLoop:
                 continue
             try:
                 result = work(self.session)
-            except Exception as e:  # noqa: BLE001 - the asker gets it from the future; the cell goes on
+            except Exception as e:  # the asker gets it from the future; the cell goes on
                 future.set_exception(e)
             except BaseException as e:  # SystemExit, KeyboardInterrupt: the asker gets it, and the loop stops
                 future.set_exception(e)
@@ -217,7 +217,7 @@ class RunLoop:
         try:
             self._loop()
             self._apply_commands()  # those queued before stop(): none can be queued after it
-        except BaseException as e:  # noqa: BLE001 - any kind, kept for the caller and the window to see
+        except BaseException as e:  # any kind, kept for the caller and the window to see
             with self._lock:
                 self._error = e
                 self._stopped = True

@@ -202,8 +202,8 @@ def _controls(table, preparation, timed, fail):
             control = lookup(name)
             controls[control.name] = control.validate(value)
             if timed:
-                control.check_changeable(preparation, f"set it in [start] (the conditions the cell is patched in), "
-                                                      f"not in an [[at]] step")
+                control.check_changeable(preparation, "set it in [start] (the conditions the cell is patched in), "
+                                                      "not in an [[at]] step")
             else:
                 control.check_belongs(preparation)
         except ValueError as e:

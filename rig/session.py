@@ -3,41 +3,38 @@
 ``Session`` is the one API that tests, notebooks, the CLI and the window share. It is the rig
 around a cell: the cell in its slice as numbers (``engine.cell``: the patched cell, its shell, the
 unpatched neighbourhood and the bath), the amplifier (``rig.amplifier``), the controls of
-``rig.controls`` (each change leaves a marker), the meters, the scope view and the recorder; it
-advances simulated time through the cell and keeps what was recorded. It never touches Qt,
-and it never sleeps on wall-clock time: simulated time moves only through ``run``.
+``rig.controls`` (each change leaves a marker), the meters (``rig.meters``), the scope view, and
+the logbook of markers and the recording (``rig.logbook``); it advances simulated time through the
+cell and keeps what was recorded. Measurements run on a copy of the moment (``sandbox``,
+``rig.sandbox``). It reads and sets the cell only through the cell's accessors by name, never
+touches Qt, and never sleeps on wall-clock time: simulated time moves only through ``run``.
 A worker thread may drive ``run`` while another thread calls ``set``: a lock keeps each call whole,
 and the kernel releases the GIL while it integrates.
 """
-import collections
 import contextlib
 import datetime
 import math
 import threading
 
 from engine.cell import Cell, NonFiniteState
-from engine.kernel import OUTPUT_NAMES, P, S
+from engine.kernel import OUTPUT_NAMES
 from engine.preparations import PREPARATIONS
 from engine.slice import Slice
 
 from . import analysis, presets, protocols
-from .amplifier import Amplifier
+from .amplifier import SETTINGS as AMPLIFIER_CONTROLS, Amplifier
 from .controls import CONTROLS, as_number, lookup
 from .export import Recorded, export, write_linescan_csv
+from .logbook import Logbook
+from .meters import CHAMBER, Meters
 from .puff import checked_puff, describe
-from .trace import Trace
-from .recorder import Recorder, RecordingError
+from .sandbox import Trial
 from .scenario import Scenario, load_scenario
+from .textformat import value_text
+from .trace import Trace
 from .version import version
 from .view import ScopeView
 
-AMPLIFIER_CONTROLS = {name for name, c in CONTROLS.items() if c.group == "Amplifier"}
-# what the chamber holds now, as the perfusion washes a new solution in: control -> state
-CHAMBER = {"bath_K_mM": "K_b_mM", "bath_Na_mM": "Na_b_mM", "bath_Cl_mM": "Cl_b_mM", "gaba_uM": "gaba_uM",
-           "retigabine_uM": "retigabine_uM", "ttx_nM": "ttx_nM", "glutamate_uM": "glutamate_uM",
-           "tboa_uM": "tboa_uM", "kynurenic_acid_uM": "kynurenic_acid_uM", "quinolinic_acid_uM": "quinolinic_acid_uM"}
-CLOCK = ("steps", "steps_to_sample", "I_amp_sum", "I_amp_count", "spikes_in_sample")  # what restore() keeps
-RATE_WINDOW_S = 1.0  # the firing-rate meter counts spikes over the last second of cell time
 SEED_MAX = 2**32 - 1  # the kernel's noise stream takes any 64-bit seed; 32 bits keep it exact in p
 
 
@@ -68,11 +65,11 @@ class Session:
         # the cell in its slice, as numbers (engine.cell); in the slice preparation, one of its units
         self.cell = (Slice if self.preparation.name == "slice" else Cell)(self.preparation)
         self.dt_ms, self.step_rate_hz = self.cell.dt_ms, self.cell.step_rate_hz
-        self._decim = self._steps_per_sample(sample_rate_hz)
-        self.sample_rate_hz = self.step_rate_hz / self._decim
-        self._counts = collections.deque()  # (t_s, spike count) over the last RATE_WINDOW_S, for the rate meter
-        self.amplifier = Amplifier()
-        self.cell.p[P["noise_seed"]] = seed  # this Session's own noise stream (engine.kernel)
+        self.steps_per_sample = self._steps_per_sample_at(sample_rate_hz)  # integration steps per recorded sample
+        self.sample_rate_hz = self.step_rate_hz / self.steps_per_sample
+        self.meters = Meters(self.cell)
+        self.amplifier = Amplifier(self.cell)
+        self.cell.set_param("noise_seed", seed)  # this Session's own noise stream (engine.kernel)
 
         self._values = {name: c.default for name, c in CONTROLS.items()}
         self._values.update(self.preparation.control_defaults)
@@ -84,9 +81,9 @@ class Session:
         # equilibrated with the solution
         self.cell.bathe({ion: self._values[f"bath_{ion}_mM"] for ion in ("Na", "K", "Cl")},
                         {CHAMBER[name]: self._values[name] for name in CHAMBER}, self._values["o2_pct"])
-        self.cell.settle(self._decim, self._publish)
+        self.cell.settle(self.steps_per_sample, self.meters.publish)
         self.cell.patch()  # the pipette arrives, filled with a solution made for this cell
-        self._publish()
+        self.meters.publish()
         self._started = datetime.datetime.now().astimezone().isoformat(timespec="seconds")  # t = 0
         # the pipette arrives now: amplifier settings apply at t = 0
         for name, value in starting.items():
@@ -98,22 +95,19 @@ class Session:
         # spikes() and export(); a long run keeps its samples on disk instead (start_recording)
         self._trace = Trace(OUTPUT_NAMES) if keep_trace else None
         self.view = ScopeView(OUTPUT_NAMES, self.sample_rate_hz)  # what the scopes show (rig.view)
-        self._recorded = tuple(sink for sink in (self._trace, self.view) if sink is not None)
-        self._recorder = None
-        self.recording_error = None  # why the last recording stopped by itself (a full disk...), if it did
-        self._timeline = []  # a scenario's timed steps still to come (rig.scenario.Step)
-        self.scenario = None
+        self._kept_sinks = tuple(sink for sink in (self._trace, self.view) if sink is not None)
+        self.scenario = None  # a scenario whose timed steps run() applies as it reaches them (from_scenario)
+        self._steps_done = 0  # how many of its steps are applied
         self.captions = []  # a scenario's captions as the recording reached them: (t_s, text)
-        self._markers = []
+        self.logbook = Logbook(lambda: self.t_s, self._values)  # markers, control history, the recording
         self._puffs = []  # (t_s, where): what the linescan shades
         self._start_values = dict(self._values)
-        self._history = [(0.0, name, value) for name, value in self._values.items()]
         self._budget0 = self.cell.books()
         self._asked_s = 0.0  # the simulated time that run() has been asked to reach
-        self._sandboxed = False  # a measurement on a copy of the moment is running (_sandbox)
+        self._sandboxed = False  # a measurement on a copy of the moment is running (sandbox)
         self._lost = None  # what cell_lost says once the membrane broke down
 
-    def _steps_per_sample(self, sample_rate_hz):
+    def _steps_per_sample_at(self, sample_rate_hz):
         """Integration steps per sample; the rate must divide the step rate (50 kHz at 20 µs)."""
         step_rate_hz = self.step_rate_hz
         rate_hz = as_number(sample_rate_hz)
@@ -140,8 +134,7 @@ class Session:
                     continue
                 self._values[name] = value
                 self._apply(name, value)
-                self._history.append((t_s, name, value))
-                self._mark(t_s, f"{name} {_fmt(old)} -> {_fmt(value)}", control=name, value=value)
+                self.logbook.changed(t_s, name, old, value)
 
     def validate(self, **changes):
         """The changes as ``set`` would apply them, or ValueError naming the first bad one (an
@@ -149,8 +142,9 @@ class Session:
         new = self._validated(changes)
         for name, value in new.items():
             if value != self._values[name]:
-                CONTROLS[name].check_changeable(self.preparation.name, "choose it when you make the Session, e.g. "
-                                                f"Session(preparation={self.preparation.name!r}, {name}={_fmt(value)})")
+                example = f"Session(preparation={self.preparation.name!r}, {name}={value_text(value)})"
+                CONTROLS[name].check_changeable(self.preparation.name,
+                                                f"choose it when you make the Session, e.g. {example}")
         return new
 
     def get(self, name):
@@ -171,10 +165,9 @@ class Session:
 
     def _apply(self, name, value):
         if name in AMPLIFIER_CONTROLS:
-            self.amplifier.configure(name, value)
-            self.amplifier.write(self.cell.p)
+            self.amplifier.set(name, value)
         else:
-            self.cell.p[P[name]] = value
+            self.cell.set_param(name, value)
             if name == "patch_mm" and self.is_slice:
                 self.cell.repatch()  # the pipette now records the neuron at that place,
                 self._budget0 = self.cell.books()  # whose books start now
@@ -197,7 +190,7 @@ class Session:
                 added = solution["K_mM"] - self._values["bath_K_mM"]
                 solution["Cl_mM"] = max(self._values["bath_Cl_mM"] + added, 1.0)
             self.cell.puff(where["at_mm"], where["width_mm"], where["duration_s"], solution)
-            self._mark(self.t_s, describe(where, solution), puff={**where, **solution})
+            self.logbook.mark(self.t_s, describe(where, solution), puff={**where, **solution})
             self._puffs.append((self.t_s, where, solution))
 
     def puffs(self):
@@ -249,18 +242,24 @@ class Session:
 
     def _record_to(self, end_step):
         """Record up to step ``end_step``, applying a scenario's changes on their step."""
-        while self._timeline and self._steps(self._timeline[0].t_s) <= end_step:
-            step = self._timeline.pop(0)
-            self._advance(max(self._steps(step.t_s) - self.cell.steps, 0), self._recorded)
+        timeline = self.scenario.timeline if self.scenario is not None else ()
+        while self._steps_done < len(timeline) and self._steps(timeline[self._steps_done].t_s) <= end_step:
+            step = timeline[self._steps_done]
+            self._steps_done += 1
+            self._advance(max(self._steps(step.t_s) - self.cell.steps, 0), self._sinks())
             self.set(**step.changes)
             if step.puff:
                 self.puff(**step.puff)
             if step.caption:
-                self._mark(self.t_s, step.caption)
+                self.logbook.mark(self.t_s, step.caption)
                 self.captions.append((self.t_s, step.caption))
         n_steps = end_step - self.cell.steps
         if n_steps > 0:
-            self._advance(n_steps, self._recorded)
+            self._advance(n_steps, self._sinks())
+
+    def _sinks(self):
+        """Where recorded samples go: the trace in memory, the scopes, the recording on disk."""
+        return self._kept_sinks + self.logbook.sinks()
 
     @classmethod
     def from_scenario(cls, path, sample_rate_hz=10000.0, keep_trace=True):
@@ -271,7 +270,6 @@ class Session:
         session = cls(preparation=scenario.preparation, seed=scenario.seed, sample_rate_hz=sample_rate_hz,
                       keep_trace=keep_trace, **scenario.start)
         session.scenario = scenario
-        session._timeline = list(scenario.timeline)
         return session
 
     def run_until_settled(self, max_s=600.0, tol_mV=0.1, window_s=5.0):
@@ -288,23 +286,23 @@ class Session:
     def _advance(self, n_steps, sinks=(), decim=None):
         """Run the cell ``n_steps``; samples (every ``decim`` steps) go to each of ``sinks``. Without
         sinks, or at another rate than the recording's, the samples start on a grid of their own."""
-        decim = decim or self._decim
-        if decim != self._decim or not sinks:
+        decim = decim or self.steps_per_sample
+        if decim != self.steps_per_sample or not sinks:
             self.cell.new_sample_grid()
         while n_steps > 0:
             was_broken = self.cell.broken
             try:
-                n_steps -= self.cell.advance(n_steps, decim, sinks, self._publish)
+                n_steps -= self.cell.advance(n_steps, decim, sinks, self.meters.publish)
             except NonFiniteState as e:
                 if not self._sandboxed:
-                    self._mark(self.t_s, str(e), error=True)
+                    self.logbook.mark(self.t_s, str(e), error=True)
                 raise
             if self.cell.broken and not was_broken and not self._sandboxed:
-                # marked before any later sample is recorded
-                past_mV = f"{self.cell.p[P['breakdown_mV']]:g} mV"
+                # marked before any later sample is recorded, in short on the scope
+                past_mV = f"{self.cell.param('breakdown_mV'):g} mV"
                 self._lost = (f"the membrane broke down at t = {self.t_s:.4f} s (driven past {past_mV} it was "
                               f"electroporated): the cell is lost; patch a new one")
-                self._mark(self.t_s, f"membrane broke down past {past_mV}: cell lost", lost=True)  # short, on the scope
+                self.logbook.mark(self.t_s, f"membrane broke down past {past_mV}: cell lost", lost=True)
 
     @property
     def cell_lost(self):
@@ -313,30 +311,11 @@ class Session:
 
     # ---- what the rig shows ---------------------------------------------------------------
     def readout(self):
-        """The meters now: membrane potential, amplifier current, reversal potentials, ions, energy.
+        """The meters now: membrane potential, amplifier current, reversal potentials, ions, energy,
+        what the chamber holds, the firing rate (``rig.meters``).
 
         Never waits for the engine: it reads what the last block published."""
-        return dict(self._meters)
-
-    def _publish(self):
-        """Make the meters of this moment what ``readout`` returns (one atomic swap)."""
-        r = {name: float(self.cell.last[i]) for i, name in enumerate(OUTPUT_NAMES)}
-        r["t_s"] = self.t_s
-        r["Na_efflux_pump_per_s"] = 3.0 * r["ATP_use_per_s"]
-        r["V_minus_E_Cl_mV"] = r["V_mV"] - r["E_Cl_mV"]  # the driving force on Cl- (GABA_A)
-        for control, state in CHAMBER.items():
-            r[f"chamber_{control}"] = float(self.cell.y[S[state]])
-        r["chamber_o2_pct"] = float(100.0 * self.cell.y[S["O2_b_mM"]] / self.cell.p[P["O2_sat_mM"]])
-        r["spike_count"] = count = int(self.cell.y[S["spike_count"]])
-        counts = self._counts
-        if counts and r["t_s"] < counts[-1][0]:  # the clock went back (a measurement's copy ended)
-            counts.clear()
-        counts.append((r["t_s"], count))
-        while len(counts) > 2 and counts[1][0] <= r["t_s"] - RATE_WINDOW_S:
-            counts.popleft()
-        t0, c0 = counts[0]
-        r["firing_rate_Hz"] = (count - c0) / (r["t_s"] - t0) if r["t_s"] > t0 else 0.0
-        self._meters = r
+        return self.meters.readout()
 
     def trace(self, start_s=None):
         """Recorded samples as a dict of equal-length arrays (t_s, V_mV, I_pA, ...); with
@@ -350,11 +329,11 @@ class Session:
 
     def markers(self):
         """Every control change so far, as (t_s, text)."""
-        return list(self._markers)
+        return list(self.logbook.markers)
 
     def spike_count(self):
         """Upward crossings of the spike threshold (0 mV) since the recording started."""
-        return int(self.cell.y[S["spike_count"]])
+        return int(self.cell.state("spike_count"))
 
     def budget_error(self):
         """Relative drift of each conserved total since the recording started (row 22); see
@@ -376,7 +355,7 @@ class Session:
             raise ValueError("export needs a file: csv='NAME.csv' and/or atf='NAME.atf'")
         with self._lock:
             recorded = Recorded(self._meta(0.0, self._start_values), self._kept().arrays(),
-                                list(self._history), list(self._markers))
+                                list(self.logbook.history), list(self.logbook.markers))
         return export(recorded, csv, atf, from_s, to_s, rate_hz, overwrite)
 
     def export_csv(self, path, overwrite=False):
@@ -392,23 +371,25 @@ class Session:
 
     def _meta(self, start_t_s, controls):
         """What a recording or an export says about itself: it starts at ``start_t_s`` with ``controls``."""
-        return {"preparation": self.preparation.name, "seed": int(self.cell.p[P["noise_seed"]]),
+        return {"preparation": self.preparation.name, "seed": int(self.cell.param("noise_seed")),
                 "sample_rate_hz": self.sample_rate_hz, "dt_ms": self.dt_ms, "model_version": version(),
                 "started": self._started, "start_t_s": start_t_s, "controls": dict(controls)}
+
+    @property
+    def geometric_area_cm2(self):
+        """The cell's membrane area as drawn (myelin wraps not counted): what specific capacitance is per."""
+        return self.cell.param("area_cm2")
+
+    @property
+    def membrane_area_cm2(self):
+        """Electrical membrane area (myelin divides it by wraps + 1): current density × area = current."""
+        return self.cell.param("area_cm2") / (1.0 + self.cell.param("myelin_wraps"))
 
     # ---- snapshots ------------------------------------------------------------------------
     def snapshot(self):
         """Everything needed to come back to this moment (not the recorded trace)."""
         with self._lock:
-            return {**self.cell.snapshot(), "values": dict(self._values), "amplifier": dict(vars(self.amplifier))}
-
-    def _p_geometric_area_cm2(self):
-        return float(self.cell.p[P["area_cm2"]])
-
-    @property
-    def membrane_area_cm2(self):
-        """Electrical membrane area (myelin divides it by wraps + 1): current density × area = current."""
-        return float(self.cell.p[P["area_cm2"]] / (1.0 + self.cell.p[P["myelin_wraps"]]))
+            return {**self.cell.snapshot(), "values": dict(self._values), "amplifier": self.amplifier.settings()}
 
     def restore(self, snap):
         """Put the cell and the rig's settings back as they were at ``snap``.
@@ -416,51 +397,50 @@ class Session:
         The clock keeps running forward (the trace stays in time order) and a marker says so.
         """
         with self._lock:
-            # the clock and the sample grid (the next sample's step, the current mean so far) go on
-            clock = [S[name] for name in CLOCK]
-            now = self.cell.y[clock].copy()
-            self._put_back(snap)
-            self.cell.y[clock] = now
-            self._publish()
-            self._history.extend((self.t_s, name, value) for name, value in self._values.items())
-            self._mark(self.t_s, "restored snapshot", controls=self.controls())
+            self._put_back(snap, keep_clock=True)
+            self.logbook.history.extend((self.t_s, name, value) for name, value in self._values.items())
+            self.logbook.mark(self.t_s, "restored snapshot", controls=self.controls())
 
-    def _put_back(self, snap):
-        self.cell.put_back(snap)
+    def _put_back(self, snap, keep_clock=False):
+        self.cell.put_back(snap, keep_clock)
         self._values = dict(snap["values"])
-        vars(self.amplifier).update(snap["amplifier"])
-        self._publish()
+        self.amplifier.restore(snap["amplifier"])
+        self.meters.publish()
 
-    # ---- measurements on a copy of this moment (rig.protocols) ----------------------------
+    # ---- measurements on a copy of this moment (rig.sandbox, rig.protocols) ------------------
     @contextlib.contextmanager
-    def _sandbox(self):
-        """Everything done inside is undone afterwards: the experiment's cell, clock and trace."""
+    def sandbox(self):
+        """A copy of this moment to measure on, undone when the block ends::
+
+            with s.sandbox() as trial:          # a rig.sandbox.Trial
+                trial.configure(clamp="current")
+                trial.pulse(50.0)               # pA on top of the holding current
+                data = trial.capture(0.5, sample_rate_hz=25000.0)
+
+        Afterwards the cell, its clock and sample grid, the controls and the amplifier are as they
+        were; nothing done inside reaches the trace, the recording or the markers (a cell that
+        breaks down inside is not lost outside). Other threads wait until it ends."""
         with self._lock:
             snap, outer = self.snapshot(), self._sandboxed
             self._sandboxed = True
             try:
-                yield
+                yield Trial(self._configure, self.amplifier, self._capture)
             finally:
                 self._sandboxed = outer
                 self._put_back(snap)
 
-    def _configure(self, **values):
+    def _configure(self, values):
         """Apply controls inside a sandbox: validated, but no marker and no history."""
         for name, value in self._validated(values).items():
             self._values[name] = value
             self._apply(name, value)
 
-    def _capture(self, duration_s, sample_rate_hz=50000.0):
+    def _capture(self, duration_s, sample_rate_hz):
         """Run ``duration_s`` and return the samples as arrays, without adding them to the trace."""
-        decim = self._steps_per_sample(sample_rate_hz)
+        decim = self._steps_per_sample_at(sample_rate_hz)
         sink = Trace(OUTPUT_NAMES)
         self._advance(self._steps(duration_s), (sink,), decim)
         return sink.arrays()
-
-    def _pulse(self, amount):
-        """Test pulse on top of the holding value (pA in current clamp, mV in voltage clamp)."""
-        self.amplifier.pulse = amount
-        self.amplifier.write(self.cell.p)
 
     def add_marker(self, text):
         """A marker of your own (or a measurement's) at the current time. Text no file can hold
@@ -472,54 +452,28 @@ class Session:
             raise ValueError(f"marker text {text!r} cannot be saved: character {e.start + 1} is a lone surrogate, "
                              f"which no file can hold") from None
         with self._lock:
-            self._mark(self.t_s, text)
+            self.logbook.mark(self.t_s, text)
 
-    def _mark(self, t_s, text, **fields):
-        self._markers.append((t_s, text))
-        if self._recorder is not None:
-            try:
-                self._recorder.event(t_s, marker=text, **fields)
-            except RecordingError as e:
-                self._recording_failed(e)
-
-    # ---- recording to disk (rig.recorder) --------------------------------------------------
+    # ---- recording to disk (rig.logbook, rig.recorder) ---------------------------------------
     def start_recording(self, path):
         """Stream every channel from now on to the recording folder ``path`` (``NAME.vrig``),
         with markers and control changes; a crash loses at most the last second."""
         with self._lock:
-            if self._recorder is not None:
-                raise RecordingError(f"already recording to {self._recorder.path}: stop that first")
             # t_s is not stored: sample i comes at step first + i * steps per sample, on the grid the
             # samples keep now (a recording started between two samples begins with the next one)
-            grid = {"first_sample_step": self.cell.steps + round(self.cell.y[S["steps_to_sample"]]),
-                    "steps_per_sample": self._decim, "step_rate_hz": self.step_rate_hz}
-            self._recorder = Recorder(path, OUTPUT_NAMES[1:], {**self._meta(self.t_s, self._values), **grid})
-            self.recording_error = None
-            self._recorded = self._recorded + (_RecorderSink(self._recorder, self._recording_failed),)
+            grid = {"first_sample_step": self.cell.steps + round(self.cell.state("steps_to_sample")),
+                    "steps_per_sample": self.steps_per_sample, "step_rate_hz": self.step_rate_hz}
+            self.logbook.start(path, OUTPUT_NAMES, {**self._meta(self.t_s, self._values), **grid})
 
     def stop_recording(self):
         """Close the recording (everything is on disk); the Session goes on."""
         with self._lock:
-            error = self._end_recording()
-            if error is not None:
-                self._recording_failed(error)
+            self.logbook.stop()
 
-    def _end_recording(self):
-        """Close the recording, if there is one; the error that stopped its writer, if one did."""
-        recorder, self._recorder = self._recorder, None
-        if recorder is None:
-            return None
-        self._recorded = self._recorded[:-1]
-        if recorder.error is None:
-            recorder.event(self.t_s, stopped=True)  # the last line of a recording closed on purpose
-        recorder.close()
-        return recorder.error
-
-    def _recording_failed(self, error):
-        """A write failed (a full disk...): keep what is on disk, go on without recording, say so."""
-        self._end_recording()
-        self.recording_error = str(error)
-        self._mark(self.t_s, f"recording stopped: {error}")
+    @property
+    def recording_error(self):
+        """Why the last recording stopped by itself (a full disk...), if it did; None once a new one starts."""
+        return self.logbook.error
 
     def membrane_test(self):
         """Input resistance (MΩ), capacitance (pF) and time constant (ms) from a small step."""
@@ -549,23 +503,6 @@ class Session:
         return analysis.find_spikes(tr["t_s"], tr["V_mV"], tr["spikes"])
 
 
-class _RecorderSink:
-    """Passes every channel but the first (t_s) to a Recorder; if the recorder fails, tells
-    ``failed`` once and passes nothing more."""
-
-    def __init__(self, recorder, failed):
-        self.recorder, self.failed = recorder, failed
-
-    def append(self, block):
-        if self.recorder is None:
-            return
-        try:
-            self.recorder.append(block[:, 1:])
-        except RecordingError as e:
-            self.recorder = None
-            self.failed(e)
-
-
 def _positive_seconds(what, value, zero=False):
     """``value`` as seconds, or ValueError naming ``what``: a number above 0 (0 too if ``zero``)."""
     number = as_number(value)
@@ -580,7 +517,3 @@ def _checked_seed(seed):
         return number
     raise ValueError(f"seed = {seed!r} is not allowed: the seed of the amplifier noise is a whole number "
                      f"0–{SEED_MAX}")
-
-
-def _fmt(value):
-    return f"{value:g}" if isinstance(value, float) else str(value)

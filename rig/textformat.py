@@ -4,7 +4,8 @@ writes about 200 000 rows a second, this some millions).
 Each column is written in fixed point with its own number of decimals, trailing zeros trimmed:
 ``decimals_for`` gives a column seven significant digits of its largest value (what float32, the
 recording's format, holds), and time the decimals that its sample interval needs, so
-``-65.12345``, ``3``, ``0.0125`` read as a spreadsheet expects.
+``-65.12345``, ``3``, ``0.0125`` read as a spreadsheet expects. ``value_text`` is the one way a
+single value (a control's, in a marker or a CSV cell) becomes text.
 """
 import math
 
@@ -14,6 +15,12 @@ import numpy as np
 SIGNIFICANT_DIGITS = 7
 MAX_DECIMALS = 12
 LARGEST = 1e15  # int64 holds the scaled digits of anything below this at 7 significant digits
+
+
+def value_text(value):
+    """A control's value as markers and exports write it: a float in its shortest general form
+    (``3.0`` -> ``3``, ``0.25`` -> ``0.25``), a choice (``"voltage"``) as it is."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def decimals_for(column):

@@ -71,7 +71,8 @@ class ScopeView:
         n_points = max(1, int(n_points))
         wanted = max(0, round(span_s * self.sample_rate_hz))
         with self._lock:
-            end = self._raw_count if end_s is None else int(np.clip(round(end_s * self.sample_rate_hz), 0, self._raw_count))
+            end = (self._raw_count if end_s is None
+                   else int(np.clip(round(end_s * self.sample_rate_hz), 0, self._raw_count)))
             first = end - wanted
             if first >= self._raw_count - RAW_SAMPLES:  # all of it still in the raw ring
                 n = min(wanted, end)

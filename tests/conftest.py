@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from rig import Session  # noqa: E402
+from rig import Session
 
 FIGURES = {}
 
@@ -36,6 +36,35 @@ def settled_neuron():
     """A settled mature neuron and a snapshot to return to (building one costs ~0.5 s)."""
     s = Session(preparation="neuron", seed=0, sample_rate_hz=1000)
     return s, s.snapshot()
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path):
+    """``open_window(session)``: a rig window on ``session`` with its own settings and folder in
+    ``tmp_path``, shown; closed after the test, whose run loop must have ended without an error.
+    (Qt is imported here, not above: engine and rig tests need none.)"""
+    from PySide6.QtCore import QSettings
+
+    from ui.window import RigWindow
+    opened = []
+
+    def open_(session):
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        win = RigWindow(session, settings=settings, folder=str(tmp_path / "recordings"))
+        qtbot.addWidget(win)
+        win.show()
+        opened.append(win)
+        return win
+    yield open_
+    for win in opened:
+        win.close()
+        assert win.loop.error is None
+
+
+@pytest.fixture
+def window(open_window):
+    """A rig window on a neuron sampled at 10 kHz, keeping no trace in memory (as the app runs)."""
+    return open_window(Session(sample_rate_hz=10000, keep_trace=False))
 
 
 @pytest.fixture

@@ -35,7 +35,8 @@ def scope_pixels(png):
     from PySide6.QtGui import QColor, QImage
 
     image = QImage(str(png))
-    near_white = [min(QColor(image.pixel(x, y)).getRgb()[:3]) > 200 for x in range(100, 1000, 2) for y in range(40, 340)]
+    near_white = [min(QColor(image.pixel(x, y)).getRgb()[:3]) > 200
+                  for x in range(100, 1000, 2) for y in range(40, 340)]
     return image.width(), image.height(), sum(near_white)
 
 

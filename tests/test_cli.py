@@ -169,13 +169,15 @@ def test_an_existing_csv_is_refused_before_the_run_unless_forced(tmp_path, capsy
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--headless", "--duration", "abc"], "virtual-rig: error: argument --duration: got 'abc'; expected seconds, more than 0"),
+    (["--headless", "--duration", "abc"],
+     "virtual-rig: error: argument --duration: got 'abc'; expected seconds, more than 0"),
     (["--headless", "--duration", "-5"], "argument --duration: got '-5'; expected seconds, more than 0"),
     (["--headless", "--seed", "1.5"], "argument --seed: got '1.5'; expected a whole number 0–4294967295"),
     (["--headless", "--sample-rate-hz", "fast"], "argument --sample-rate-hz: got 'fast'; expected samples per second"),
     (["export", "x.vrig", "--csv", "x.csv", "--from", "abc"],
      "virtual-rig export: error: argument --from: got 'abc'; expected a time in seconds"),
-    (["export", "x.vrig", "--csv", "x.csv", "--rate", "lots"], "argument --rate: got 'lots'; expected samples per second"),
+    (["export", "x.vrig", "--csv", "x.csv", "--rate", "lots"],
+     "argument --rate: got 'lots'; expected samples per second"),
 ])
 def test_a_bad_number_is_one_line_naming_option_value_and_form(argv, message, capsys):
     with pytest.raises(SystemExit) as done:

@@ -49,7 +49,8 @@ def test_the_error_names_the_right_line(tmp_path, text, message):
     ('[start]\nbath_K_mM = "8"\n',
      r"s.toml, line 2: \[start\] bath_K_mM = '8' is not a number \(valid range 0.5–150 mM\): "
      r"write it without quotes"),
-    ('[start]\nbath_K_mM = "' + "x" * 5000 + '"\n', r"line 2: \[start\] bath_K_mM = 'x{12}\.\.\.x{13}' is not a number"),
+    ('[start]\nbath_K_mM = "' + "x" * 5000 + '"\n',
+     r"line 2: \[start\] bath_K_mM = 'x{12}\.\.\.x{13}' is not a number"),
     ('[[at]]\nt_s = true\nbath_K_mM = 8\n', r"s.toml, line 2: .*needs t_s = seconds \(0 or more\), got True"),
     ('[[at]]\nt_s = nan\nbath_K_mM = 8\n', r"s.toml, line 2: .*got nan"),
     ('duration_s = inf\n', r"s.toml, line 1: duration_s = inf must be a positive number of seconds"),

@@ -6,7 +6,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDoubleSpinBox, QPushButton, QToolTip
 
-from test_window import type_into, window  # noqa: F401 - window is the fixture: a rig window on a neuron
+from test_window import type_into
 from ui.puff_panel import PuffPanel
 
 GERMAN = QLocale(QLocale.Language.German, QLocale.Country.Germany)

@@ -140,9 +140,10 @@ def test_a_full_disk_keeps_what_was_recorded_and_the_experiment_goes_on(tmp_path
     s = noisy()
     s.start_recording(tmp_path / "full.vrig")
     row = 4 * 17
-    s._recorder._samples = FullDisk(s._recorder._samples, room=int(2500.5 * row))  # half a row fits too
+    recorder = s.logbook.recorder
+    recorder._samples = FullDisk(recorder._samples, room=int(2500.5 * row))  # half a row fits too
     s.run(0.5)
-    recorder, deadline = s._recorder, time.monotonic() + 30.0
+    deadline = time.monotonic() + 30.0
     while recorder.error is None and time.monotonic() < deadline:  # the writer thread meets the full disk
         time.sleep(0.01)
     s.run(0.1)  # the writer failed meanwhile: this notices, stops recording and goes on

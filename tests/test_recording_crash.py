@@ -119,8 +119,9 @@ def test_a_full_disk_at_any_byte_keeps_no_sample_without_its_conditions(session,
     path = tmp_path / "full.vrig"
     s.start_recording(path)
     disk = Disk(room)
-    s._recorder._samples = OnDisk(s._recorder._samples, disk)
-    s._recorder._events = OnDisk(s._recorder._events, disk)
+    recorder = s.logbook.recorder
+    recorder._samples = OnDisk(recorder._samples, disk)
+    recorder._events = OnDisk(recorder._events, disk)
     for i in range(300):  # at least 300 samples and 300 events: more than the disk takes
         s.run(pick.randint(1, 30) / RATE_HZ)
         s.set(hold_pA=float(i % 7) * 10)

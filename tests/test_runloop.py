@@ -4,7 +4,6 @@ cell's clock, speed is kept or the achieved speed is reported. No Qt.
 The loop paces itself on the wall clock, so these tests poll for what they expect with a deadline
 (a second at most) rather than advancing simulated time themselves.
 """
-import sys
 import threading
 import time
 

@@ -63,7 +63,8 @@ def test_the_cli_runs_a_scenario(tmp_path, capsys):
     ('preparation = "slice"\n[[at]]\nt_s = 1\npuff = { K_mM = 60, duration_s = 5 }\n',
      r"s.toml, line 4: .*the puff needs at_mm, width_mm"),
     # malformed files that once said "None" or raised a bare TypeError
-    ('[[at]]\nbath_K_mM = 8\n', r"s.toml, line 1: \[\[at\]\] number 1 needs t_s = seconds \(0 or more\): it has no time"),
+    ('[[at]]\nbath_K_mM = 8\n',
+     r"s.toml, line 1: \[\[at\]\] number 1 needs t_s = seconds \(0 or more\): it has no time"),
     ('[[at]]\nt_s = 1\ncaption = 5\n', r"s.toml, line 3: \[\[at\]\] number 1 \(t_s = 1\): caption = 5 must be text"),
     ('speed = "fast"\n', r"s.toml, line 1: speed = 'fast' is not allowed: 1–100 × real time$"),
     ('start = 5\n', r"s.toml, line 1: start = 5 must be a table: a \[start\] line"),

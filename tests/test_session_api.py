@@ -151,7 +151,8 @@ def test_export_to_unwritable_path_names_it(neuron, tmp_path):
 
 
 def test_engine_and_rig_import_no_qt():
-    code = "import sys, rig, rig.cli, ui.console, engine; print(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))"
+    code = ("import sys, rig, rig.cli, ui.console, engine; "
+            "print(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

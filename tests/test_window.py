@@ -9,29 +9,13 @@ import csv
 import os
 
 import pytest
-from PySide6.QtCore import QLocale, QPointF, QSettings, Qt
+from PySide6.QtCore import QLocale, QPointF, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QPushButton, QRadioButton, QToolTip
 
 from rig import Session
 from rig.controls import CONTROLS
-from ui.window import LOST_LOOK, RED, RigWindow
-
-
-def open_window(qtbot, tmp_path, session):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = RigWindow(session, settings=settings, folder=str(tmp_path / "recordings"))
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    win = open_window(qtbot, tmp_path, Session(sample_rate_hz=10000, keep_trace=False))
-    yield win
-    win.close()
-    assert win.loop.error is None
+from ui.window import LOST_LOOK, RED
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +25,8 @@ def slice_session():
 
 
 @pytest.fixture
-def slice_window(qtbot, tmp_path, slice_session):
-    win = open_window(qtbot, tmp_path, slice_session)
-    yield win
-    win.close()
-    assert win.loop.error is None
+def slice_window(open_window, slice_session):
+    return open_window(slice_session)
 
 
 def pause(window, qtbot):
@@ -98,11 +79,17 @@ def test_scrolling_past_a_box_changes_nothing(window, qtbot):
 
 
 def test_switch_clamp_mode_and_hold(window, qtbot):
+    amplifier = window.amplifier
+
+    def framed():
+        return [meter.property("primary") for meter in (amplifier.v_meter, amplifier.i_meter)]
+    qtbot.waitUntil(lambda: framed() == [True, False])  # IC reads V
     qtbot.mouseClick(window.findChild(QPushButton, "clamp=voltage"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.session.get("clamp") == "voltage")
-    window.tick()
-    assert window.amplifier.widgets["hold_mV"].isEnabled() and not window.amplifier.widgets["hold_pA"].isEnabled()
-    type_into(qtbot, window.amplifier.widgets["hold_mV"], "-80")
+    # the panel follows on the window's next frame of numbers
+    qtbot.waitUntil(lambda: amplifier.widgets["hold_mV"].isEnabled() and not amplifier.widgets["hold_pA"].isEnabled())
+    assert framed() == [False, True]  # VC reads I
+    type_into(qtbot, amplifier.widgets["hold_mV"], "-80")
     qtbot.waitUntil(lambda: window.session.get("hold_mV") == -80.0)
 
 
@@ -198,7 +185,7 @@ def test_a_preset_applies_its_controls(window, qtbot):
 def test_record_then_export_from_the_window_and_read_it_back(window, qtbot, tmp_path):
     pause(window, qtbot)
     window.findChild(QAction, "record").trigger()
-    qtbot.waitUntil(lambda: window.session._recorder is not None)
+    qtbot.waitUntil(lambda: window.session.logbook.recorder is not None)
     t0 = window.session.t_s  # paused: where the recording starts (wherever the loop stood, under load too)
     window.session.run(0.5)
     window.loop.set(bath_K_mM=6.0)
@@ -207,7 +194,7 @@ def test_record_then_export_from_the_window_and_read_it_back(window, qtbot, tmp_
     window.tick()
     assert window.recording_label.text().strip().endswith("MB")
     window.findChild(QAction, "record").trigger()
-    qtbot.waitUntil(lambda: window.session._recorder is None)
+    qtbot.waitUntil(lambda: window.session.logbook.recorder is None)
     future = window.export_to(str(tmp_path / "out.csv"))
     qtbot.waitUntil(future.done, timeout=10000)
     window.tick()
@@ -232,7 +219,7 @@ def test_a_cut_off_recording_is_found_and_recovered(window, tmp_path):
     s = Session(sample_rate_hz=1000, keep_trace=False)
     s.start_recording(folder / "crashed.vrig")
     s.run(0.2)
-    s._recorder.close()  # the process died: no "stopped" line
+    s.logbook.recorder.close()  # the process died: no "stopped" line
     from rig.recorder import cut_off
 
     assert cut_off(folder) == [str(folder / "crashed.vrig")]

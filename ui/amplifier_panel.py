@@ -1,14 +1,17 @@
-"""The amplifier, as a MultiClamp Commander shows it: big V and I meters, the mode buttons
-VC · I=0 · IC, holding, series resistance and noise (widgets from the registry), the membrane test
-with R_in, C_m and τ, an episodic step protocol, and the rig's measurements (rheobase, I–V, f–I).
+"""The amplifier, as a MultiClamp Commander shows it: big V and I meters (the one the mode reads
+framed), the mode buttons VC · I=0 · IC, holding, series resistance and noise (widgets from the
+registry), the membrane test with R_in, C_m and τ, an episodic step protocol, and the rig's
+measurements (rheobase, I–V, f–I).
 
 It only asks: ``edited(name, value)`` for a control, ``measure(kind, arguments)`` for a
-measurement; the window runs it on the rig and hands the result back to ``show_result``.
+measurement; the window runs it on the rig and hands the result back to ``show_result``. What each
+mode holds and reads comes from ``rig.amplifier``.
 """
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QVBoxLayout)
 
+from rig.amplifier import READS, holding_control
 from rig.controls import CONTROLS
 
 from .controls import TypedNumberBox, widget_for
@@ -47,9 +50,11 @@ class AmplifierPanel(QGroupBox):
         meters = QHBoxLayout()
         self.v_meter = Meter("V", "mV", "meter:V_mV")
         self.i_meter = Meter("I", "pA", "meter:I_pA")
+        self._primary = {"V_mV": self.v_meter, "I_pA": self.i_meter}
         meters.addWidget(self.v_meter)
         meters.addWidget(self.i_meter)
         layout.addLayout(meters)
+        self._mode = None
 
         self.widgets = {}
         form = QFormLayout()
@@ -140,7 +145,11 @@ class AmplifierPanel(QGroupBox):
                 widget.show_value(controls[name])
             if name in ACTIVE_IN:
                 widget.setEnabled(mode in ACTIVE_IN[name])
-        unit = "pA" if mode == "current" else "mV"
+        if mode != self._mode:
+            self._mode = mode
+            self._show_primary(READS[mode])
+        holding = holding_control(mode)  # I=0 holds nothing: the steps stay as they were
+        unit = self._step_unit if holding is None else holding.unit
         if unit != self._step_unit:
             self._steps[self._step_unit] = (self.step_start.value(), self.step_delta.value())
             self._step_unit = unit
@@ -149,6 +158,14 @@ class AmplifierPanel(QGroupBox):
             self.step_delta.setValue(increment)
         for box in (self.step_start, self.step_delta):
             box.setSuffix(f" {unit}")
+
+    def _show_primary(self, channel):
+        """Frame the meter of the channel this mode reads, as the amplifier's primary output."""
+        for name, meter in self._primary.items():
+            meter.setProperty("primary", name == channel)
+            meter.setToolTip("what this mode reads (primary output)" if name == channel else "")
+            meter.style().unpolish(meter)  # a changed property restyles only when polished again
+            meter.style().polish(meter)
 
     def show_result(self, kind, result):
         if kind == "membrane_test":

@@ -19,7 +19,7 @@ from rig.runloop import checked_speed
 from rig.scenario import load_scenario
 
 from . import qtcheck
-from .window import RigWindow  # noqa: F401 - ui.app.RigWindow(session) builds the window around a Session
+from .window import RigWindow  # ui.app.RigWindow(session) builds the window around a Session
 
 
 def make_session(args):

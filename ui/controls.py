@@ -94,26 +94,26 @@ class TypedNumberBox(QDoubleSpinBox):
     def fixup(self, text):
         return text  # Qt's fixup strips thousands separators: '4,4' would become 44
 
-    def valueFromText(self, text):  # noqa: N802 - Qt's name
+    def valueFromText(self, text):
         typed = self.typed(text)
         return self.value() if isinstance(typed, str) else typed
 
-    def textFromValue(self, value):  # noqa: N802 - Qt's name
+    def textFromValue(self, value):
         return self.strict_locale().toString(value, "f", self.decimals())
 
-    def keyPressEvent(self, event):  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event):
         if event.key() in ENTER_KEYS and self.problem() is not None:
             self._refuse()  # the text stays, to be put right
             return
         super().keyPressEvent(event)
 
-    def focusOutEvent(self, event):  # noqa: N802 - Qt's name
+    def focusOutEvent(self, event):
         if self.problem() is not None:
             self._refuse()
         super().focusOutEvent(event)  # Qt puts back the value in force,
         self._show_validity()  # with the edit's signals blocked
 
-    def stepBy(self, steps):  # noqa: N802 - Qt's name
+    def stepBy(self, steps):
         super().stepBy(steps)  # from invalid text: back to the value in force, signals blocked
         self._show_validity()
 
@@ -166,7 +166,7 @@ class NumberBox(TypedNumberBox):
         if isinstance(typed, str) or not self.control.lo <= typed <= self.control.hi:
             self.edited.emit(self.control.name, typed)
 
-    def wheelEvent(self, event):  # noqa: N802 - Qt's name
+    def wheelEvent(self, event):
         """Scrolling past a box must not change the experiment: the wheel turns only a box the
         student has clicked into; otherwise it scrolls the panel."""
         if self.hasFocus():

@@ -5,6 +5,7 @@ SHEET = """
 QLabel[readout="true"] {{ font-size: {readout}pt; font-weight: bold; color: #101010; }}
 QLabel[meter="true"] {{ font-size: {meter}pt; border: 1px solid #808080; border-radius: 6px; padding: 4px;
                         background: #101010; color: #50ff70; }}
+QLabel[meter="true"][primary="true"] {{ border: 3px solid #50ff70; }}
 QLabel#caption {{ font-size: {caption}pt; font-weight: bold; color: white; background: rgb(20, 20, 60);
                  padding: 6px; }}
 QPushButton[objectName^="clamp="]:checked {{ background: #2f7d32; color: white; font-weight: bold; }}

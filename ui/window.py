@@ -161,7 +161,8 @@ class RigWindow(QMainWindow):
                                           "Write the recording (or the range selected on the scopes) as CSV or ATF")
         self.export_action.triggered.connect(self.export_dialog)
         self.select_action = self._action(bar, "select_range", "Select range", None,
-                                          "Drag the shaded range on the scopes; export writes only that", checkable=True)
+                                          "Drag the shaded range on the scopes; export writes only that",
+                                          checkable=True)
         self.select_action.toggled.connect(self.scopes.show_range)
         bar.addSeparator()
         bar.addWidget(QLabel(" cell "))
@@ -251,7 +252,7 @@ class RigWindow(QMainWindow):
         def make():
             try:
                 holder["session"] = Session(preparation=preparation, keep_trace=False)
-            except Exception as e:  # noqa: BLE001 - shown to the user, the old cell keeps running
+            except Exception as e:  # shown to the user, the old cell keeps running
                 holder["error"] = e
 
         thread = threading.Thread(target=make, name="patching", daemon=True)
@@ -396,7 +397,8 @@ class RigWindow(QMainWindow):
         return future
 
     def _exported(self, report):
-        warning = " It has more rows than a spreadsheet shows: export fewer samples per second." if report["warning"] else ""
+        warning = (" It has more rows than a spreadsheet shows: export fewer samples per second."
+                   if report["warning"] else "")
         self.say(f"Wrote {', '.join(report['files'])}: {report['rows']:,} samples, {report['spikes']} spikes.{warning}")
 
     # ---- recovery ----------------------------------------------------------------------------------
@@ -534,7 +536,7 @@ class RigWindow(QMainWindow):
         self.linescan.set_axis_font(font)
         self.results.set_axis_font(font)
 
-    def closeEvent(self, event):  # noqa: N802 - Qt's name
+    def closeEvent(self, event):
         self.timer.stop()
         self.loop.stop()
         self.session.stop_recording()
