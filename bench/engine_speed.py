@@ -13,7 +13,10 @@ Then, timed alternately (ABAB...) so that machine drift hits both sides of each 
   ``has_neighbour``, which preparations without a tissue, like the squid axon, set to 0);
 - the squid axon through ``Session.run`` against NEURON's ``hh`` on the same work (one compartment,
   6.3 °C, 10 µA/cm², fixed step 20 µs, ``ParallelContext.psolve``), if NEURON is installed
-  (``pip install neuron``; ``make bench`` installs it). Goal: >= 10x NEURON.
+  (``pip install neuron``; ``make bench`` installs it). Goal: >= 10x NEURON;
+- the kernel before and after a change (``--against REV``, by default the last commit before the
+  kernel was restructured, BEFORE_REV): each version's ``advance`` on its own preparation's cell,
+  at rest and firing (``inject_pA``), timed alternately. Goal: after within 5 % of before.
 
 These shared machines differ by up to 2x from one session to the next: compare ratios measured in
 one run; absolute figures say which machine they came from (first lines). Each figure is the best
@@ -22,10 +25,12 @@ load) is paid by the very first Session built in this process, timed separately 
 Usage: ``python bench/engine_speed.py [--duration 10] [--repeats 3] [--prep neuron]``.
 """
 import argparse
+import importlib
 import time
 
 import numba
 import numpy as np
+from before import engine_at
 from machine import machine_line
 
 from engine import kernel
@@ -37,6 +42,9 @@ GOAL_X_REAL_TIME = {"neuron": 150.0}  # at 10 kHz; aim 300x
 DEFAULT_GOAL_X_REAL_TIME = 100.0
 GOAL_X_NEURON = 10.0  # the squid axon against NEURON's hh, perf-anchors.md
 SQUID_CURRENT_uA_per_cm2 = 10.0
+BEFORE_REV = "d6d4e63"  # the last commit before the kernel was written as one cell (issue 26)
+FIRING_pA = {"squid_axon": 1000.0}  # held current for the "firing" case; others DEFAULT_FIRING_pA
+DEFAULT_FIRING_pA = 200.0
 
 
 def best_time(fn, repeats):
@@ -116,7 +124,10 @@ def neuron_hh(duration_s, dt_ms):
     counter.threshold = 0.0
     counter.record(t_spikes)
 
+    kept = (soma, stim, counter)  # NEURON deletes a section, and its point processes, once Python lets go
+
     def run():
+        assert kept
         h.finitialize(-65.0)
         pc.psolve(duration_s * 1000.0)
     return run, lambda: len(t_spikes)
@@ -138,12 +149,43 @@ def squid_against_neuron(duration_s, repeats):
             "engine_spikes": engine_spikes, "neuron_spikes": neuron_spikes()}
 
 
+def kernel_on_preparation(modules, name, duration_s, inject_pA):
+    """A call running one engine version's ``advance`` for ``duration_s`` on a cell of preparation
+    ``name`` as that version builds it, holding ``inject_pA``; and its step count."""
+    kernel = modules["kernel"]
+    cell = modules["cell"].Cell(modules["preparations"].PREPARATIONS[name])
+    cell.p[kernel.P["inject_pA"]] = inject_pA
+    decim = 5  # 10 kHz
+    n_steps = round(duration_s * cell.step_rate_hz)
+    out = np.zeros((n_steps // decim + 2, len(kernel.OUTPUT_NAMES)))
+    tab, key = kernel.new_tables()
+    kernel.advance(cell.y, cell.p, tab, key, n_steps // 10, decim, out, 0)  # compile, fill the tables
+    return (lambda: kernel.advance(cell.y, cell.p, tab, key, n_steps, decim, out, 0)), n_steps
+
+
+def before_and_after(rev, names, duration_s, repeats):
+    """ns/step of the kernel at ``rev`` and now, per preparation at rest and firing, timed ABAB."""
+    before = engine_at(rev)
+    now = {"kernel": kernel, "cell": importlib.import_module("engine.cell"),
+           "preparations": importlib.import_module("engine.preparations")}
+    rows = {}
+    for name in names:
+        for case, inject in (("rest", 0.0), ("firing", FIRING_pA.get(name, DEFAULT_FIRING_pA))):
+            run_before, n_steps = kernel_on_preparation(before, name, duration_s, inject)
+            run_now, _ = kernel_on_preparation(now, name, duration_s, inject)
+            best = alternately({"before": run_before, "after": run_now}, repeats)
+            rows[name, case] = {k: 1e9 * t / n_steps for k, t in best.items()}
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=10.0, help="simulated seconds per run (default 10)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure, best kept (default 3)")
     parser.add_argument("--prep", choices=[name for name in PREPARATIONS if name != "slice"],
                         help="benchmark only this preparation")
+    parser.add_argument("--against", default=BEFORE_REV, metavar="REV",
+                        help=f"git revision to time the kernel against (default {BEFORE_REV}; 'none' to skip)")
     args = parser.parse_args()
     names = [args.prep] if args.prep else [name for name in PREPARATIONS if name != "slice"]
 
@@ -184,6 +226,14 @@ def main():
                   f"timed alternately: {duel['engine_x']:.0f}x against {duel['neuron_x']:.0f}x real time, "
                   f"ratio {ratio:.1f} (goal >= {GOAL_X_NEURON:g}: {'meets' if ratio >= GOAL_X_NEURON else 'MISSES'}); "
                   f"spikes per run {duel['engine_spikes']:.0f} and {duel['neuron_spikes']}")
+
+    if args.against != "none":
+        rows = before_and_after(args.against, names, min(args.duration, 2.0), max(args.repeats, 5))
+        print(f"\nthe kernel before ({args.against}) and now, 10 kHz, timed alternately, ns/step "
+              f"(goal: now within 5 % of before):")
+        print("preparation      case      before      now   now/before")
+        for (name, case), r in rows.items():
+            print(f"{name:<15}  {case:<7}  {r['before']:7.1f}  {r['after']:7.1f}  {r['after'] / r['before']:10.3f}")
 
 
 if __name__ == "__main__":

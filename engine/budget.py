@@ -11,9 +11,8 @@ row 22 watches them):
 """
 from .kernel import NEIGHBOUR_PREFIX as NB
 from .kernel import TISSUE_PREFIX as TISSUE
-from .kernel import F_C_per_mol, P, S, U
+from .kernel import IONS, F_C_per_mol, P, S, U
 
-IONS = ("Na", "K", "Cl")
 
 
 def totals(y, p):

@@ -3,6 +3,7 @@ layouts), the kernel's workspace, and what moves them: ``advance`` (a run of ste
 to sinks), ``settle`` (to rest before a recording) and snapshots. The rig's ``Session`` drives one;
 this module knows nothing of controls, markers or recordings, and never imports ``rig`` or Qt.
 """
+import numba
 import numpy as np
 
 from . import budget
@@ -31,7 +32,8 @@ class Cell:
         self.dt_ms = float(self.p[P["dt_ms"]])
         self.step_rate_hz = 1000.0 / self.dt_ms
         self.last = np.zeros(len(OUTPUT_NAMES))  # the newest sample
-        self._out = np.zeros((self.BLOCK_SAMPLES + 1, len(OUTPUT_NAMES)))
+        self._own_out = np.zeros((self.BLOCK_SAMPLES + 1, len(OUTPUT_NAMES)))
+        self._out = self._own_out  # where the kernel writes the block: this, or memory a sink lends
         self._tables = new_tables()
 
     # ---- by name: the rig reads and sets the cell through these, never through its vectors
@@ -77,11 +79,18 @@ class Cell:
         and ``published()`` is called after each block (the rig's meters read ``last``). Returns
         the steps run: fewer when the membrane broke down (``broken``), so that the rig can say so
         before any later sample. Raises NonFiniteState, keeping the last good state and every
-        sample up to it, if any variable stops being a finite number."""
+        sample up to it, if any variable stops being a finite number.
+
+        A sink with a ``room(rows)`` method (the rig's trace) lends the memory where its next
+        samples go: the kernel writes there, and the sink is told ``keep(n)`` how many rows it got
+        instead of being given a copy."""
         chunk = self.BLOCK_SAMPLES * decim
+        lender = _lender(sinks)
         done = 0
         while done < n_steps:
             n = min(n_steps - done, chunk)
+            # a sample every decim steps, the first after 1 to decim: at most n // decim + 1 rows
+            self._out = self._own_out if lender is None else lender.room(n // decim + 1)
             start = self._saved()
             was_broken = self.broken
             steps_before = self.steps
@@ -101,12 +110,16 @@ class Cell:
 
     def _deliver(self, pos, sinks, published):
         if pos:
-            self._out[:pos, O["t_s"]] /= self.step_rate_hz  # the kernel counts steps
+            _steps_to_seconds(self._out, pos, O["t_s"], self.step_rate_hz)  # the kernel counts steps
             self.last[:] = self._out[pos - 1]
             if published is not None:
                 published()
+            lender = _lender(sinks)
             for sink in sinks:
-                sink.append(self._out[:pos])
+                if sink is lender:  # the kernel wrote into its memory
+                    sink.keep(pos)
+                else:
+                    sink.append(self._out[:pos])
 
     def _kernel(self, n_steps, decim):
         """Run the kernel ``n_steps`` with samples into ``_out``; return how many it wrote."""
@@ -121,7 +134,7 @@ class Cell:
         self.y[:] = saved["y"]
 
     def _finite(self, pos):
-        return bool(np.isfinite(self.y).all() and np.isfinite(self._out[:pos]).all())
+        return _all_finite(self.y) and _all_finite(self._out[:pos].reshape(-1))
 
     def _non_finite_names(self):
         return [name for name, value in zip(STATE_NAMES, self.y) if not np.isfinite(value)]
@@ -264,3 +277,26 @@ class Cell:
         self.last[:] = snap["last"]
         if keep_clock:
             self.y[clock] = now
+
+
+def _lender(sinks):
+    """The first of ``sinks`` that lends the memory its samples go to (``room``), if any."""
+    return next((sink for sink in sinks if hasattr(sink, "room")), None)
+
+
+# ---- what each block goes through, compiled: one pass each and no temporary arrays
+@numba.njit(cache=True, nogil=True)
+def _all_finite(values):
+    """Whether every one of ``values`` (1-D) is a finite number."""
+    bad = 0
+    for i in range(values.size):
+        x = values[i]
+        bad += (x - x) != 0.0  # x - x is NaN for NaN and ±inf, 0 for any finite x; the loop vectorizes
+    return bad == 0
+
+
+@numba.njit(cache=True, nogil=True)
+def _steps_to_seconds(out, n_rows, column, step_rate_hz):
+    """Column ``column`` of the first ``n_rows`` rows of ``out``, a step count, divided into seconds."""
+    for i in range(n_rows):
+        out[i, column] /= step_rate_hz

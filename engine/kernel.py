@@ -2,7 +2,8 @@
 
 Everything numerical that runs per step lives in this one module, on purpose: Numba's on-disk
 cache (``cache=True``) is keyed on the file of the function it compiles, so a helper or a layout
-kept in another file could change without the cached kernel noticing.
+kept in another file could change without the cached kernel noticing. The one exception, the
+solutes' table (``engine/solutes.py``), is checked against ``SOLUTES_STAMP`` on import.
 
 What is integrated (model-spec §1–§8): the patched cell (membrane, gates, cytosol, ATP); the
 extracellular *shell* around it, which exchanges with the tissue in tens of ms; one representative
@@ -33,6 +34,9 @@ import numpy as np
 from numba import njit
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
+from . import solutes
+from .solutes import SOLUTES
+
 F_C_per_mol = 96485.33212  # Faraday constant (CODATA 2018)
 R_J_per_mol_K = 8.314462618  # gas constant (CODATA 2018)
 ZERO_C_K = 273.15
@@ -40,6 +44,15 @@ AVOGADRO_per_mol = 6.02214076e23
 # free diffusion coefficients, cm²/s (25 °C; Hille 2001 Table 14.1; glutamate and GABA: Nicholson &
 # Syková 1998 Trends Neurosci 21:207 give 7.6e-6 for glutamate-sized ions; GABA alike)
 D_NA_cm2_s, D_K_cm2_s, D_CL_cm2_s, D_GLU_cm2_s = 1.33e-5, 1.96e-5, 2.03e-5, 7.6e-6
+
+# The solutes' rows in the layouts below come from engine/solutes.py, but Numba's on-disk cache is
+# keyed on this file alone: a cached kernel would keep the old indices. So this file names the
+# table it was compiled against, and a table that moves the layouts stops the import until the
+# stamp here is updated, which also makes Numba recompile.
+SOLUTES_STAMP = "c2db1554e5296a02"
+if solutes.layout_stamp(SOLUTES) != SOLUTES_STAMP:
+    raise ImportError(f"engine/solutes.py changed the kernel's layouts: set SOLUTES_STAMP in engine/kernel.py to "
+                      f"{solutes.layout_stamp(SOLUTES)!r} (then the kernel recompiles against them)")
 
 
 # ---- layouts ------------------------------------------------------------------------------------
@@ -79,9 +92,7 @@ CELL_STATE_FIELDS = (
     ("n", "1", "delayed rectifier (Kd) activation"),
     ("q", "1", "delayed rectifier slow inactivation (1: none)"),
     ("p", "1", "M-current (KCNQ2/3) activation"),
-    ("Na_i_mM", "mM", "cytosolic Na+"),
-    ("K_i_mM", "mM", "cytosolic K+"),
-    ("Cl_i_mM", "mM", "cytosolic Cl-"),
+) + solutes.cytosol_fields(SOLUTES) + (  # its ions (engine/solutes.py)
     ("ATP_mM", "mM", "cytosolic ATP"),
     ("syn_ampa_cm_s", "cm/s", "open AMPA receptors (synaptic background), as a cation permeability"),
     ("syn_nmda_cm_s", "cm/s", "open NMDA receptors (synaptic background), unblocked"),
@@ -126,11 +137,11 @@ N_CELL_P = len(CELL_P)
 TISSUE_PREFIX = "tissue_"  # the parameters of the cells around the patched one (neighbour, units)
 
 # an ECS compartment's ions, and the slow terms a cell holds between their evaluations
-ECS_FIELDS = (("Na_mM", "mM", "Na+"), ("K_mM", "mM", "K+"), ("Cl_mM", "mM", "Cl-"))
+ECS_FIELDS = solutes.ecs_fields(SOLUTES)
 ECS = layout("EcsIndex", ECS_FIELDS)
 Ecs = values_of("Ecs", ECS)
 N_ECS = len(ECS)
-IONS = ("Na", "K", "Cl")
+IONS = solutes.ions(SOLUTES)  # the ions every compartment tracks
 
 CELL_SLOW_FIELDS = (
     ("E_Na_mV", "mV", "Na+ reversal potential"),
@@ -185,21 +196,10 @@ def _ecs_fields(letter, where):
 
 NEIGHBOUR_PREFIX = "nb_"
 HELD_PREFIX = "held_"
-# chamber solutes carried to the slice by perfusion: each chamber state follows its control with
-# the perfusion's wash-in (the bath's ions at the slice surface, the drugs in the chamber)
-PERFUSED = (("Na_b_mM", "bath_Na_mM"), ("K_b_mM", "bath_K_mM"), ("Cl_b_mM", "bath_Cl_mM"),
-            ("retigabine_uM", "retigabine_uM"), ("gaba_uM", "gaba_uM"), ("ttx_nM", "ttx_nM"),
-            ("glutamate_uM", "glutamate_uM"), ("tboa_uM", "tboa_uM"), ("kynurenic_acid_uM", "kynurenic_acid_uM"),
-            ("quinolinic_acid_uM", "quinolinic_acid_uM"))
-DRUG_FIELDS = (
-    ("retigabine_uM", "µM", "retigabine in the chamber (a KCNQ opener)"),
-    ("gaba_uM", "µM", "GABA in the chamber"),
-    ("ttx_nM", "nM", "tetrodotoxin in the chamber"),
-    ("glutamate_uM", "µM", "glutamate in the chamber"),
-    ("tboa_uM", "µM", "DL-TBOA in the chamber (blocks glutamate transporters)"),
-    ("kynurenic_acid_uM", "µM", "kynurenic acid in the chamber"),
-    ("quinolinic_acid_uM", "µM", "quinolinic acid in the chamber"),
-)
+# chamber solutes carried to the slice by perfusion (engine/solutes.py): each chamber state follows
+# its control with the perfusion's wash-in (the bath's ions at the slice surface, the drugs in the chamber)
+PERFUSED = solutes.perfused(SOLUTES)
+DRUG_FIELDS = solutes.drug_fields(SOLUTES)
 
 # ---- state vector -------------------------------------------------------------------------------
 STATE = layout("StateIndex", (
@@ -275,14 +275,11 @@ PARAMS = layout("ParamIndex", (
     ("gaba_EC50_uM", "µM", "GABA_A EC50"),
     ("gaba_hill", "1", "GABA_A Hill coefficient"),
     ("gaba_hco3_ratio", "1", "P_HCO3/P_Cl of GABA_A"),
-    ("HCO3_i_mM", "mM", "cytosolic HCO3-"),
-    ("HCO3_o_mM", "mM", "extracellular HCO3-"),
     ("ttx_IC50_nM", "nM", "TTX IC50 at Nav"),
     ("retigabine_shift_max_mV", "mV", "KCNQ V½ shift by retigabine at saturation"),
     ("retigabine_EC50_uM", "µM", "retigabine EC50"),
     ("retigabine_gain_max", "×", "KCNQ conductance at saturating retigabine"),
     ("nmda_EC50_uM", "µM", "NMDA receptors' glutamate EC50"),
-    ("Mg_o_mM", "mM", "extracellular Mg2+ (NMDA block)"),
     ("eaat_K_m_uM", "µM", "glutamate transporters' K_m"),
     ("tboa_IC50_uM", "µM", "DL-TBOA IC50"),
     ("tau_ampa_ms", "ms", "AMPA decay"),
@@ -315,13 +312,11 @@ PARAMS = layout("ParamIndex", (
     ("ATP_max_mM", "mM", "ATP synthesis ceiling"),
     ("k_basal_per_ms", "1/ms", "ATP use outside the pump"),
     ("O2_per_ATP", "1", "O2 per ATP made"),
-    # user controls (rig/controls.py names them; same names here)
-    ("bath_Na_mM", "mM", "control"), ("bath_K_mM", "mM", "control"), ("bath_Cl_mM", "mM", "control"),
+    # the solutes (engine/solutes.py): concentrations the bath cannot change (HCO3-, Mg2+), then
+    # the perfused ones' controls; user controls (rig/controls.py names them; same names here)
+) + solutes.fixed_fields(SOLUTES) + solutes.control_fields(SOLUTES) + (
     ("temperature_C", "°C", "control"), ("o2_pct", "%", "control"), ("perfusion_tau_s", "s", "control"),
     ("kcc2_rel", "×", "control"), ("nkcc1_rel", "×", "control"),
-    ("retigabine_uM", "µM", "control"), ("gaba_uM", "µM", "control"), ("ttx_nM", "nM", "control"),
-    ("glutamate_uM", "µM", "control"), ("tboa_uM", "µM", "control"),
-    ("kynurenic_acid_uM", "µM", "control"), ("quinolinic_acid_uM", "µM", "control"),
     ("syn_exc_Hz", "Hz", "control"), ("syn_inh_Hz", "Hz", "control"), ("butyrate_fed", "1", "control"),
     ("nav_shift_mV", "mV", "control"), ("kcnq_gain", "×", "control"),
     ("demyelination", "1", "control"), ("kir_block", "1", "control"), ("myelin_wraps", "1", "control"),
@@ -336,9 +331,8 @@ PARAMS = layout("ParamIndex", (
     ("spike_threshold_mV", "mV", "spike detector threshold"),
     ("breakdown_mV", "mV", "where a membrane breaks down (electroporation)"),
     ("P_pore_cm_s", "cm/s", "a porated membrane's permeability to Na+, K+, Cl-"),
-    # the pipette, a reservoir joined to the cytosol through the perforated patch
-    ("pipette_K_mM", "mM", "pipette K+ (0: not patched)"),
-    ("pipette_Na_mM", "mM", "pipette Na+"),
+    # the pipette, a reservoir joined to the cytosol through the perforated patch: its solutes, resistivity
+) + solutes.pipette_fields(SOLUTES) + (
     ("pipette_rho_ohm_cm", "Ω cm", "pipette solution resistivity"),
     # the slice (model-spec §9; engine/slice.py). 0 units = a single-cell preparation
     ("slice_units", "1", "units in the slice's line"),
@@ -639,8 +633,12 @@ Currents = namedtuple("Currents", ("Na", "K", "Cl", "untracked", "amplifier"))
 # what the chamber's drugs do to every cell (model-spec §5, §9)
 Chamber = namedtuple("Chamber", ("nav_open", "rtg_shift_mV", "kcnq_factor", "nmda_open", "ampa_open",
                                  "eaat_open", "quinolinic_acid_uM"))
+# what the transmitters at a cell open, per unit of each density
+Transmitters = namedtuple("Transmitters", ("gaba_open", "nmda_occupancy", "eaat_per_max"))
 # a cell's constants over a kernel call
-CellConstants = namedtuple("CellConstants", ("cm_uF", "k_i", "r_io", "vol_i_L", "vol_o_L", "to_pA"))
+# and which of its gates it has to integrate: a cell pays only for the channels it has
+CellConstants = namedtuple("CellConstants", ("cm_uF", "k_i", "r_io", "vol_i_L", "vol_o_L", "to_pA", "has_nav",
+                                             "has_kd", "has_kcnq", "nav_slow", "kd_slow"))
 # the synaptic background over one step: events expected, decay of each receptor's open share
 Synapses = namedtuple("Synapses", ("exc_events", "inh_events", "ampa_decay", "nmda_decay", "gaba_decay",
                                    "gabab_decay", "gaba_gain", "gabab_gain"))
@@ -693,17 +691,21 @@ def _with_atp(c, ATP):
 
 
 @njit(cache=True, inline="always")
-def _cell_constants(cp, speed, myelin_wraps):
+def _cell_constants(p, cp, speed, myelin_wraps):
     """A cell's constants for a call. Myelin: N wraps put N more membranes in series with the
     axolemma, so every conductance and the capacitance fall (N+1)-fold, as for a membrane of
     1/(N+1) the area. While cells settle (``speed`` > 1) the cytosol's ions change ``speed`` times
     faster and the capacitance is divided by the same factor, so that the charge the ions carry
-    still equals C·ΔV: the cells settle on the charge-neutral state they would reach in real time."""
+    still equals C·ΔV: the cells settle on the charge-neutral state they would reach in real time.
+    A gate of a channel the cell has none of is not integrated (it keeps its value and carries no
+    current); slow inactivation with a time constant of 0 is none (the gate stays at 1)."""
     area = cp.area_cm2 / (1.0 + myelin_wraps)
     return CellConstants(cm_uF=cp.Cm_uF_per_cm2 / speed,
                          k_i=area * 1e-6 / (F_C_per_mol * cp.vol_i_L),  # µA/cm² -> mM/ms in the cytosol
                          r_io=cp.vol_i_L / cp.vol_o_L, vol_i_L=cp.vol_i_L, vol_o_L=cp.vol_o_L,
-                         to_pA=area * 1e6)
+                         to_pA=area * 1e6, has_nav=cp.gNa_mS > 0.0, has_kd=cp.gKd_mS > 0.0,
+                         has_kcnq=cp.gM_mS > 0.0, nav_slow=p[P.tau_nav_slow_ms] > 0.0,
+                         kd_slow=p[P.tau_kd_slow_ms] > 0.0)
 
 
 @njit(cache=True, inline="always")
@@ -759,36 +761,51 @@ def _chamber(p, y):
 
 
 @njit(cache=True, inline="always")
-def _cell_slow(p, cp, c, ecs, chamber, glu_uM, gaba_uM, rtf, phi_t):
+def _transmitters(p, chamber, glu_uM, gaba_uM, phi_t):
+    """What the transmitters at a cell (``glu_uM``, ``gaba_uM``) open, per unit of each density:
+    GABA_A (Hill), NMDA receptors (glutamate, and quinolinic acid, a weak agonist) and the
+    glutamate transporters' cycling (temperature-dependent, blocked by TBOA)."""
+    gaba_open = nmda_occupancy = eaat = 0.0
+    if gaba_uM > 0.0:
+        ch = gaba_uM ** p[P.gaba_hill]
+        gaba_open = ch / (ch + p[P.gaba_EC50_uM] ** p[P.gaba_hill])
+    quin = chamber.quinolinic_acid_uM
+    if glu_uM > 0.0 or quin > 0.0:
+        nmda_occupancy = min(1.0, glu_uM / (glu_uM + p[P.nmda_EC50_uM]) + quin / (quin + p[P.quin_EC50_uM]))
+        eaat = phi_t * glu_uM / (glu_uM + p[P.eaat_K_m_uM]) * chamber.eaat_open
+    return Transmitters(gaba_open, nmda_occupancy, eaat)
+
+
+@njit(cache=True, inline="always")
+def _cell_slow(p, cp, c, ecs, chamber, tm, rtf, phi_t):
     """A cell's slow terms: reversal potentials, the Na/K-ATPase (3 Na+ out, 2 K+ in, one net
     charge out per ATP) and electroneutral cotransport (thermodynamic forms, model-spec §3; KCC2
     positive = K+ and Cl- out, NKCC1 positive = Na+, K+ and 2 Cl- in), and what the chamber's drugs
-    and the transmitters at the cell (``glu_uM``, ``gaba_uM``) open. GABA_A opens a Cl- permeability
-    (Hill), HCO3- passes at a fixed ratio; glutamate opens NMDA receptors (Na+ and K+ alike, Mg2+
-    block at the cell's own V: Jahr & Stevens 1990 J Neurosci 10:3178) and drives the transporters."""
+    and the transmitters at the cell (``tm``) open in its densities. GABA_A passes HCO3- at a fixed
+    ratio to Cl-; NMDA receptors pass Na+ and K+ alike, with the Mg2+ block at the cell's own V
+    (Jahr & Stevens 1990 J Neurosci 10:3178). A term whose density is 0 is not evaluated."""
     E_Na = rtf * math.log(ecs.Na_mM / c.Na_i_mM)
     E_K = rtf * math.log(ecs.K_mM / c.K_i_mM)
     E_Cl = -rtf * math.log(ecs.Cl_mM / c.Cl_i_mM)
-    i_pump = _pump_current(p, cp.pump_max_uA, c.Na_i_mM, ecs.K_mM, c.ATP_mM, phi_t)
-    kcc2 = cp.U_kcc2_mM_per_ms * p[P.kcc2_rel] * phi_t * math.log((c.K_i_mM * c.Cl_i_mM) / (ecs.K_mM * ecs.Cl_mM))
-    nkcc1 = cp.U_nkcc1_mM_per_ms * p[P.nkcc1_rel] * phi_t * math.log(
-        (ecs.Na_mM * ecs.K_mM * ecs.Cl_mM * ecs.Cl_mM) / (c.Na_i_mM * c.K_i_mM * c.Cl_i_mM * c.Cl_i_mM))
-    P_gaba = 0.0
-    if gaba_uM > 0.0:
-        ch = gaba_uM ** p[P.gaba_hill]
-        P_gaba = cp.P_gaba_max_cm_s * ch / (ch + p[P.gaba_EC50_uM] ** p[P.gaba_hill])
-    quin = chamber.quinolinic_acid_uM
-    occupancy = min(1.0, glu_uM / (glu_uM + p[P.nmda_EC50_uM]) + quin / (quin + p[P.quin_EC50_uM]))
+    i_pump = kcc2 = nkcc1 = nmda_open = 0.0
+    if cp.pump_max_uA != 0.0:
+        i_pump = _pump_current(p, cp.pump_max_uA, c.Na_i_mM, ecs.K_mM, c.ATP_mM, phi_t)
+    if cp.U_kcc2_mM_per_ms != 0.0:
+        kcc2 = cp.U_kcc2_mM_per_ms * p[P.kcc2_rel] * phi_t * math.log(
+            (c.K_i_mM * c.Cl_i_mM) / (ecs.K_mM * ecs.Cl_mM))
+    if cp.U_nkcc1_mM_per_ms != 0.0:
+        nkcc1 = cp.U_nkcc1_mM_per_ms * p[P.nkcc1_rel] * phi_t * math.log(
+            (ecs.Na_mM * ecs.K_mM * ecs.Cl_mM * ecs.Cl_mM) / (c.Na_i_mM * c.K_i_mM * c.Cl_i_mM * c.Cl_i_mM))
     nmda_open = chamber.nmda_open / (1.0 + p[P.Mg_o_mM] / 3.57 * math.exp(-0.062 * c.V_mV))
-    P_nmda = cp.P_nmda_max_cm_s * occupancy * nmda_open
+    P_gaba = cp.P_gaba_max_cm_s * tm.gaba_open
+    P_nmda = cp.P_nmda_max_cm_s * tm.nmda_occupancy * nmda_open
     P_para = cp.P_paranodal_cm_s * p[P.demyelination]  # non-selective Na/K leak: reversal near 0 mV
-    eaat = cp.eaat_max_uA * phi_t * glu_uM / (glu_uM + p[P.eaat_K_m_uM]) * chamber.eaat_open
     return CellSlow(E_Na_mV=E_Na, E_K_mV=E_K, E_Cl_mV=E_Cl, I_pump_uA=i_pump, kcc2_mM_per_ms=kcc2,
                     nkcc1_mM_per_ms=nkcc1, g_Na_max_mS=cp.gNa_mS * chamber.nav_open,
                     g_M_max_mS=cp.gM_mS * chamber.kcnq_factor, rtg_shift_mV=chamber.rtg_shift_mV,
                     P_Na_cm_s=cp.P_Na_cm_s + P_para + P_nmda, P_K_cm_s=cp.P_K_cm_s + P_para + P_nmda,
                     P_Cl_cm_s=cp.P_Cl_cm_s + P_gaba, P_HCO3_cm_s=P_gaba * p[P.gaba_hco3_ratio],
-                    ampa_open=chamber.ampa_open, nmda_open=nmda_open, eaat_uA=eaat)
+                    ampa_open=chamber.ampa_open, nmda_open=nmda_open, eaat_uA=cp.eaat_max_uA * tm.eaat_per_max)
 
 
 @njit(cache=True, inline="always")
@@ -812,7 +829,7 @@ def _membrane(cp, slow, syn_open, nav_shift, hco3_ratio, HCO3_i, HCO3_o, P_pore)
 
 
 @njit(cache=True, inline="always")
-def _membrane_step(tab, dt, double_step, cm, rtf, c, mb, ecs, slow, clamp):
+def _membrane_step(tab, dt, double_step, ck, rtf, c, mb, ecs, slow, clamp):
     """One step (``dt``, the tables' step, or twice it) of one membrane: gates by Rush–Larsen
     (tabulated) at the start-of-step V, then V by exponential Euler on the linearised total
     current, exact for it over the step.
@@ -826,30 +843,38 @@ def _membrane_step(tab, dt, double_step, cm, rtf, c, mb, ecs, slow, clamp):
     the step so that the charge they carry equals C·ΔV.
     """
     V = c.V_mV
+    cm = ck.cm_uF
+    m, h, s, n, q, pg = c.m, c.h, 1.0, c.n, 1.0, c.p
     row, wt = _row(V)
-    h = _gate(tab, row, wt, TABLE.h_inf, TABLE.h_decay, c.h, double_step)
-    s = _gate(tab, row, wt, TABLE.s_inf, TABLE.s_decay, c.s, double_step)
-    n = _gate(tab, row, wt, TABLE.n_inf, TABLE.n_decay, c.n, double_step)
-    q = _gate(tab, row, wt, TABLE.q_inf, TABLE.q_decay, c.q, double_step)
-    row, wt = _row(V - mb.nav_shift_mV)
-    m = _gate(tab, row, wt, TABLE.m_inf, TABLE.m_decay, c.m, double_step)
-    row, wt = _row(V - mb.rtg_shift_mV)
-    pg = _gate(tab, row, wt, TABLE.p_inf, TABLE.p_decay, c.p, double_step)
+    if ck.has_nav:
+        h = _gate(tab, row, wt, TABLE.h_inf, TABLE.h_decay, c.h, double_step)
+        row_m, wt_m = _row(V - mb.nav_shift_mV)
+        m = _gate(tab, row_m, wt_m, TABLE.m_inf, TABLE.m_decay, c.m, double_step)
+    if ck.nav_slow:
+        s = _gate(tab, row, wt, TABLE.s_inf, TABLE.s_decay, c.s, double_step)
+    if ck.has_kd:
+        n = _gate(tab, row, wt, TABLE.n_inf, TABLE.n_decay, c.n, double_step)
+    if ck.kd_slow:
+        q = _gate(tab, row, wt, TABLE.q_inf, TABLE.q_decay, c.q, double_step)
+    if ck.has_kcnq:
+        row_p, wt_p = _row(V - mb.rtg_shift_mV)
+        pg = _gate(tab, row_p, wt_p, TABLE.p_inf, TABLE.p_decay, c.p, double_step)
 
     # conductances (mS/cm²) and GHK leaks linearised about V; one exponential serves every ion:
     # e^-w for cations, e^+w = 1/e^-w for anions
     g_na = mb.g_Na_max_mS * m * m * m * h * s
     n2 = n * n
     g_kv = mb.g_Kd_max_mS * n2 * n2 * q + mb.g_M_max_mS * pg
-    w = V / rtf
-    e = math.exp(-w)
-    iNaL, gNaL = _ghk(mb.P_Na_cm_s, 1.0, c.Na_i_mM, ecs.Na_mM, w, e, rtf)
-    iKL, gKL = _ghk(mb.P_K_cm_s, 1.0, c.K_i_mM, ecs.K_mM, w, e, rtf)
-    e_anion = 1.0 / e
-    iClL, gClL = _ghk(mb.P_Cl_cm_s, -1.0, c.Cl_i_mM, ecs.Cl_mM, -w, e_anion, rtf)
-    i_hco3 = g_hco3 = 0.0
-    if mb.P_HCO3_cm_s > 0.0:
-        i_hco3, g_hco3 = _ghk(mb.P_HCO3_cm_s, -1.0, mb.HCO3_i_mM, mb.HCO3_o_mM, -w, e_anion, rtf)
+    iNaL = gNaL = iKL = gKL = iClL = gClL = i_hco3 = g_hco3 = 0.0
+    if mb.P_Na_cm_s != 0.0 or mb.P_K_cm_s != 0.0 or mb.P_Cl_cm_s != 0.0:  # none in HH's squid axon
+        w = V / rtf
+        e = math.exp(-w)
+        iNaL, gNaL = _ghk(mb.P_Na_cm_s, 1.0, c.Na_i_mM, ecs.Na_mM, w, e, rtf)
+        iKL, gKL = _ghk(mb.P_K_cm_s, 1.0, c.K_i_mM, ecs.K_mM, w, e, rtf)
+        e_anion = 1.0 / e
+        iClL, gClL = _ghk(mb.P_Cl_cm_s, -1.0, c.Cl_i_mM, ecs.Cl_mM, -w, e_anion, rtf)
+        if mb.P_HCO3_cm_s > 0.0:
+            i_hco3, g_hco3 = _ghk(mb.P_HCO3_cm_s, -1.0, mb.HCO3_i_mM, mb.HCO3_o_mM, -w, e_anion, rtf)
 
     # I(V') = a + G V' summed over every channel
     gL = mb.gL_mS
@@ -886,12 +911,12 @@ def _membrane_step(tab, dt, double_step, cm, rtf, c, mb, ecs, slow, clamp):
 
 
 @njit(cache=True, inline="always")
-def _cell_step(tab, dt, double_step, cm, rtf, cp, c, ecs, slow, syn_open, nav_shift, hco3_ratio, HCO3_i, HCO3_o,
+def _cell_step(tab, dt, double_step, ck, rtf, cp, c, ecs, slow, syn_open, nav_shift, hco3_ratio, HCO3_i, HCO3_o,
                P_pore, clamp):
     """One step of a cell's membrane: the new state (ions as they were: ``_cytosol_change`` moves
     them) and the step's Currents."""
     mb = _membrane(cp, slow, syn_open, nav_shift, hco3_ratio, HCO3_i, HCO3_o, P_pore)
-    V, m, h, s, n, q, pg, I = _membrane_step(tab, dt, double_step, cm, rtf, c, mb, ecs, slow, clamp)
+    V, m, h, s, n, q, pg, I = _membrane_step(tab, dt, double_step, ck, rtf, c, mb, ecs, slow, clamp)
     s_a, s_n, s_g, s_b = syn_open
     return CellState(V, m, h, s, n, q, pg, c.Na_i_mM, c.K_i_mM, c.Cl_i_mM, c.ATP_mM, s_a, s_n, s_g, s_b), I
 
@@ -921,18 +946,24 @@ BOOK_FIELDS = STATE.fields_declared[STATE.Na_to_tissue_mmol:]
 Books = namedtuple("Books", tuple(name for name, _, _ in BOOK_FIELDS))
 N_BOOKS = len(BOOK_FIELDS)
 # a call's constants: the run's, and the pipette's
-Run = namedtuple("Run", ("dt", "speed", "rtf", "phi_t", "seed", "in_slice", "with_neighbour", "nav_shift_mV",
-                         "hco3_ratio", "HCO3_i_mM", "HCO3_o_mM", "threshold_mV", "breakdown_mV", "P_pore_cm_s"))
+Run = namedtuple("Run", ("dt", "dt_slow", "perfusion", "speed", "rtf", "phi_t", "seed", "in_slice", "with_neighbour",
+                         "nav_shift_mV", "hco3_ratio", "HCO3_i_mM", "HCO3_o_mM", "threshold_mV", "breakdown_mV",
+                         "P_pore_cm_s"))
 Pipette = namedtuple("Pipette", ("K_mM", "Na_mM", "K_share_in", "K_rate", "Na_rate"))
+# perfusion's relaxation factors over a stretch of time: the chamber's solutes, the bath's O2
+Perfusion = namedtuple("Perfusion", ("chamber", "gas"))
 
 
 @njit(cache=True, inline="always")
 def _run(p):
     T = p[P.temperature_C]
     in_slice = p[P.slice_units] > 0.5
-    return Run(dt=p[P.dt_ms], speed=p[P.settle_speedup], rtf=rt_over_f_mV(T),
-               phi_t=p[P.Q10_transport] ** ((T - p[P.T_ref_transport_C]) / 10.0), seed=p[P.noise_seed],
-               in_slice=in_slice, with_neighbour=p[P.has_neighbour] > 0.5 and not in_slice,
+    with_neighbour = p[P.has_neighbour] > 0.5 and not in_slice
+    dt_slow = SLOW_EVERY * p[P.dt_ms]  # the usual stretch the slow terms hold for
+    perfusion = _perfusion(p, dt_slow)
+    return Run(dt=p[P.dt_ms], dt_slow=dt_slow, perfusion=perfusion, speed=p[P.settle_speedup],
+               rtf=rt_over_f_mV(T), phi_t=p[P.Q10_transport] ** ((T - p[P.T_ref_transport_C]) / 10.0),
+               seed=p[P.noise_seed], in_slice=in_slice, with_neighbour=with_neighbour,
                nav_shift_mV=p[P.nav_shift_mV], hco3_ratio=p[P.gaba_hco3_ratio], HCO3_i_mM=p[P.HCO3_i_mM],
                HCO3_o_mM=p[P.HCO3_o_mM], threshold_mV=p[P.spike_threshold_mV], breakdown_mV=p[P.breakdown_mV],
                P_pore_cm_s=p[P.P_pore_cm_s])
@@ -971,13 +1002,18 @@ def _pipette(p, vol_i_L, dt):
 
 
 @njit(cache=True, inline="always")
-def _perfuse(y, p, dt):
-    """Perfusion over ``dt``: the bath at the slice and the chamber's drugs follow their controls,
-    the bath's O2 the gas."""
-    a_perf = _decay(dt, 1000.0 * p[P.perfusion_tau_s])
+def _perfusion(p, dt):
+    """How far perfusion moves the chamber (solutes) and the gas the bath's O2 over ``dt``."""
+    return Perfusion(_decay(dt, 1000.0 * p[P.perfusion_tau_s]), _decay(dt, p[P.tau_gas_ms]))
+
+
+@njit(cache=True, inline="always")
+def _perfuse(y, p, a):
+    """Perfusion by ``a`` (Perfusion): the bath at the slice and the chamber's drugs follow their
+    controls, the bath's O2 the gas."""
     for state, control in PERFUSED_INDEX:
-        y[state] = _relax(y[state], p[control], a_perf)
-    y[S.O2_b_mM] = _relax(y[S.O2_b_mM], p[P.O2_sat_mM] * p[P.o2_pct] / 100.0, _decay(dt, p[P.tau_gas_ms]))
+        y[state] = _relax(y[state], p[control], a.chamber)
+    y[S.O2_b_mM] = _relax(y[S.O2_b_mM], p[P.O2_sat_mM] * p[P.o2_pct] / 100.0, a.gas)
 
 
 @njit(cache=True, inline="always")
@@ -992,10 +1028,11 @@ def _exchange(p, y, run, pc, shell, tissue, nb_ATP, pipette):
     tau = p[P.tau_shell_ms]
     glia = d_na = d_k = d_cl = 0.0
     if not run.in_slice:
-        kh = p[P.glia_K_half_mM]
-        ks = p[P.glia_K_slope_mM]
-        glia = p[P.glia_max_mM_per_ms] * (1.0 - p[P.kir_block]) * nb_ATP / (nb_ATP + p[P.pump_K_ATP_mM]) * (
-            1.0 / (1.0 + math.exp((kh - tissue.K_mM) / ks)) - 1.0 / (1.0 + math.exp((kh - y[S.K_b_mM]) / ks)))
+        if p[P.glia_max_mM_per_ms] != 0.0:  # no astrocytes around the squid axon
+            kh = p[P.glia_K_half_mM]
+            ks = p[P.glia_K_slope_mM]
+            glia = p[P.glia_max_mM_per_ms] * (1.0 - p[P.kir_block]) * nb_ATP / (nb_ATP + p[P.pump_K_ATP_mM]) * (
+                1.0 / (1.0 + math.exp((kh - tissue.K_mM) / ks)) - 1.0 / (1.0 + math.exp((kh - y[S.K_b_mM]) / ks)))
         tau_d = p[P.tau_diffusion_ms]
         d_na = (tissue.Na_mM - y[S.Na_b_mM]) / tau_d
         d_k = (tissue.K_mM - y[S.K_b_mM]) / tau_d
@@ -1025,15 +1062,18 @@ def _exchange(p, y, run, pc, shell, tissue, nb_ATP, pipette):
 
 
 @njit(cache=True, inline="always")
-def _slow_stage(y, p, run, pcp, tcp, pk, nk, pc, nb, shell, tissue, O2, pipette, dt_slow):
+def _slow_stage(y, p, run, pcp, tcp, pk, nk, pc, nb, nb_slow, shell, tissue, O2, pipette, dt_slow):
     """The slow terms, evaluated for the next ``dt_slow``: perfusion, each cell's slow terms, the
-    exchanges, and energy (each cell makes ATP from the tissue's O2, which the neighbours spend)."""
-    _perfuse(y, p, dt_slow)
+    exchanges, and energy (each cell makes ATP from the tissue's O2, which the neighbours spend).
+    Without a neighbour its slow terms are not evaluated."""
+    _perfuse(y, p, run.perfusion if dt_slow == run.dt_slow else _perfusion(p, dt_slow))
     chamber = _chamber(p, y)
     glu = y[S.glutamate_uM] + y[S.glu_local_uM]
     gaba = y[S.gaba_uM] + y[S.gaba_local_uM]
-    pc_slow = _cell_slow(p, pcp, pc, shell, chamber, glu, gaba, run.rtf, run.phi_t)
-    nb_slow = _cell_slow(p, tcp, nb, tissue, chamber, glu, gaba, run.rtf, run.phi_t)
+    tm = _transmitters(p, chamber, glu, gaba, run.phi_t)
+    pc_slow = _cell_slow(p, pcp, pc, shell, chamber, tm, run.rtf, run.phi_t)
+    if run.with_neighbour:
+        nb_slow = _cell_slow(p, tcp, nb, tissue, chamber, tm, run.rtf, run.phi_t)
     xch = _exchange(p, y, run, pc, shell, tissue, nb.ATP_mM, pipette)
     ATP, made = _cell_energy(p, pc.ATP_mM, O2, pc_slow.I_pump_uA, pk.k_i, dt_slow, run.speed)
     pc = _with_atp(pc, ATP)
@@ -1053,11 +1093,11 @@ def _patched_step(tab, run, pcp, pk, pc, shell, slow, xch, syn, clamp, pipette, 
     porated for good (the step is taken again through the pores). Returns the new cell and shell,
     the step's Currents, the pores, and the K+ and Na+ the pipette brought in."""
     syn_open = _synaptic_step(pc, syn, pcp, run.seed, SYN_KEY + 4.0 * steps)
-    new, I = _cell_step(tab, run.dt, False, pk.cm_uF, run.rtf, pcp, pc, shell, slow, syn_open, run.nav_shift_mV,
+    new, I = _cell_step(tab, run.dt, False, pk, run.rtf, pcp, pc, shell, slow, syn_open, run.nav_shift_mV,
                         run.hco3_ratio, run.HCO3_i_mM, run.HCO3_o_mM, P_pore, clamp)
     if P_pore == 0.0 and abs(new.V_mV) > run.breakdown_mV:
         P_pore = run.P_pore_cm_s
-        new, I = _cell_step(tab, run.dt, False, pk.cm_uF, run.rtf, pcp, pc, shell, slow, syn_open,
+        new, I = _cell_step(tab, run.dt, False, pk, run.rtf, pcp, pc, shell, slow, syn_open,
                             run.nav_shift_mV, run.hco3_ratio, run.HCO3_i_mM, run.HCO3_o_mM, P_pore, clamp)
     dNa, dK, dCl = _cytosol_change(I, slow, pk.k_i, run.dt)
     # the pipette: its current's cations (from the side they leave) and the exchange
@@ -1079,7 +1119,7 @@ def _neighbour_step(tab, run, tcp, nk, nb, tissue, slow, syn2, steps):
     0.1 % (300 pA held for 5 s: the same 46 spikes, Na_i and K_i within 0.1 %). Its own events."""
     dt2 = 2.0 * run.dt
     syn_open = _synaptic_step(nb, syn2, tcp, run.seed, SYN_KEY + 4.0 * steps + 2.0)
-    new, I = _cell_step(tab, dt2, True, nk.cm_uF, run.rtf, tcp, nb, tissue, slow, syn_open, run.nav_shift_mV,
+    new, I = _cell_step(tab, dt2, True, nk, run.rtf, tcp, nb, tissue, slow, syn_open, run.nav_shift_mV,
                         run.hco3_ratio, run.HCO3_i_mM, run.HCO3_o_mM, 0.0, NO_PIPETTE)
     dNa, dK, dCl = _cytosol_change(I, slow, nk.k_i, dt2)
     new = _with_ions(new, nb.Na_i_mM + run.speed * dNa, nb.K_i_mM + run.speed * dK, nb.Cl_i_mM + run.speed * dCl)
@@ -1155,8 +1195,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     dt = run.dt
     pcp = _cell_params(p, P.area_cm2)
     tcp = _cell_params(p, P.tissue_area_cm2)
-    pk = _cell_constants(pcp, run.speed, p[P.myelin_wraps])
-    nk = _cell_constants(tcp, run.speed, p[P.myelin_wraps])
+    pk = _cell_constants(p, pcp, run.speed, p[P.myelin_wraps])
+    nk = _cell_constants(p, tcp, run.speed, p[P.myelin_wraps])
     clamp = _clamp(p, pk.to_pA * 1e-6)
     pipette = _pipette(p, pk.vol_i_L, dt)
     available = y[S.presynaptic_available] if run.in_slice else 1.0
@@ -1190,40 +1230,46 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     spikes_in_sample = y[S.spikes_in_sample]
     P_pore = run.P_pore_cm_s if y[S.membrane_broken] > 0.5 else 0.0
 
-    for step in range(n_steps):
+    step = 0
+    lost = False
+    while step < n_steps and not lost:
         if slow_left == 0:
             # the slow terms hold for the next `slow_left` steps: a fixed stretch of the step grid,
             # whatever the calls' lengths, so that a run gives the same answer however it is cut
             slow_left = SLOW_EVERY
             if run.in_slice:
                 slow_left = min(slow_left, unit_every - int(y[S.unit_pending_steps]) - step)
-            pc, nb, O2, pc_slow, nb_slow, xch = _slow_stage(y, p, run, pcp, tcp, pk, nk, pc, nb, shell, tissue, O2,
-                                                            pipette, slow_left * dt)
-        slow_left -= 1
-        was_porated = P_pore > 0.0
-        pc, shell, I, P_pore, dNa_pip, dK_pip = _patched_step(tab, run, pcp, pk, pc, shell, pc_slow, xch, syn, clamp,
-                                                              pipette, P_pore, steps)
-        nb_untracked = 0.0
-        if run.with_neighbour and (int(steps) & 1) == 0:
-            nb, tissue, nb_untracked = _neighbour_step(tab, run, tcp, nk, nb, tissue, nb_slow, syn2, steps)
-        tissue = Ecs(tissue.Na_mM + xch.tissue_Na_mM, tissue.K_mM + xch.tissue_K_mM, tissue.Cl_mM + xch.tissue_Cl_mM)
-        books = _booked(books, xch, pk, I, dNa_pip, dK_pip, nb_untracked, dt)
-        i_sum += I.amplifier
-        n_sum += 1.0
-        above, spiked = _spike(pc.V_mV, above, I, run.threshold_mV)
-        if spiked:
-            spikes += 1.0
-            spikes_in_sample += 1.0
-        steps += 1.0
-        to_sample -= 1.0
-        if to_sample <= 0.0:
-            to_sample = decim
-            _write_sample(out, out_pos, steps, pc, shell, pc_slow, O2, I, i_sum / n_sum * pk.to_pA, noise_V, noise_I,
-                          run.seed, pk, spikes_in_sample)
-            i_sum = n_sum = spikes_in_sample = 0.0
-            out_pos += 1
-        if P_pore > 0.0 and not was_porated:
-            break
+            pc, nb, O2, pc_slow, nb_slow, xch = _slow_stage(y, p, run, pcp, tcp, pk, nk, pc, nb, nb_slow, shell,
+                                                            tissue, O2, pipette, slow_left * dt)
+        for _ in range(min(slow_left, n_steps - step)):
+            slow_left -= 1
+            step += 1
+            was_porated = P_pore > 0.0
+            pc, shell, I, P_pore, dNa_pip, dK_pip = _patched_step(tab, run, pcp, pk, pc, shell, pc_slow, xch, syn,
+                                                                  clamp, pipette, P_pore, steps)
+            nb_untracked = 0.0
+            if run.with_neighbour and (int(steps) & 1) == 0:
+                nb, tissue, nb_untracked = _neighbour_step(tab, run, tcp, nk, nb, tissue, nb_slow, syn2, steps)
+            tissue = Ecs(tissue.Na_mM + xch.tissue_Na_mM, tissue.K_mM + xch.tissue_K_mM,
+                         tissue.Cl_mM + xch.tissue_Cl_mM)
+            books = _booked(books, xch, pk, I, dNa_pip, dK_pip, nb_untracked, dt)
+            i_sum += I.amplifier
+            n_sum += 1.0
+            above, spiked = _spike(pc.V_mV, above, I, run.threshold_mV)
+            if spiked:
+                spikes += 1.0
+                spikes_in_sample += 1.0
+            steps += 1.0
+            to_sample -= 1.0
+            if to_sample <= 0.0:
+                to_sample = decim
+                _write_sample(out, out_pos, steps, pc, shell, pc_slow, O2, I, i_sum / n_sum * pk.to_pA, noise_V,
+                              noise_I, run.seed, pk, spikes_in_sample)
+                i_sum = n_sum = spikes_in_sample = 0.0
+                out_pos += 1
+            if P_pore > 0.0 and not was_porated:
+                lost = True
+                break
 
     _store(y, S.V_mV, pc)
     _store(y, S.nb_V_mV, nb)
@@ -1275,14 +1321,12 @@ U = UNIT
 UNIT_NAMES = UNIT._fields
 # the puff pipette over each unit (rig: Session.puff): time left, and its solution (NaN = as the
 # ECS), its solutes named as Session.puff's keywords
-PUFF = layout("PuffIndex", (
-    ("ms_left", "ms", "time the puff still lasts"),
-    ("Na_mM", "mM", "the puff's Na+"), ("K_mM", "mM", "its K+"), ("Cl_mM", "mM", "its Cl-"),
-    ("glutamate_uM", "µM", "its glutamate"), ("gaba_uM", "µM", "its GABA"),
-))
+PUFF = layout("PuffIndex", (("ms_left", "ms", "time the puff still lasts"),) + tuple(
+    (solutes.puff_keyword(s), s.unit, f"the puff's {s.meaning}") for s in SOLUTES if s.puffed))
 PUFF_SOLUTES = tuple(name for name in PUFF._fields if name != "ms_left")
-# (puff column, the unit's column it sets, the book its delivery goes to: the pipette's solution
-# comes from outside, like the bath's; -1 for glutamate and GABA, which the books do not count)
+# where each puffed solute goes in a unit (its physics): (puff column, the unit's column it sets,
+# the book its delivery goes to: the pipette's solution comes from outside, like the bath's; -1
+# for glutamate and GABA, which the books do not count)
 PUFF_TARGETS = ((PUFF.Na_mM, UNIT.Na_o_mM, UNIT.Na_to_bath_mmol), (PUFF.K_mM, UNIT.K_o_mM, UNIT.K_to_bath_mmol),
                 (PUFF.Cl_mM, UNIT.Cl_o_mM, UNIT.Cl_to_bath_mmol), (PUFF.glutamate_uM, UNIT.glu_uM, -1),
                 (PUFF.gaba_uM, UNIT.gaba_uM, -1))
@@ -1350,20 +1394,19 @@ def _puff(u, puff, j, ur, vol_o):
 
 
 @njit(cache=True, inline="always")
-def _unit_neuron(u, j, y, p, ur, tcp, uk, tab, chamber, syn, key):
+def _unit_neuron(u, j, p, ur, tcp, uk, tab, chamber, tm, syn, key):
     """A unit's neuron over one unit step, the same cell as the patched one (``_cell_slow``,
     ``_cell_step``) with the tissue's parameters; then the glutamate its depolarisation releases.
     Returns the ATP it made (mM/ms)."""
     c = _cell_state(u[j], UNIT.V_mV)
     ecs = _ecs(u[j], UNIT.Na_o_mM)
-    slow = _cell_slow(p, tcp, c, ecs, chamber, y[S.glutamate_uM] + u[j, UNIT.glu_uM],
-                      y[S.gaba_uM] + u[j, UNIT.gaba_uM], ur.rtf, ur.phi_t)
+    slow = _cell_slow(p, tcp, c, ecs, chamber, tm, ur.rtf, ur.phi_t)
     # the background is the slice's own neurons firing: where they are held depolarised (Nav slowly
     # inactivated, as in spreading depolarisation) they fall silent
     here = Synapses(syn.exc_events * c.s, syn.inh_events * c.s, syn.ampa_decay, syn.nmda_decay, syn.gaba_decay,
                     syn.gabab_decay, syn.gaba_gain, syn.gabab_gain)
     syn_open = _synaptic_step(c, here, tcp, ur.seed, key)
-    new, I = _cell_step(tab, ur.dt, False, uk.cm_uF, ur.rtf, tcp, c, ecs, slow, syn_open, ur.nav_shift_mV,
+    new, I = _cell_step(tab, ur.dt, False, uk, ur.rtf, tcp, c, ecs, slow, syn_open, ur.nav_shift_mV,
                         ur.hco3_ratio, ur.HCO3_i_mM, ur.HCO3_o_mM, 0.0, NO_PIPETTE)
     dNa, dK, dCl = _cytosol_change(I, slow, uk.k_i, ur.dt)
     ATP, made = _cell_energy(p, c.ATP_mM, u[j, UNIT.O2_mM], slow.I_pump_uA, uk.k_i, ur.dt, ur.speed)
@@ -1388,7 +1431,7 @@ def _unit_neuron(u, j, y, p, ur, tcp, uk, tab, chamber, syn, key):
 
 
 @njit(cache=True, inline="always")
-def _astrocyte_linearised(u, j, work, p, ur, chamber, glu_uM, cm_a):
+def _astrocyte_linearised(u, j, work, p, ur, tm, cm_a):
     """A unit's astrocyte share, its membrane linearised about its V into the units' system
     (solved with the others, through the gap junctions). Returns the ATP it made (mM/ms)."""
     rtf = ur.rtf
@@ -1401,7 +1444,7 @@ def _astrocyte_linearised(u, j, work, p, ur, chamber, glu_uM, cm_a):
     iCl, gCl = _ghk(p[P.P_Cl_astro_cm_s], -1.0, u[j, UNIT.astro_Cl_mM], u[j, UNIT.Cl_o_mM], -w, 1.0 / e, rtf)
     ATP_a = u[j, UNIT.astro_ATP_mM]
     ip_a = _pump_current(p, p[P.pump_astro_uA], u[j, UNIT.astro_Na_mM], K_o, ATP_a, ur.phi_t)
-    c_eaat = p[P.eaat_astro_uA] * ur.phi_t * chamber.eaat_open * glu_uM / (glu_uM + p[P.eaat_K_m_uM])
+    c_eaat = p[P.eaat_astro_uA] * tm.eaat_per_max
     a = (iK - gK * Va) + (iNa - gNa * Va) + (iCl - gCl * Va) + ip_a - 2.0 * c_eaat
     work[j, WORK.diag] = cm_a / ur.dt + gK + gNa + gCl
     work[j, WORK.rhs] = cm_a / ur.dt * Va - a
@@ -1517,7 +1560,7 @@ def _step_units(u, puff, p, tab, y, work):
     n_u = u.shape[0]
     ur = _unit_run(p)
     tcp = _cell_params(p, P.tissue_area_cm2)
-    uk = _cell_constants(tcp, ur.speed, 0.0)
+    uk = _cell_constants(p, tcp, ur.speed, 0.0)
     chamber = _chamber(p, y)
     syn = _synapses(p, ur.dt, 1.0)
     key0 = SYN_UNIT_KEY + 2.0 * n_u * y[S.unit_steps]
@@ -1527,9 +1570,11 @@ def _step_units(u, puff, p, tab, y, work):
     spacing_um = p[P.unit_spacing_um]
     for j in range(n_u):
         _puff(u, puff, j, ur, uk.vol_o_L)
-        glu = y[S.glutamate_uM] + u[j, UNIT.glu_uM]  # the transporters see it before this step's release
-        made = _unit_neuron(u, j, y, p, ur, tcp, uk, tab, chamber, syn, key0 + 2.0 * j)
-        made_a = _astrocyte_linearised(u, j, work, p, ur, chamber, glu, cm_a)
+        # the neuron and the transporters see the unit's transmitters before this step's release
+        tm = _transmitters(p, chamber, y[S.glutamate_uM] + u[j, UNIT.glu_uM], y[S.gaba_uM] + u[j, UNIT.gaba_uM],
+                           ur.phi_t)
+        made = _unit_neuron(u, j, p, ur, tcp, uk, tab, chamber, tm, syn, key0 + 2.0 * j)
+        made_a = _astrocyte_linearised(u, j, work, p, ur, tm, cm_a)
         # O2: the gas over the core (an ischaemic region) or the rest, to the unit, spent by its cells
         in_core = (j + 0.5) * spacing_um * 1e-3 < p[P.core_mm]
         gas = p[P.O2_sat_mM] * (p[P.core_o2_pct] if in_core else p[P.o2_pct]) / 100.0

@@ -2,13 +2,15 @@
 
 A preparation fills the kernel's parameter vector (``engine.kernel.PARAM_NAMES``) and gives the
 state the cell starts from before it settles. Control values the user can change (bath, temperature,
-drugs...) get their defaults from ``rig.controls``; a preparation may override those defaults
+drugs...) get their defaults from ``rig.controls`` (the solutes' from ``engine.solutes``, like their
+cytosolic start and fixed concentrations here); a preparation may override those defaults
 (``control_defaults``) where its experiment differs. Nothing here imports Qt or ``rig``.
 """
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from . import solutes
 from .kernel import CELL_P, CELL_STATE_NAMES, NEIGHBOUR_PREFIX, P, PARAM_NAMES, S, STATE_NAMES, TISSUE_PREFIX
 
 CELL_PARAM_NAMES = CELL_P._fields
@@ -62,8 +64,7 @@ COMMON_PARAMS = {
     # Kaila 1994 Prog Neurobiol). The textbook figure of pure shunting with passive chloride
     # (targets row 9: |dV| < 1.5 mV) leaves room for no more; at 0.2 that cell depolarises 2.7 mV.
     "gaba_hco3_ratio": 0.1,
-    "HCO3_i_mM": 16.0,            # pHi 7.2 / pHo 7.4 in 5 % CO2 (Kaila & Voipio 1987 Nature)
-    "HCO3_o_mM": 26.0,            # aCSF 26 mM NaHCO3
+    **solutes.fixed_params(solutes.SOLUTES),  # HCO3- in and out, Mg2+ out, with their sources there
     "ttx_IC50_nM": 5.0,           # TTX-sensitive Nav, IC50 1–10 nM (Catterall 2005 Pharmacol Rev)
     # glutamate in the bath. NMDA receptors: EC50 2.3 µM for glutamate (Patneau & Mayer 1990
     # J Neurosci 10:2385), Mg2+ block with aCSF's 1.3 mM Mg2+ (Jahr & Stevens 1990 J Neurosci
@@ -72,7 +73,6 @@ COMMON_PARAMS = {
     # carry them (their permeability is set per preparation).
     "P_nmda_max_cm_s": 0.0,
     "nmda_EC50_uM": 2.3,
-    "Mg_o_mM": 1.3,
     # glutamate transporters: K_m 10-20 µM (Zerangue & Kavanaugh 1996 Nature 383:634; EAAT2 18 µM
     # in Arriza 1994 J Neurosci 14:5559); DL-TBOA blocks EAAT2 with IC50 ≈ 6 µM (Shimamoto 1998
     # Mol Pharmacol 53:195). Astrocytes carry them (set there); neurons' EAAT3 is left out
@@ -176,10 +176,11 @@ COMMON_PARAMS = {
     "P_paranodal_cm_s": 0.0,
 }
 
-# intracellular starting point of a mammalian cell; every preparation settles from here
+# intracellular starting point of a mammalian cell; every preparation settles from here (its ions
+# as engine/solutes.py declares them)
 MAMMALIAN_START = {
     "V_mV": -70.0, "m": 0.01, "h": 0.99, "s": 1.0, "n": 0.01, "q": 1.0, "p": 0.03,
-    "Na_i_mM": 10.0, "K_i_mM": 140.0, "Cl_i_mM": 5.0, "O2_mM": 0.85, "ATP_mM": 2.5,
+    **solutes.cytosol_start(solutes.SOLUTES), "O2_mM": 0.85, "ATP_mM": 2.5,
 }
 
 

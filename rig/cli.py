@@ -28,6 +28,7 @@ from .analysis import SHAPE_MIN_RATE_HZ
 from .controls import CONTROLS, as_number, lookup
 from .export import ExportError, Recorded, check_linescan_target, check_targets, export
 from .presets import load_presets
+from .puff import SOLUTES as PUFF_SOLUTES
 from .puff import checked_puff
 from .recorder import RecordingError, check_new_folder, recover
 from .scenario import load_scenario
@@ -111,7 +112,7 @@ def build_parser():
     parser.add_argument("--puff", action=_Ordered, dest="schedule", nargs="+", metavar=("T", "KEY=VALUE"),
                         help="the slice's puff pipette T seconds in: at_mm=, width_mm=, duration_s= and the "
                              "solution, e.g. --puff 5 K_mM=60 at_mm=0.15 width_mm=0.3 duration_s=10 "
-                             "(also Na_mM, Cl_mM, glutamate_uM, gaba_uM)")
+                             f"(also {', '.join(key for key in PUFF_SOLUTES if key != 'K_mM')})")
     parser.add_argument("--preset", metavar="NAME",
                         help="start in a named mutation or solution, e.g. \"High K+ (10 mM)\" "
                              "(resources/presets.json); --set overrides it")

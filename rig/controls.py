@@ -3,6 +3,8 @@
 Everything that lets a user change the experiment reads this table: ``Session.set`` validates
 against it, the CLI builds its help from it, the CSV export names its control columns after it, and
 the window's panels are generated from it. Never list a control anywhere else.
+The solutes' controls are made from their table (``engine.solutes``): one per perfused solute, with
+its unit, range, default and help.
 A preparation may override a default (``engine.preparations``); ranges are the same for all.
 """
 import difflib
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine import solutes
 from engine.kernel import P
 from engine.preparations import PREPARATIONS
 
@@ -139,41 +142,25 @@ class Control:
 
 # the synaptic background: single neurons in their slice, and the slice's own neurons
 SYNAPTIC = ("neuron", "immature_neuron", "slice")
+# K+ leads the perfusion panel: the solute most experiments change
+LEADS_PERFUSION = "K"
+
+
+def solute_controls(table, group):
+    """The controls of ``table``'s perfused solutes on panel ``group``: the bath's ions on
+    "Perfusion" (``bath_K_mM``), the chamber's drugs and transmitters on "Drugs" (``tboa_uM``)."""
+    rows = [s for s in table if s.perfused and (group == "Perfusion") == solutes.tracked(s)]
+    rows.sort(key=lambda s: s.name != LEADS_PERFUSION)  # stable: the rest keep the table's order
+    return tuple(Control(solutes.control_name(s), s.unit, s.lo, s.hi, s.bath, s.help, group, source=s.source)
+                 for s in rows)
+
 
 _CONTROLS = (
     # perfusion: what flows into the chamber (drugs too, on their own panel)
-    Control("bath_K_mM", "mM", 0.5, 150.0, 3.0,
-            "K+ in the perfusion solution. Raising it depolarises cells (E_K moves up).", "Perfusion",
-            source="aCSF 2.5-3 mM; Nernst/GHK (Hodgkin & Katz 1949)"),
-    Control("bath_Na_mM", "mM", 1.0, 500.0, 152.0,
-            "Na+ in the perfusion solution (aCSF: 152 mM; sea water for squid ~400).", "Perfusion"),
-    Control("bath_Cl_mM", "mM", 5.0, 600.0, 134.0,
-            "Cl- in the perfusion solution (aCSF: 134 mM; sea water for squid ~460).", "Perfusion"),
+    *solute_controls(solutes.SOLUTES, "Perfusion"),
     Control("perfusion_tau_s", "s", 0.0, 300.0, 10.0,
             "Time constant of solution exchange at the slice; 0 = instant.", "Perfusion"),
-    Control("gaba_uM", "µM", 0.0, 1000.0, 0.0,
-            "GABA in the bath: opens GABA_A (Cl-/HCO3-) channels. Effect set by V - E_Cl.", "Drugs",
-            source="EC50 10 µM, Hill 1.5 (Mortensen 2010); P_HCO3/P_Cl (Bormann 1987)"),
-    Control("retigabine_uM", "µM", 0.0, 100.0, 0.0,
-            "Retigabine (Kv7/KCNQ opener): shifts M-current activation up to 30 mV negative "
-            "(EC50 ≈ 2 µM).", "Drugs", source="Main 2000 Mol Pharmacol; Tatulian 2001 J Neurosci"),
-    Control("glutamate_uM", "µM", 0.0, 10000.0, 0.0,
-            "Glutamate in the bath: opens NMDA receptors on neurons (Mg2+-blocked near rest) and is "
-            "taken up by astrocytes' transporters (EAAT: 3 Na+ and 1 H+ in, 1 K+ out: an inward current).",
-            "Drugs", source="NMDA EC50 2.3 µM (Patneau & Mayer 1990); EAAT K_m 18 µM (Arriza 1994)"),
-    Control("tboa_uM", "µM", 0.0, 500.0, 0.0,
-            "DL-TBOA: blocks the glutamate transporters (IC50 ≈ 6 µM).", "Drugs",
-            source="Shimamoto 1998 Mol Pharmacol 53:195"),
-    Control("kynurenic_acid_uM", "µM", 0.0, 1000.0, 0.0,
-            "Kynurenic acid (a gut–brain tryptophan metabolite): blocks NMDA receptors at their glycine "
-            "site (IC50 ≈ 15 µM) and AMPA receptors weakly.", "Drugs",
-            source="Stone 1993 Pharmacol Rev 45:309; Hilmas 2001 J Neurosci 21:7463"),
-    Control("quinolinic_acid_uM", "µM", 0.0, 5000.0, 0.0,
-            "Quinolinic acid (a tryptophan metabolite): a weak NMDA-receptor agonist (EC50 0.3–2 mM).",
-            "Drugs", source="Stone & Perkins 1981 Eur J Pharmacol 72:411; Stone 1993 Pharmacol Rev"),
-    Control("ttx_nM", "nM", 0.0, 1000.0, 0.0,
-            "Tetrodotoxin: blocks voltage-gated Na+ channels (IC50 ≈ 5 nM); no spikes.", "Drugs",
-            source="TTX-sensitive Nav IC50 1-10 nM (Catterall 2005 Pharmacol Rev)"),
+    *solute_controls(solutes.SOLUTES, "Drugs"),
     # environment
     Control("temperature_C", "°C", 0.0, 42.0, 37.0,
             "Bath temperature: sets RT/F in every reversal potential and scales gating (Q10 3) and "

@@ -7,12 +7,12 @@ it returns what the last block published, swapped in whole.
 """
 import collections
 
+from engine import solutes
 from engine.kernel import OUTPUT_NAMES
 
 # what the chamber holds now, as the perfusion washes a new solution in: control -> state
-CHAMBER = {"bath_K_mM": "K_b_mM", "bath_Na_mM": "Na_b_mM", "bath_Cl_mM": "Cl_b_mM", "gaba_uM": "gaba_uM",
-           "retigabine_uM": "retigabine_uM", "ttx_nM": "ttx_nM", "glutamate_uM": "glutamate_uM",
-           "tboa_uM": "tboa_uM", "kynurenic_acid_uM": "kynurenic_acid_uM", "quinolinic_acid_uM": "quinolinic_acid_uM"}
+CHAMBER = solutes.chamber(solutes.SOLUTES)
+READOUT_CHAMBER = {f"chamber_{control}": state for control, state in CHAMBER.items()}  # readout name -> state
 RATE_WINDOW_S = 1.0  # the firing-rate meter counts spikes over the last second of cell time
 
 
@@ -29,12 +29,12 @@ class Meters:
     def publish(self):
         """Make the meters of this moment what ``readout`` returns (one atomic swap)."""
         cell = self.cell
-        r = {name: float(value) for name, value in zip(OUTPUT_NAMES, cell.last)}
+        r = dict(zip(OUTPUT_NAMES, cell.last.tolist()))
         r["t_s"] = cell.t_s
         r["Na_efflux_pump_per_s"] = 3.0 * r["ATP_use_per_s"]
         r["V_minus_E_Cl_mV"] = r["V_mV"] - r["E_Cl_mV"]  # the driving force on Cl- (GABA_A)
-        for control, state in CHAMBER.items():
-            r[f"chamber_{control}"] = cell.state(state)
+        for name, state in READOUT_CHAMBER.items():
+            r[name] = cell.state(state)
         r["chamber_o2_pct"] = 100.0 * cell.state("O2_b_mM") / cell.param("O2_sat_mM")
         r["spike_count"] = count = int(cell.state("spike_count"))
         r["firing_rate_Hz"] = self._rate_Hz(r["t_s"], count)

@@ -1,12 +1,15 @@
 """The slice rig's second pipette: a puff of solution onto a stretch of the slice, checked the way
-controls are (``Session.puff`` and a scenario's ``puff = {...}``). Its solutes take their ranges
-from the registry's controls for the same substance, so a puff can hold what a bath can.
+controls are (``Session.puff`` and a scenario's ``puff = {...}``). Its solutes are those
+``engine.solutes`` marks puffed, and take their ranges from the registry's controls for the same
+substance, so a puff can hold what a bath can.
 """
+from engine import solutes
+
 from .controls import CONTROLS, checked_number
 
-# puff keyword -> the registry control whose range it shares
-SOLUTES = {"K_mM": "bath_K_mM", "Na_mM": "bath_Na_mM", "Cl_mM": "bath_Cl_mM",
-           "glutamate_uM": "glutamate_uM", "gaba_uM": "gaba_uM"}
+# puff keyword -> the registry control whose range it shares, in the registry's order (engine.solutes)
+_KEYWORD_OF = {control: keyword for keyword, control in solutes.puff_keywords(solutes.SOLUTES).items()}
+SOLUTES = {_KEYWORD_OF[name]: name for name in CONTROLS if name in _KEYWORD_OF}
 WHERE = {"at_mm": (0.0, 3.0, "mm"), "width_mm": (0.01, 3.0, "mm"), "duration_s": (0.01, 600.0, "s")}
 
 

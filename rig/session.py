@@ -16,6 +16,7 @@ import datetime
 import math
 import threading
 
+from engine import solutes
 from engine.cell import Cell, NonFiniteState
 from engine.kernel import OUTPUT_NAMES
 from engine.preparations import PREPARATIONS
@@ -79,7 +80,7 @@ class Session:
             self._apply(name, value)
         # bath, tissue ECS and the shell at the slice, and the drugs in the chamber, start
         # equilibrated with the solution
-        self.cell.bathe({ion: self._values[f"bath_{ion}_mM"] for ion in ("Na", "K", "Cl")},
+        self.cell.bathe({s.name: self._values[solutes.control_name(s)] for s in solutes.SOLUTES if solutes.tracked(s)},
                         {CHAMBER[name]: self._values[name] for name in CHAMBER}, self._values["o2_pct"])
         self.cell.settle(self.steps_per_sample, self.meters.publish)
         self.cell.patch()  # the pipette arrives, filled with a solution made for this cell

@@ -10,6 +10,7 @@ Scrolling back further than ten minutes reads the recording on disk, not this.
 """
 import threading
 
+import numba
 import numpy as np
 
 RAW_SAMPLES = 200_000  # 20 s at 10 kHz (4 s at 50 kHz, 200 s at 1 kHz); 14 MB for 18 channels
@@ -22,15 +23,19 @@ class ScopeView:
         self.names = tuple(names)
         self.sample_rate_hz = float(sample_rate_hz)
         n = len(self.names)
-        self._raw = np.zeros((RAW_SAMPLES, n), np.float32)
+        # written through now (np.full): a page first written while the cell runs costs more than binning it
+        self._raw = np.full((RAW_SAMPLES, n), 0.0, np.float32)
         self._raw_count = 0  # samples ever appended; the newest sits at (count - 1) % RAW_SAMPLES
         self._per_bin = max(1, round(BIN_S * self.sample_rate_hz))
         self._bins = round(HISTORY_S * self.sample_rate_hz / self._per_bin)
-        self._lo = np.zeros((self._bins, n), np.float32)
-        self._hi = np.zeros((self._bins, n), np.float32)
+        self._lo = np.full((self._bins, n), 0.0, np.float32)
+        self._hi = np.full((self._bins, n), 0.0, np.float32)
         self._bin_count = 0  # whole bins ever completed
-        self._partial = np.zeros((0, n))  # samples of the bin being filled
+        # the bin being filled: its samples so far, their minima and maxima
+        self._part_n = 0
+        self._part_lo, self._part_hi = np.zeros(n), np.zeros(n)
         self._lock = threading.Lock()
+        self.append(np.zeros((0, n)))  # the binning's compiled code loads now, not in the first block
 
     @property
     def nbytes(self):
@@ -38,28 +43,12 @@ class ScopeView:
 
     def append(self, block):
         """Add samples (samples × channels, as the kernel writes them)."""
+        block = np.ascontiguousarray(block, dtype=np.float64)
         with self._lock:
             _write_ring(self._raw, self._raw_count, block)
             self._raw_count += len(block)
-            if len(self._partial):  # finish the bin begun in the last block
-                head = self._per_bin - len(self._partial)
-                self._partial = np.concatenate([self._partial, block[:head]])
-                block = block[head:]
-                if len(self._partial) == self._per_bin:
-                    self._add_bins(self._partial[None])
-                    self._partial = self._partial[:0]
-            whole = len(block) // self._per_bin * self._per_bin
-            if whole:
-                self._add_bins(block[:whole].reshape(-1, self._per_bin, block.shape[1]))
-            if whole < len(block):
-                self._partial = np.array(block[whole:])
-
-    def _add_bins(self, binned):
-        """Bins × samples × channels: their minima and maxima join the long-span ring."""
-        by_channel = np.ascontiguousarray(binned.transpose(2, 0, 1))  # reduce along contiguous rows: 2x faster
-        _write_ring(self._lo, self._bin_count, by_channel.min(axis=2).T)
-        _write_ring(self._hi, self._bin_count, by_channel.max(axis=2).T)
-        self._bin_count += len(binned)
+            self._bin_count, self._part_n = _fold_bins(block, self._lo, self._hi, self._bin_count, self._part_lo,
+                                                       self._part_hi, self._part_n, self._per_bin)
 
     def window(self, name, span_s, n_points=2000, end_s=None):
         """The ``span_s`` seconds of channel ``name`` up to ``end_s`` (default: the newest sample)
@@ -107,6 +96,51 @@ def _write_ring(ring, count, rows):
     first = min(len(rows), size - start)
     ring[start:start + first] = rows[:first]
     ring[:len(rows) - first] = rows[first:]
+
+
+@numba.njit(cache=True, nogil=True)
+def _fold_bins(block, lo, hi, bin_count, part_lo, part_hi, part_n, per_bin):
+    """Fold the rows of ``block`` into the bin being filled (``part_n`` samples so far, their
+    minima and maxima ``part_lo``, ``part_hi``); each bin of ``per_bin`` samples joins the rings
+    ``lo``, ``hi`` after ``bin_count`` bins. Returns the new ``bin_count`` and ``part_n``. A NaN
+    stays the bin's minimum and maximum, as in ``np.min``."""
+    n_rows, n_ch = block.shape
+    spare_lo, spare_hi = np.empty(n_ch), np.empty(n_ch)
+    i = 0
+    while i < n_rows:
+        if part_n == 0:
+            part_lo[:] = block[i]
+            part_hi[:] = block[i]
+            i += 1
+            part_n = 1
+        stop = min(n_rows, i + per_bin - part_n)
+        while i + 1 < stop:  # two rows at a time, into the spares and back: no row is read and written at once
+            _fold_row(block[i], part_lo, part_hi, spare_lo, spare_hi)
+            _fold_row(block[i + 1], spare_lo, spare_hi, part_lo, part_hi)
+            i += 2
+            part_n += 2
+        if i < stop:
+            _fold_row(block[i], part_lo, part_hi, spare_lo, spare_hi)
+            part_lo[:] = spare_lo
+            part_hi[:] = spare_hi
+            i += 1
+            part_n += 1
+        if part_n == per_bin:
+            at = bin_count % len(lo)
+            lo[at] = part_lo
+            hi[at] = part_hi
+            bin_count += 1
+            part_n = 0
+    return bin_count, part_n
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _fold_row(row, lo, hi, new_lo, new_hi):
+    """``new_lo``, ``new_hi``: ``lo``, ``hi`` with ``row`` folded in (written apart, so the loop vectorizes)."""
+    for c in range(len(row)):
+        v, a, b = row[c], lo[c], hi[c]
+        new_lo[c] = a if (a < v or a != a) else v
+        new_hi[c] = b if (b > v or b != b) else v
 
 
 def _read_ring(column, end, n):

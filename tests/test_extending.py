@@ -1,10 +1,12 @@
 """The README's "Extending the model", step by step, on its worked examples: the paranodal leak
-(a channel density, the node's demyelination) and DL-TBOA (a chamber solute). Each step the
-README names is checked here, so the recipe cannot drift from the code."""
+(a channel density, the node's demyelination), the gates (their tables, integrated only where the
+cell has the channel) and DL-TBOA (a chamber solute; a new one is worked through on a copy of the
+table in tests/test_solutes.py). Each step the README names is checked here, so the recipe cannot
+drift from the code."""
 import pytest
 
-from engine import kernel
-from engine.preparations import COMMON_PARAMS, NODE
+from engine import kernel, solutes
+from engine.preparations import COMMON_PARAMS, MAMMALIAN_START, NODE
 from rig import Session
 from rig.controls import CONTROLS
 
@@ -37,13 +39,40 @@ def test_a_density_acts_on_its_own_cell_only():
     assert patched_only == pytest.approx(both, abs=1.0)
 
 
+GATES = ("m", "h", "n", "p", "s", "q")  # Nav, Kd, M-current, and the slow inactivation of Nav and Kd
+
+
+def test_a_gate_is_a_cell_state_with_its_table_columns():
+    """Step 1: the gate's value is a row in CELL_STATE_FIELDS, so every cell carries one; step 2:
+    its steady state and decay over dt are TABLE columns that ``_fill_tables`` fills."""
+    for gate in GATES:
+        assert gate in kernel.CELL._fields and gate in MAMMALIAN_START
+        assert {f"{gate}_inf", f"{gate}_decay"} <= set(kernel.TABLE._fields)
+
+
+def test_a_gate_is_integrated_only_where_its_cell_has_the_channel():
+    """Step 3: ``_membrane_step`` integrates a gate only where its cell's density is above 0
+    (``CellConstants.has_nav``...): the astrocyte, without Nav, Kd or KCNQ, keeps their gates at the
+    values it started from; the neuron's move to their steady state at rest."""
+    astrocyte = Session(preparation="astrocyte", sample_rate_hz=100, keep_trace=False).state()
+    neuron = Session(preparation="neuron", sample_rate_hz=100, keep_trace=False).state()
+    for gate in ("m", "h", "n", "p"):
+        assert astrocyte[gate] == MAMMALIAN_START[gate]
+        assert neuron[gate] != MAMMALIAN_START[gate]
+
+
 def test_a_chamber_solute_is_declared_once_and_perfusion_follows():
-    """A chamber solute: its state in DRUG_FIELDS, paired with its control in PERFUSED; the
-    registry's control (name, unit, range, default, help) feeds panels, Session.set, the CLI and
-    the CSV header; the chamber follows it with the perfusion's wash-in (63 % after one tau)."""
+    """A chamber solute: one row in engine.solutes.SOLUTES gives its chamber state (DRUG_FIELDS),
+    the control that state follows (PERFUSED) and the registry's control (unit, range, default,
+    help), which feeds panels, Session.set, the CLI and the CSV header; the chamber follows it with
+    the perfusion's wash-in (63 % after one tau)."""
+    tboa = next(s for s in solutes.SOLUTES if s.name == "tboa")
+    assert ("tboa_uM", "µM", "DL-TBOA (blocks glutamate transporters) in the chamber") in kernel.DRUG_FIELDS
     assert ("tboa_uM", "tboa_uM") in kernel.PERFUSED
     control = CONTROLS["tboa_uM"]
-    assert control.unit == "µM" and control.default == 0.0 and control.help
+    assert (control.unit, control.lo, control.hi, control.default) == ("µM", 0.0, tboa.hi, tboa.bath) == (
+        "µM", 0.0, 500.0, 0.0)
+    assert control.help == tboa.help and control.help
     s = Session(preparation="astrocyte", perfusion_tau_s=2.0)
     s.set(tboa_uM=100.0)
     s.run(2.0)
