@@ -28,7 +28,11 @@ figures: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen VIRTUAL_RIG_FIGURES=.figures.json $(BIN)/python -m pytest -q
 	$(BIN)/python tests/readme_rows.py .figures.json README.md
 
-bench: $(VENV)/.installed-run
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@ $(VENV)/.installed-run
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/engine_speed.py
 	$(BIN)/python bench/acquisition.py
 	$(BIN)/python bench/slice.py
