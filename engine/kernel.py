@@ -787,7 +787,7 @@ def _cell_slow(p, cp, c, ecs, chamber, tm, rtf, phi_t):
     E_Na = rtf * math.log(ecs.Na_mM / c.Na_i_mM)
     E_K = rtf * math.log(ecs.K_mM / c.K_i_mM)
     E_Cl = -rtf * math.log(ecs.Cl_mM / c.Cl_i_mM)
-    i_pump = kcc2 = nkcc1 = nmda_open = 0.0
+    i_pump = kcc2 = nkcc1 = 0.0
     if cp.pump_max_uA != 0.0:
         i_pump = _pump_current(p, cp.pump_max_uA, c.Na_i_mM, ecs.K_mM, c.ATP_mM, phi_t)
     if cp.U_kcc2_mM_per_ms != 0.0:
