@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def engine_at(rev):
     """The package ``engine`` as of git revision ``rev``, imported as ``engine_before``: its
-    ``kernel``, ``cell`` and ``preparations`` modules."""
+    ``kernel``, ``cell``, ``slice`` and ``preparations`` modules."""
     root = Path(tempfile.mkdtemp(prefix="engine_before_"))
     archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", rev, "engine"],
                              check=True, capture_output=True).stdout
@@ -27,4 +27,5 @@ def engine_at(rev):
         tar.extractall(root, filter="data")
     (root / "engine").rename(root / "engine_before")
     sys.path.insert(0, str(root))
-    return {name: importlib.import_module(f"engine_before.{name}") for name in ("kernel", "cell", "preparations")}
+    modules = ("kernel", "cell", "slice", "preparations")
+    return {name: importlib.import_module(f"engine_before.{name}") for name in modules}

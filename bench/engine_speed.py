@@ -16,7 +16,8 @@ Then, timed alternately (ABAB...) so that machine drift hits both sides of each 
   (``pip install neuron``; ``make bench`` installs it). Goal: >= 10x NEURON;
 - the kernel before and after a change (``--against REV``, by default the last commit before the
   kernel was restructured, BEFORE_REV): each version's ``advance`` on its own preparation's cell,
-  at rest and firing (``inject_pA``), timed alternately. Goal: after within 5 % of before.
+  at rest and firing (``inject_pA``), and each version's slice (its 60 units and the patched cell),
+  timed alternately. Goal: after within 5 % of before.
 
 These shared machines differ by up to 2x from one session to the next: compare ratios measured in
 one run; absolute figures say which machine they came from (first lines). Each figure is the best
@@ -33,9 +34,10 @@ import numpy as np
 from before import engine_at
 from machine import machine_line
 
-from engine import kernel
+from engine import kernel, solutes
 from engine.preparations import PREPARATIONS
 from rig import Session
+from rig.controls import CONTROLS
 
 RATES_HZ = (10000, 1000)
 GOAL_X_REAL_TIME = {"neuron": 150.0}  # at 10 kHz; aim 300x
@@ -163,11 +165,22 @@ def kernel_on_preparation(modules, name, duration_s, inject_pA):
     return (lambda: kernel.advance(cell.y, cell.p, tab, key, n_steps, decim, out, 0)), n_steps
 
 
+def kernel_on_slice(modules, duration_s):
+    """A call running one engine version's slice (its units and the patched cell, bathed in the
+    rig's default solution, unsettled) for ``duration_s`` at 1 kHz sampling; and its step count."""
+    s = modules["slice"].Slice(modules["preparations"].PREPARATIONS["slice"])
+    s.bathe({ion: next(x.bath for x in solutes.SOLUTES if x.name == ion) for ion in solutes.ions(solutes.SOLUTES)},
+            {}, CONTROLS["o2_pct"].default)
+    n_steps = round(duration_s * s.step_rate_hz)
+    s.advance(n_steps // 10, 50)  # compile, fill the tables
+    return (lambda: s.advance(n_steps, 50)), n_steps
+
+
 def before_and_after(rev, names, duration_s, repeats):
-    """ns/step of the kernel at ``rev`` and now, per preparation at rest and firing, timed ABAB."""
+    """ns/step of the kernel at ``rev`` and now, per preparation at rest and firing, and of the
+    slice (per step of its patched cell), timed ABAB."""
     before = engine_at(rev)
-    now = {"kernel": kernel, "cell": importlib.import_module("engine.cell"),
-           "preparations": importlib.import_module("engine.preparations")}
+    now = {name: importlib.import_module(f"engine.{name}") for name in ("kernel", "cell", "slice", "preparations")}
     rows = {}
     for name in names:
         for case, inject in (("rest", 0.0), ("firing", FIRING_pA.get(name, DEFAULT_FIRING_pA))):
@@ -175,6 +188,11 @@ def before_and_after(rev, names, duration_s, repeats):
             run_now, _ = kernel_on_preparation(now, name, duration_s, inject)
             best = alternately({"before": run_before, "after": run_now}, repeats)
             rows[name, case] = {k: 1e9 * t / n_steps for k, t in best.items()}
+    if len(names) > 1:
+        run_before, n_steps = kernel_on_slice(before, duration_s / 2)
+        run_now, _ = kernel_on_slice(now, duration_s / 2)
+        best = alternately({"before": run_before, "after": run_now}, repeats)
+        rows["slice", "rest"] = {k: 1e9 * t / n_steps for k, t in best.items()}
     return rows
 
 

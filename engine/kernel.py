@@ -522,7 +522,7 @@ def _fill_tables(tab, key, p):
         key[k] = p[TABLE_KEY[k]]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _refresh_tables(tab, key, p):
     """Refill the tables if a parameter they depend on changed since they were filled."""
     for k in range(len(TABLE_KEY)):
@@ -622,6 +622,12 @@ FAST = {"contract", "arcp", "afn", "reassoc", "nsz"}
 
 
 # ---- one cell -----------------------------------------------------------------------------------
+# INLINED STAGES. The stages below are inlined into the kernels (inline="always"). Numba counts the
+# references to an array handed to an inlined function; where the array's last use in it sits
+# inside a branch, those counts survive optimisation as two atomic operations on every pass. In
+# the neuron's step that cost 13 %. So a stage reads what it needs from an array before it
+# branches, or the branch is taken by its caller (the puff); tests/test_kernel_speed.py checks
+# that no reference count is left inside the kernels' loops.
 Membrane = namedtuple("Membrane", (
     "nav_shift_mV", "rtg_shift_mV", "g_Na_max_mS", "g_Kd_max_mS", "g_M_max_mS", "gL_mS", "EL_mV",
     "P_Na_cm_s", "P_K_cm_s", "P_Cl_cm_s", "P_HCO3_cm_s", "HCO3_i_mM", "HCO3_o_mM"))
@@ -636,9 +642,7 @@ Chamber = namedtuple("Chamber", ("nav_open", "rtg_shift_mV", "kcnq_factor", "nmd
 # what the transmitters at a cell open, per unit of each density
 Transmitters = namedtuple("Transmitters", ("gaba_open", "nmda_occupancy", "eaat_per_max"))
 # a cell's constants over a kernel call
-# and which of its gates it has to integrate: a cell pays only for the channels it has
-CellConstants = namedtuple("CellConstants", ("cm_uF", "k_i", "r_io", "vol_i_L", "vol_o_L", "to_pA", "has_nav",
-                                             "has_kd", "has_kcnq", "nav_slow", "kd_slow"))
+CellConstants = namedtuple("CellConstants", ("cm_uF", "k_i", "r_io", "vol_i_L", "vol_o_L", "to_pA"))
 # the synaptic background over one step: events expected, decay of each receptor's open share
 Synapses = namedtuple("Synapses", ("exc_events", "inh_events", "ampa_decay", "nmda_decay", "gaba_decay",
                                    "gabab_decay", "gaba_gain", "gabab_gain"))
@@ -691,21 +695,17 @@ def _with_atp(c, ATP):
 
 
 @njit(cache=True, inline="always")
-def _cell_constants(p, cp, speed, myelin_wraps):
+def _cell_constants(cp, speed, myelin_wraps):
     """A cell's constants for a call. Myelin: N wraps put N more membranes in series with the
     axolemma, so every conductance and the capacitance fall (N+1)-fold, as for a membrane of
     1/(N+1) the area. While cells settle (``speed`` > 1) the cytosol's ions change ``speed`` times
     faster and the capacitance is divided by the same factor, so that the charge the ions carry
-    still equals C·ΔV: the cells settle on the charge-neutral state they would reach in real time.
-    A gate of a channel the cell has none of is not integrated (it keeps its value and carries no
-    current); slow inactivation with a time constant of 0 is none (the gate stays at 1)."""
+    still equals C·ΔV: the cells settle on the charge-neutral state they would reach in real time."""
     area = cp.area_cm2 / (1.0 + myelin_wraps)
     return CellConstants(cm_uF=cp.Cm_uF_per_cm2 / speed,
                          k_i=area * 1e-6 / (F_C_per_mol * cp.vol_i_L),  # µA/cm² -> mM/ms in the cytosol
                          r_io=cp.vol_i_L / cp.vol_o_L, vol_i_L=cp.vol_i_L, vol_o_L=cp.vol_o_L,
-                         to_pA=area * 1e6, has_nav=cp.gNa_mS > 0.0, has_kd=cp.gKd_mS > 0.0,
-                         has_kcnq=cp.gM_mS > 0.0, nav_slow=p[P.tau_nav_slow_ms] > 0.0,
-                         kd_slow=p[P.tau_kd_slow_ms] > 0.0)
+                         to_pA=area * 1e6)
 
 
 @njit(cache=True, inline="always")
@@ -765,28 +765,31 @@ def _transmitters(p, chamber, glu_uM, gaba_uM, phi_t):
     """What the transmitters at a cell (``glu_uM``, ``gaba_uM``) open, per unit of each density:
     GABA_A (Hill), NMDA receptors (glutamate, and quinolinic acid, a weak agonist) and the
     glutamate transporters' cycling (temperature-dependent, blocked by TBOA)."""
+    hill, gaba_EC50 = p[P.gaba_hill], p[P.gaba_EC50_uM]  # read before branching: see INLINED STAGES
+    nmda_EC50, quin_EC50, eaat_K_m = p[P.nmda_EC50_uM], p[P.quin_EC50_uM], p[P.eaat_K_m_uM]
     gaba_open = nmda_occupancy = eaat = 0.0
     if gaba_uM > 0.0:
-        ch = gaba_uM ** p[P.gaba_hill]
-        gaba_open = ch / (ch + p[P.gaba_EC50_uM] ** p[P.gaba_hill])
+        ch = gaba_uM ** hill
+        gaba_open = ch / (ch + gaba_EC50 ** hill)
     quin = chamber.quinolinic_acid_uM
     if glu_uM > 0.0 or quin > 0.0:
-        nmda_occupancy = min(1.0, glu_uM / (glu_uM + p[P.nmda_EC50_uM]) + quin / (quin + p[P.quin_EC50_uM]))
-        eaat = phi_t * glu_uM / (glu_uM + p[P.eaat_K_m_uM]) * chamber.eaat_open
+        nmda_occupancy = min(1.0, glu_uM / (glu_uM + nmda_EC50) + quin / (quin + quin_EC50))
+        eaat = phi_t * glu_uM / (glu_uM + eaat_K_m) * chamber.eaat_open
     return Transmitters(gaba_open, nmda_occupancy, eaat)
 
 
 @njit(cache=True, inline="always")
-def _cell_slow(p, cp, c, ecs, chamber, tm, rtf, phi_t):
+def _cell_slow(p, cp, c, ecs, chamber, tm, rtf, phi_t, recorded):
     """A cell's slow terms: reversal potentials, the Na/K-ATPase (3 Na+ out, 2 K+ in, one net
     charge out per ATP) and electroneutral cotransport (thermodynamic forms, model-spec §3; KCC2
     positive = K+ and Cl- out, NKCC1 positive = Na+, K+ and 2 Cl- in), and what the chamber's drugs
     and the transmitters at the cell (``tm``) open in its densities. GABA_A passes HCO3- at a fixed
     ratio to Cl-; NMDA receptors pass Na+ and K+ alike, with the Mg2+ block at the cell's own V
-    (Jahr & Stevens 1990 J Neurosci 10:3178). A term whose density is 0 is not evaluated."""
+    (Jahr & Stevens 1990 J Neurosci 10:3178). A term whose density is 0 is not evaluated, nor E_Cl
+    but in the ``recorded`` cell: Cl- crosses by GHK, E_Cl is for the record."""
     E_Na = rtf * math.log(ecs.Na_mM / c.Na_i_mM)
     E_K = rtf * math.log(ecs.K_mM / c.K_i_mM)
-    E_Cl = -rtf * math.log(ecs.Cl_mM / c.Cl_i_mM)
+    E_Cl = -rtf * math.log(ecs.Cl_mM / c.Cl_i_mM) if recorded else 0.0
     i_pump = kcc2 = nkcc1 = 0.0
     if cp.pump_max_uA != 0.0:
         i_pump = _pump_current(p, cp.pump_max_uA, c.Na_i_mM, ecs.K_mM, c.ATP_mM, phi_t)
@@ -844,21 +847,15 @@ def _membrane_step(tab, dt, double_step, ck, rtf, c, mb, ecs, slow, clamp):
     """
     V = c.V_mV
     cm = ck.cm_uF
-    m, h, s, n, q, pg = c.m, c.h, 1.0, c.n, 1.0, c.p
     row, wt = _row(V)
-    if ck.has_nav:
-        h = _gate(tab, row, wt, TABLE.h_inf, TABLE.h_decay, c.h, double_step)
-        row_m, wt_m = _row(V - mb.nav_shift_mV)
-        m = _gate(tab, row_m, wt_m, TABLE.m_inf, TABLE.m_decay, c.m, double_step)
-    if ck.nav_slow:
-        s = _gate(tab, row, wt, TABLE.s_inf, TABLE.s_decay, c.s, double_step)
-    if ck.has_kd:
-        n = _gate(tab, row, wt, TABLE.n_inf, TABLE.n_decay, c.n, double_step)
-    if ck.kd_slow:
-        q = _gate(tab, row, wt, TABLE.q_inf, TABLE.q_decay, c.q, double_step)
-    if ck.has_kcnq:
-        row_p, wt_p = _row(V - mb.rtg_shift_mV)
-        pg = _gate(tab, row_p, wt_p, TABLE.p_inf, TABLE.p_decay, c.p, double_step)
+    h = _gate(tab, row, wt, TABLE.h_inf, TABLE.h_decay, c.h, double_step)
+    s = _gate(tab, row, wt, TABLE.s_inf, TABLE.s_decay, c.s, double_step)
+    n = _gate(tab, row, wt, TABLE.n_inf, TABLE.n_decay, c.n, double_step)
+    q = _gate(tab, row, wt, TABLE.q_inf, TABLE.q_decay, c.q, double_step)
+    row_m, wt_m = _row(V - mb.nav_shift_mV)
+    m = _gate(tab, row_m, wt_m, TABLE.m_inf, TABLE.m_decay, c.m, double_step)
+    row_p, wt_p = _row(V - mb.rtg_shift_mV)
+    pg = _gate(tab, row_p, wt_p, TABLE.p_inf, TABLE.p_decay, c.p, double_step)
 
     # conductances (mS/cm²) and GHK leaks linearised about V; one exponential serves every ion:
     # e^-w for cations, e^+w = 1/e^-w for anions
@@ -958,7 +955,8 @@ Perfusion = namedtuple("Perfusion", ("chamber", "gas"))
 def _run(p):
     T = p[P.temperature_C]
     in_slice = p[P.slice_units] > 0.5
-    with_neighbour = p[P.has_neighbour] > 0.5 and not in_slice
+    has_neighbour = p[P.has_neighbour] > 0.5
+    with_neighbour = has_neighbour and not in_slice
     dt_slow = SLOW_EVERY * p[P.dt_ms]  # the usual stretch the slow terms hold for
     perfusion = _perfusion(p, dt_slow)
     return Run(dt=p[P.dt_ms], dt_slow=dt_slow, perfusion=perfusion, speed=p[P.settle_speedup],
@@ -975,10 +973,12 @@ def _clamp(p, area_cm2):
     through ``rs_MOhm`` (ideally below RS_IDEAL_BELOW_MOhm)."""
     voltage = p[P.clamp_code] > 0.5
     rs = p[P.rs_MOhm]
+    inject_pA = p[P.inject_pA]
+    command_mV = p[P.command_mV]
     ideal = voltage and rs < RS_IDEAL_BELOW_MOhm
     g_series = 1e3 / (rs * 1e6 * area_cm2) if voltage and not ideal else 0.0  # mS/cm²
-    inject = 0.0 if voltage else p[P.inject_pA] / (area_cm2 * 1e6)  # µA/cm²
-    return Clamp(voltage, ideal, g_series, p[P.command_mV], inject)
+    inject = 0.0 if voltage else inject_pA / (area_cm2 * 1e6)  # µA/cm²
+    return Clamp(voltage, ideal, g_series, command_mV, inject)
 
 
 @njit(cache=True, inline="always")
@@ -992,12 +992,14 @@ def _pipette(p, vol_i_L, dt):
     defaults (model-spec §7), whose access is not modelled: no exchange. 0 mM K+: not patched."""
     K_pip = p[P.pipette_K_mM]
     Na_pip = p[P.pipette_Na_mM]
+    rs = p[P.rs_MOhm]
+    rho = p[P.pipette_rho_ohm_cm]
     share_in = 1.0
     if K_pip > 0.0:
         share_in = D_K_cm2_s * K_pip / (D_K_cm2_s * K_pip + D_NA_cm2_s * Na_pip)
     per_D = 0.0
-    if K_pip > 0.0 and p[P.rs_MOhm] >= RS_IDEAL_BELOW_MOhm:
-        per_D = dt * 1e-3 * p[P.pipette_rho_ohm_cm] / (p[P.rs_MOhm] * 1e6 * vol_i_L * 1e3)  # dt/tau
+    if K_pip > 0.0 and rs >= RS_IDEAL_BELOW_MOhm:
+        per_D = dt * 1e-3 * rho / (rs * 1e6 * vol_i_L * 1e3)  # dt/tau
     return Pipette(K_pip, Na_pip, share_in, per_D * D_K_cm2_s, per_D * D_NA_cm2_s)
 
 
@@ -1017,7 +1019,7 @@ def _perfuse(y, p, a):
 
 
 @njit(cache=True, inline="always")
-def _exchange(p, y, run, pc, shell, tissue, nb_ATP, pipette):
+def _exchange(p, bath, run, pc, shell, tissue, nb_ATP, pipette):
     """What the ECS compartments exchange (mM/ms) and the pipette's exchange per step.
 
     Shell -> tissue: K+ spreads over ~10 µm in tens of ms (model-spec §8). Astrocytes (Kir4.1 +
@@ -1032,11 +1034,11 @@ def _exchange(p, y, run, pc, shell, tissue, nb_ATP, pipette):
             kh = p[P.glia_K_half_mM]
             ks = p[P.glia_K_slope_mM]
             glia = p[P.glia_max_mM_per_ms] * (1.0 - p[P.kir_block]) * nb_ATP / (nb_ATP + p[P.pump_K_ATP_mM]) * (
-                1.0 / (1.0 + math.exp((kh - tissue.K_mM) / ks)) - 1.0 / (1.0 + math.exp((kh - y[S.K_b_mM]) / ks)))
+                1.0 / (1.0 + math.exp((kh - tissue.K_mM) / ks)) - 1.0 / (1.0 + math.exp((kh - bath.K_mM) / ks)))
         tau_d = p[P.tau_diffusion_ms]
-        d_na = (tissue.Na_mM - y[S.Na_b_mM]) / tau_d
-        d_k = (tissue.K_mM - y[S.K_b_mM]) / tau_d
-        d_cl = (tissue.Cl_mM - y[S.Cl_b_mM]) / tau_d
+        d_na = (tissue.Na_mM - bath.Na_mM) / tau_d
+        d_k = (tissue.K_mM - bath.K_mM) / tau_d
+        d_cl = (tissue.Cl_mM - bath.Cl_mM) / tau_d
     share_out = 1.0
     K_step = Na_step = 0.0
     if pipette.K_mM > 0.0:
@@ -1071,34 +1073,29 @@ def _slow_stage(y, p, run, pcp, tcp, pk, nk, pc, nb, nb_slow, shell, tissue, O2,
     glu = y[S.glutamate_uM] + y[S.glu_local_uM]
     gaba = y[S.gaba_uM] + y[S.gaba_local_uM]
     tm = _transmitters(p, chamber, glu, gaba, run.phi_t)
-    pc_slow = _cell_slow(p, pcp, pc, shell, chamber, tm, run.rtf, run.phi_t)
-    if run.with_neighbour:
-        nb_slow = _cell_slow(p, tcp, nb, tissue, chamber, tm, run.rtf, run.phi_t)
-    xch = _exchange(p, y, run, pc, shell, tissue, nb.ATP_mM, pipette)
+    pc_slow = _cell_slow(p, pcp, pc, shell, chamber, tm, run.rtf, run.phi_t, True)
+    xch = _exchange(p, _ecs(y, S.Na_b_mM), run, pc, shell, tissue, nb.ATP_mM, pipette)
     ATP, made = _cell_energy(p, pc.ATP_mM, O2, pc_slow.I_pump_uA, pk.k_i, dt_slow, run.speed)
     pc = _with_atp(pc, ATP)
-    if not run.in_slice:
-        nb_made = 0.0
-        if run.with_neighbour:
-            nb_ATP, nb_made = _cell_energy(p, nb.ATP_mM, O2, nb_slow.I_pump_uA, nk.k_i, dt_slow, run.speed)
-            nb = _with_atp(nb, nb_ATP)
-        O2 += run.speed * ((y[S.O2_b_mM] - O2) / p[P.tau_O2_ms]
-                           - p[P.O2_per_ATP] * (nb_made + made / p[P.tissue_cells])) * dt_slow
+    nb_made = 0.0
+    if run.with_neighbour:
+        nb_slow = _cell_slow(p, tcp, nb, tissue, chamber, tm, run.rtf, run.phi_t, False)
+        nb_ATP, nb_made = _cell_energy(p, nb.ATP_mM, O2, nb_slow.I_pump_uA, nk.k_i, dt_slow, run.speed)
+        nb = _with_atp(nb, nb_ATP)
+    O2_next = O2 + run.speed * ((y[S.O2_b_mM] - O2) / p[P.tau_O2_ms]
+                                - p[P.O2_per_ATP] * (nb_made + made / p[P.tissue_cells])) * dt_slow
+    if not run.in_slice:  # in a slice the patched cell's tissue O2 is its unit's
+        O2 = O2_next
     return pc, nb, O2, pc_slow, nb_slow, xch
 
 
 @njit(cache=True, inline="always")
 def _patched_step(tab, run, pcp, pk, pc, shell, slow, xch, syn, clamp, pipette, P_pore, steps):
-    """One step of the patched cell through the pipette. A membrane driven past breakdown is
-    porated for good (the step is taken again through the pores). Returns the new cell and shell,
-    the step's Currents, the pores, and the K+ and Na+ the pipette brought in."""
+    """One step of the patched cell through the pipette, its membrane porated by ``P_pore``.
+    Returns the new cell and shell, the step's Currents, and the K+ and Na+ the pipette brought in."""
     syn_open = _synaptic_step(pc, syn, pcp, run.seed, SYN_KEY + 4.0 * steps)
     new, I = _cell_step(tab, run.dt, False, pk, run.rtf, pcp, pc, shell, slow, syn_open, run.nav_shift_mV,
                         run.hco3_ratio, run.HCO3_i_mM, run.HCO3_o_mM, P_pore, clamp)
-    if P_pore == 0.0 and abs(new.V_mV) > run.breakdown_mV:
-        P_pore = run.P_pore_cm_s
-        new, I = _cell_step(tab, run.dt, False, pk, run.rtf, pcp, pc, shell, slow, syn_open,
-                            run.nav_shift_mV, run.hco3_ratio, run.HCO3_i_mM, run.HCO3_o_mM, P_pore, clamp)
     dNa, dK, dCl = _cytosol_change(I, slow, pk.k_i, run.dt)
     # the pipette: its current's cations (from the side they leave) and the exchange
     d_pipette = I.amplifier * pk.k_i * run.dt
@@ -1109,7 +1106,7 @@ def _patched_step(tab, run, pcp, pk, pc, shell, slow, xch, syn, clamp, pipette, 
                      pc.Cl_i_mM + run.speed * dCl)
     shell = Ecs(shell.Na_mM - dNa * pk.r_io - xch.shell_Na_mM, shell.K_mM - dK * pk.r_io - xch.shell_K_mM,
                 shell.Cl_mM - dCl * pk.r_io - xch.shell_Cl_mM)
-    return new, shell, I, P_pore, dNa_pip, dK_pip
+    return new, shell, I, dNa_pip, dK_pip
 
 
 @njit(cache=True, inline="always")
@@ -1195,8 +1192,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     dt = run.dt
     pcp = _cell_params(p, P.area_cm2)
     tcp = _cell_params(p, P.tissue_area_cm2)
-    pk = _cell_constants(p, pcp, run.speed, p[P.myelin_wraps])
-    nk = _cell_constants(p, tcp, run.speed, p[P.myelin_wraps])
+    pk = _cell_constants(pcp, run.speed, p[P.myelin_wraps])
+    nk = _cell_constants(tcp, run.speed, p[P.myelin_wraps])
     clamp = _clamp(p, pk.to_pA * 1e-6)
     pipette = _pipette(p, pk.vol_i_L, dt)
     available = y[S.presynaptic_available] if run.in_slice else 1.0
@@ -1244,9 +1241,15 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
         for _ in range(min(slow_left, n_steps - step)):
             slow_left -= 1
             step += 1
-            was_porated = P_pore > 0.0
-            pc, shell, I, P_pore, dNa_pip, dK_pip = _patched_step(tab, run, pcp, pk, pc, shell, pc_slow, xch, syn,
+            new_pc, new_shell, I, dNa_pip, dK_pip = _patched_step(tab, run, pcp, pk, pc, shell, pc_slow, xch, syn,
                                                                   clamp, pipette, P_pore, steps)
+            broke = P_pore == 0.0 and abs(new_pc.V_mV) > run.breakdown_mV
+            if broke:  # a membrane driven past breakdown is porated for good: the step is taken again
+                P_pore = run.P_pore_cm_s
+                new_pc, new_shell, I, dNa_pip, dK_pip = _patched_step(tab, run, pcp, pk, pc, shell, pc_slow, xch,
+                                                                      syn, clamp, pipette, P_pore, steps)
+            pc = new_pc
+            shell = new_shell
             nb_untracked = 0.0
             if run.with_neighbour and (int(steps) & 1) == 0:
                 nb, tissue, nb_untracked = _neighbour_step(tab, run, tcp, nk, nb, tissue, nb_slow, syn2, steps)
@@ -1267,7 +1270,7 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
                               noise_I, run.seed, pk, spikes_in_sample)
                 i_sum = n_sum = spikes_in_sample = 0.0
                 out_pos += 1
-            if P_pore > 0.0 and not was_porated:
+            if broke:
                 lost = True
                 break
 
@@ -1381,16 +1384,15 @@ def _unit_run(p):
 
 @njit(cache=True, inline="always")
 def _puff(u, puff, j, ur, vol_o):
-    """The puff pipette: the ECS under it relaxes to its solution."""
-    if puff[j, PUFF.ms_left] > 0.0:
-        puff[j, PUFF.ms_left] -= ur.dt
-        for col, where, book in PUFF_TARGETS:
-            target = puff[j, col]
-            if not math.isnan(target):
-                delivered = (target - u[j, where]) * (1.0 - ur.a_puff)
-                u[j, where] += delivered
-                if book >= 0:
-                    u[j, book] -= vol_o * delivered
+    """The puff pipette, while it puffs: the ECS under it relaxes to its solution."""
+    puff[j, PUFF.ms_left] -= ur.dt
+    for col, where, book in PUFF_TARGETS:
+        target = puff[j, col]
+        if not math.isnan(target):
+            delivered = (target - u[j, where]) * (1.0 - ur.a_puff)
+            u[j, where] += delivered
+            if book >= 0:
+                u[j, book] -= vol_o * delivered
 
 
 @njit(cache=True, inline="always")
@@ -1400,7 +1402,7 @@ def _unit_neuron(u, j, p, ur, tcp, uk, tab, chamber, tm, syn, key):
     Returns the ATP it made (mM/ms)."""
     c = _cell_state(u[j], UNIT.V_mV)
     ecs = _ecs(u[j], UNIT.Na_o_mM)
-    slow = _cell_slow(p, tcp, c, ecs, chamber, tm, ur.rtf, ur.phi_t)
+    slow = _cell_slow(p, tcp, c, ecs, chamber, tm, ur.rtf, ur.phi_t, False)
     # the background is the slice's own neurons firing: where they are held depolarised (Nav slowly
     # inactivated, as in spreading depolarisation) they fall silent
     here = Synapses(syn.exc_events * c.s, syn.inh_events * c.s, syn.ampa_decay, syn.nmda_decay, syn.gaba_decay,
@@ -1431,7 +1433,7 @@ def _unit_neuron(u, j, p, ur, tcp, uk, tab, chamber, tm, syn, key):
 
 
 @njit(cache=True, inline="always")
-def _astrocyte_linearised(u, j, work, p, ur, tm, cm_a):
+def _astrocyte_linearised(u, j, work, p, ur, tm, cm_a, k_a):
     """A unit's astrocyte share, its membrane linearised about its V into the units' system
     (solved with the others, through the gap junctions). Returns the ATP it made (mM/ms)."""
     rtf = ur.rtf
@@ -1458,7 +1460,6 @@ def _astrocyte_linearised(u, j, work, p, ur, tm, cm_a):
     work[j, WORK.I_K_uA] = iK
     work[j, WORK.I_Na_uA] = iNa
     work[j, WORK.I_Cl_uA] = iCl
-    k_a = p[P.area_astro_cm2] * 1e-6 / (F_C_per_mol * p[P.vol_astro_L])
     ATP_new, made = _cell_energy(p, ATP_a, u[j, UNIT.O2_mM], ip_a, k_a, ur.dt, ur.speed)
     u[j, UNIT.astro_ATP_mM] = ATP_new
     return made
@@ -1560,7 +1561,7 @@ def _step_units(u, puff, p, tab, y, work):
     n_u = u.shape[0]
     ur = _unit_run(p)
     tcp = _cell_params(p, P.tissue_area_cm2)
-    uk = _cell_constants(p, tcp, ur.speed, 0.0)
+    uk = _cell_constants(tcp, ur.speed, 0.0)
     chamber = _chamber(p, y)
     syn = _synapses(p, ur.dt, 1.0)
     key0 = SYN_UNIT_KEY + 2.0 * n_u * y[S.unit_steps]
@@ -1569,12 +1570,13 @@ def _step_units(u, puff, p, tab, y, work):
     cm_a = p[P.Cm_uF_per_cm2] / ur.speed
     spacing_um = p[P.unit_spacing_um]
     for j in range(n_u):
-        _puff(u, puff, j, ur, uk.vol_o_L)
+        if puff[j, PUFF.ms_left] > 0.0:
+            _puff(u, puff, j, ur, uk.vol_o_L)
         # the neuron and the transporters see the unit's transmitters before this step's release
         tm = _transmitters(p, chamber, y[S.glutamate_uM] + u[j, UNIT.glu_uM], y[S.gaba_uM] + u[j, UNIT.gaba_uM],
                            ur.phi_t)
         made = _unit_neuron(u, j, p, ur, tcp, uk, tab, chamber, tm, syn, key0 + 2.0 * j)
-        made_a = _astrocyte_linearised(u, j, work, p, ur, tm, cm_a)
+        made_a = _astrocyte_linearised(u, j, work, p, ur, tm, cm_a, k_a)
         # O2: the gas over the core (an ischaemic region) or the rest, to the unit, spent by its cells
         in_core = (j + 0.5) * spacing_um * 1e-3 < p[P.core_mm]
         gas = p[P.O2_sat_mM] * (p[P.core_o2_pct] if in_core else p[P.o2_pct]) / 100.0

@@ -1,6 +1,6 @@
 """The README's "Extending the model", step by step, on its worked examples: the paranodal leak
-(a channel density, the node's demyelination), the gates (their tables, integrated only where the
-cell has the channel) and DL-TBOA (a chamber solute; a new one is worked through on a copy of the
+(a channel density, the node's demyelination), the gates (their tables, carrying current only where
+the cell has the channel) and DL-TBOA (a chamber solute; a new one is worked through on a copy of the
 table in tests/test_solutes.py). Each step the README names is checked here, so the recipe cannot
 drift from the code."""
 import pytest
@@ -50,14 +50,21 @@ def test_a_gate_is_a_cell_state_with_its_table_columns():
         assert {f"{gate}_inf", f"{gate}_decay"} <= set(kernel.TABLE._fields)
 
 
-def test_a_gate_is_integrated_only_where_its_cell_has_the_channel():
-    """Step 3: ``_membrane_step`` integrates a gate only where its cell's density is above 0
-    (``CellConstants.has_nav``...): the astrocyte, without Nav, Kd or KCNQ, keeps their gates at the
-    values it started from; the neuron's move to their steady state at rest."""
-    astrocyte = Session(preparation="astrocyte", sample_rate_hz=100, keep_trace=False).state()
+def test_a_gate_carries_current_only_where_its_cell_has_the_channel():
+    """Step 3: ``_membrane_step`` integrates every gate of every cell and multiplies it into its
+    channel's conductance, so the astrocyte, without Nav, Kd or KCNQ, passes no current through
+    them whatever its gates do: opened wide, they leave its potential where it was, to the bit."""
+    def astrocyte_V(gates_open):
+        s = Session(preparation="astrocyte", sample_rate_hz=100, keep_trace=False)
+        if gates_open:
+            for gate in ("m", "h", "n", "p"):
+                s.cell.y[kernel.S[gate]] = 1.0
+        s.run(0.5)
+        return s.readout()["V_mV"]
+
+    assert astrocyte_V(gates_open=True) == astrocyte_V(gates_open=False)
     neuron = Session(preparation="neuron", sample_rate_hz=100, keep_trace=False).state()
-    for gate in ("m", "h", "n", "p"):
-        assert astrocyte[gate] == MAMMALIAN_START[gate]
+    for gate in ("m", "h", "n", "p"):  # the neuron's gates move from their start to rest
         assert neuron[gate] != MAMMALIAN_START[gate]
 
 
