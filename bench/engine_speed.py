@@ -7,7 +7,8 @@ benchmark, ``bench/slice.py``) it measures
   and ns per integration step (dt 20 µs), against the goals (neuron >= 150x real time at 10 kHz,
   aim >= 300x; ``shared/science/perf-anchors.md``);
 - the bare kernel ``engine.kernel.advance`` over the same D seconds on copies of that session's
-  arrays, so the difference is what ``Session`` adds (chunking, the NaN guard, keeping the trace).
+  arrays, timed alternately with it, so the difference is what ``Session`` adds (chunking, the NaN
+  guard, keeping the trace).
 Then, timed alternately (ABAB...) so that machine drift hits both sides of each ratio:
 - what the unpatched neighbour costs: the neuron's kernel with and without it (the public switch
   ``has_neighbour``, which preparations without a tissue, like the squid axon, set to 0);
@@ -77,8 +78,9 @@ def bench(name, duration_s, repeats):
         t0 = time.perf_counter()
         session = Session(preparation=name, seed=0, sample_rate_hz=rate)
         row["setup_s"] = time.perf_counter() - t0
-        run_s = best_time(lambda: session.run(duration_s), repeats)
-        kernel_s = best_time(kernel_runner(session, duration_s), repeats)
+        best = alternately({"session": lambda: session.run(duration_s),
+                            "kernel": kernel_runner(session, duration_s)}, repeats)
+        run_s, kernel_s = best["session"], best["kernel"]
         n_steps = duration_s * session.step_rate_hz
         row[rate] = {"x": duration_s / run_s, "ns": 1e9 * run_s / n_steps,
                      "kernel_x": duration_s / kernel_s, "overhead_pct": 100.0 * (run_s / kernel_s - 1.0)}

@@ -8,12 +8,16 @@ user's locale (``ui.controls.TypedNumberBox``): text that is not one here is sho
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QGroupBox, QLabel, QPushButton, QRadioButton
 
+from rig.controls import CONTROLS
+from rig.puff import SOLUTES as PUFF_SOLUTES
+from rig.puff import WHERE as PUFF_WHERE
+
 from .controls import TypedNumberBox
 
-SOLUTIONS = (  # what the button says, Session.puff's keyword, default, unit
-    ("KCl", "K_mM", 60.0, "mM"), ("glutamate", "glutamate_uM", 100.0, "µM"), ("GABA", "gaba_uM", 100.0, "µM"))
-WHERE = (  # label, Session.puff's keyword, default (the shipped spreading depolarisation's puff), unit
-    ("position", "at_mm", 0.15, "mm"), ("width", "width_mm", 0.3, "mm"), ("duration", "duration_s", 10.0, "s"))
+# what a button says, Session.puff's keyword and its default; units and ranges are the rig's (rig.puff)
+SOLUTIONS = (("KCl", "K_mM", 60.0), ("glutamate", "glutamate_uM", 100.0), ("GABA", "gaba_uM", 100.0))
+# label, Session.puff's keyword, default (the shipped spreading depolarisation's puff)
+WHERE = (("position", "at_mm", 0.15), ("width", "width_mm", 0.3), ("duration", "duration_s", 10.0))
 
 
 class PuffBox(TypedNumberBox):
@@ -43,15 +47,15 @@ class PuffPanel(QGroupBox):
         grid.setVerticalSpacing(2)
         self.solution = QButtonGroup(self)
         self.boxes = {}
-        for row, ((label, key, default, unit), where) in enumerate(zip(SOLUTIONS, WHERE)):
+        for row, ((label, key, default), where) in enumerate(zip(SOLUTIONS, WHERE)):
             choice = QRadioButton(label)
             choice.setObjectName(f"puff:{key}")
             choice.setChecked(row == 0)
             self.solution.addButton(choice, row)
             grid.addWidget(choice, row, 0)
-            grid.addWidget(self._box(key, default, unit), row, 1)
+            grid.addWidget(self._box(key, default, CONTROLS[PUFF_SOLUTES[key]].unit), row, 1)
             grid.addWidget(QLabel(where[0]), row, 2)
-            grid.addWidget(self._box(*where[1:]), row, 3)
+            grid.addWidget(self._box(*where[1:], PUFF_WHERE[where[1]][2]), row, 3)
         button = QPushButton("Puff")
         button.setObjectName("puff")
         button.setToolTip("Puff the chosen solution onto the slice (a marker says what, where and how long)")
@@ -70,7 +74,7 @@ class PuffPanel(QGroupBox):
 
     def _puff(self):
         """Puff what the boxes hold as typed (Enter not needed); nothing if one holds no number here."""
-        keys = [key for _, key, _, _ in WHERE] + [SOLUTIONS[self.solution.checkedId()][1]]
+        keys = [key for _, key, _ in WHERE] + [SOLUTIONS[self.solution.checkedId()][1]]
         for key in keys:
             problem = self.boxes[key].problem()
             if problem is not None:
