@@ -39,7 +39,7 @@ bench: $(VENV)/.installed-bench
 
 # the window's figures (frames per second, CPU, latency, start-up), on an X server
 bench-ui: $(VENV)/.installed-run
-	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM $(BIN)/python bench/ui.py
+	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM $(BIN)/python bench/window_speed.py
 
 # the README's pictures: the first experiment in the real window, normal and projected; a spreading
 # depolarisation crossing the slice's linescan, 70 s in (docs/linescan.png)

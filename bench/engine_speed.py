@@ -248,7 +248,7 @@ def main():
                   f"spikes per run {duel['engine_spikes']:.0f} and {duel['neuron_spikes']}")
 
     if args.against != "none":
-        rows = before_and_after(args.against, names, min(args.duration, 2.0), max(args.repeats, 5))
+        rows = before_and_after(args.against, names, min(args.duration, 1.0), max(2 * args.repeats + 1, 11))
         print(f"\nthe kernel before ({args.against}) and now, 10 kHz, timed alternately, ns/step "
               f"(goal: now within 5 % of before):")
         print("preparation      case      before      now   now/before")

@@ -1,5 +1,5 @@
 """The window's figures: a benchmark that prints figures (not a unit test; it asserts nothing).
-Run it on an X server: ``xvfb-run -a -s "-screen 0 1600x1000x24" python bench/ui.py`` (``make
+Run it on an X server: ``xvfb-run -a -s "-screen 0 1600x1000x24" python bench/window_speed.py`` (``make
 bench-ui`` does).
 
 - warm start to first trace: a fresh ``virtual-rig`` process (Numba's cache already on disk) until
@@ -185,7 +185,8 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         return child_first_trace()
     if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
-        sys.exit("bench/ui.py needs an X server: xvfb-run -a -s \"-screen 0 1600x1000x24\" python bench/ui.py")
+        sys.exit("bench/window_speed.py needs an X server: "
+                 "xvfb-run -a -s \"-screen 0 1600x1000x24\" python bench/window_speed.py")
     print(f"{machine_line()}; QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM', 'xcb')}")
     starts = []
     for _ in range(3):
