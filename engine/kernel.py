@@ -779,17 +779,18 @@ def _transmitters(p, chamber, glu_uM, gaba_uM, phi_t):
 
 
 @njit(cache=True, inline="always")
-def _cell_slow(p, cp, c, ecs, chamber, tm, rtf, phi_t, recorded):
+def _cell_slow(p, cp, c, ecs, chamber, tm, rtf, phi_t, with_E_Cl):
     """A cell's slow terms: reversal potentials, the Na/K-ATPase (3 Na+ out, 2 K+ in, one net
     charge out per ATP) and electroneutral cotransport (thermodynamic forms, model-spec §3; KCC2
     positive = K+ and Cl- out, NKCC1 positive = Na+, K+ and 2 Cl- in), and what the chamber's drugs
     and the transmitters at the cell (``tm``) open in its densities. GABA_A passes HCO3- at a fixed
     ratio to Cl-; NMDA receptors pass Na+ and K+ alike, with the Mg2+ block at the cell's own V
     (Jahr & Stevens 1990 J Neurosci 10:3178). A term whose density is 0 is not evaluated, nor E_Cl
-    but in the ``recorded`` cell: Cl- crosses by GHK, E_Cl is for the record."""
+    but ``with_E_Cl``: Cl- crosses by GHK, so E_Cl is for the state and the record, and the slice's
+    units, which keep none, skip its logarithm."""
     E_Na = rtf * math.log(ecs.Na_mM / c.Na_i_mM)
     E_K = rtf * math.log(ecs.K_mM / c.K_i_mM)
-    E_Cl = -rtf * math.log(ecs.Cl_mM / c.Cl_i_mM) if recorded else 0.0
+    E_Cl = -rtf * math.log(ecs.Cl_mM / c.Cl_i_mM) if with_E_Cl else 0.0
     i_pump = kcc2 = nkcc1 = 0.0
     if cp.pump_max_uA != 0.0:
         i_pump = _pump_current(p, cp.pump_max_uA, c.Na_i_mM, ecs.K_mM, c.ATP_mM, phi_t)
@@ -1079,7 +1080,7 @@ def _slow_stage(y, p, run, pcp, tcp, pk, nk, pc, nb, nb_slow, shell, tissue, O2,
     pc = _with_atp(pc, ATP)
     nb_made = 0.0
     if run.with_neighbour:
-        nb_slow = _cell_slow(p, tcp, nb, tissue, chamber, tm, run.rtf, run.phi_t, False)
+        nb_slow = _cell_slow(p, tcp, nb, tissue, chamber, tm, run.rtf, run.phi_t, True)
         nb_ATP, nb_made = _cell_energy(p, nb.ATP_mM, O2, nb_slow.I_pump_uA, nk.k_i, dt_slow, run.speed)
         nb = _with_atp(nb, nb_ATP)
     O2_next = O2 + run.speed * ((y[S.O2_b_mM] - O2) / p[P.tau_O2_ms]
