@@ -41,15 +41,18 @@ bench: $(VENV)/.installed-bench
 bench-ui: $(VENV)/.installed-run
 	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM $(BIN)/python bench/window_speed.py
 
-# the README's pictures: the first experiment in the real window, normal and projected; a spreading
-# depolarisation crossing the slice's linescan, 70 s in (docs/linescan.png)
+# the README's pictures, on the screens the window is for: the first experiment on a 1366x768 laptop
+# and on a 1280x720 projector (projector mode); a spreading depolarisation crossing the slice's
+# linescan, 70 s in (docs/linescan.png)
 screenshots: $(VENV)/.installed-run
-	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
-	    --scenario first_experiment --speed 20 --span 120 --screenshot docs/rig.png --quit-after 6
-	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
-	    --scenario first_experiment --speed 20 --span 120 --projector --screenshot docs/projector.png --quit-after 6
-	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
-	    --scenario spreading_depolarisation --speed 5 --span 60 --screenshot docs/linescan.png --quit-after 14
+	xvfb-run -a -s "-screen 0 1366x768x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
+	    --scenario first_experiment --speed 20 --span 120 --size 1366x768 --screenshot docs/rig.png --quit-after 6
+	xvfb-run -a -s "-screen 0 1280x720x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
+	    --scenario first_experiment --speed 20 --span 120 --size 1280x720 --projector --screenshot docs/projector.png \
+	    --quit-after 6
+	xvfb-run -a -s "-screen 0 1366x768x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
+	    --scenario spreading_depolarisation --speed 5 --span 60 --size 1366x768 --screenshot docs/linescan.png \
+	    --quit-after 14
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,10 +1,12 @@
 """The About box: what the model is and where every number comes from, gathered from the controls
 registry and the preparations (``engine/preparations.py`` carries each parameter's source)."""
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 from rig import PREPARATIONS
 from rig.controls import CONTROLS
 from rig.version import version
+
+from .screen_fit import fit_dialog
 
 
 def text():
@@ -21,4 +23,18 @@ def text():
 
 
 def show(parent):
-    QMessageBox.about(parent, "About Virtual Rig", text())
+    """The text in a box that fits the screen and scrolls (it lists every source)."""
+    dialog = QDialog(parent)
+    dialog.setObjectName("about")
+    dialog.setWindowTitle("About Virtual Rig")
+    layout = QVBoxLayout(dialog)
+    browser = QTextBrowser()
+    browser.setHtml(text())
+    browser.setOpenExternalLinks(True)
+    layout.addWidget(browser)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    fit_dialog(dialog)
+    dialog.open()
+    return dialog

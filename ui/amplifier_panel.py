@@ -1,7 +1,7 @@
 """The amplifier, as a MultiClamp Commander shows it: big V and I meters (the one the mode reads
-framed), the mode buttons VC · I=0 · IC, holding, series resistance and noise (widgets from the
-registry), the membrane test with R_in, C_m and τ, an episodic step protocol, and the rig's
-measurements (rheobase, I–V, f–I).
+framed; ``meters``, placed by the window where they stay in sight), the mode buttons VC · I=0 · IC,
+holding, series resistance and noise (widgets from the registry), the membrane test with R_in, C_m
+and τ, an episodic step protocol, and the rig's measurements (rheobase, I–V, f–I).
 
 It only asks: ``edited(name, value)`` for a control, ``measure(kind, arguments)`` for a
 measurement; the window runs it on the rig and hands the result back to ``show_result``. What each
@@ -9,7 +9,7 @@ mode holds and reads comes from ``rig.amplifier``.
 """
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
-                               QVBoxLayout)
+                               QVBoxLayout, QWidget)
 
 from rig.amplifier import READS, holding_control
 from rig.controls import CONTROLS
@@ -47,17 +47,20 @@ class AmplifierPanel(QGroupBox):
     def __init__(self):
         super().__init__("Amplifier")
         layout = QVBoxLayout(self)
-        meters = QHBoxLayout()
+        # the meters are a widget of their own: the window keeps them in sight when the panel scrolls
+        self.meters = QWidget()
+        meters = QHBoxLayout(self.meters)
+        meters.setContentsMargins(0, 0, 0, 0)
         self.v_meter = Meter("V", "mV", "meter:V_mV")
         self.i_meter = Meter("I", "pA", "meter:I_pA")
         self._primary = {"V_mV": self.v_meter, "I_pA": self.i_meter}
         meters.addWidget(self.v_meter)
         meters.addWidget(self.i_meter)
-        layout.addLayout(meters)
         self._mode = None
 
         self.widgets = {}
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the label above its box
         for control in CONTROLS.values():
             if control.group == "Amplifier":
                 widget = widget_for(control)
@@ -90,19 +93,19 @@ class AmplifierPanel(QGroupBox):
         self.step_count.setObjectName("step_count")
         self.step_count.setRange(1, 50)
         self.step_count.setValue(6)
-        grid.addWidget(QLabel("count"), 0, 2)
-        grid.addWidget(self.step_count, 0, 3)
+        grid.addWidget(QLabel("count"), 2, 0)
+        grid.addWidget(self.step_count, 2, 1)
         self.step_ms = QSpinBox()
         self.step_ms.setObjectName("step_ms")
         self.step_ms.setRange(1, 10000)
         self.step_ms.setValue(500)
         self.step_ms.setSuffix(" ms")
-        grid.addWidget(QLabel("duration"), 1, 2)
-        grid.addWidget(self.step_ms, 1, 3)
+        grid.addWidget(QLabel("duration"), 3, 0)
+        grid.addWidget(self.step_ms, 3, 1)
         run = QPushButton("Run steps")
         run.setObjectName("run_steps")
         run.clicked.connect(self._run_steps)
-        grid.addWidget(run, 2, 0, 1, 4)
+        grid.addWidget(run, 4, 0, 1, 2)
         layout.addWidget(steps)
 
         measurements = QHBoxLayout()

@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from rig import Session
@@ -72,8 +72,9 @@ def main(args):
         window.set_projector(True)
     if args.span is not None:
         window.set_span(args.span)
-    if args.screenshot:
-        window.resize(1600, 1000)  # pictures the same size whatever the last window was
+    if args.size is not None:
+        window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMaximized)
+        window.resize(*args.size)
     window.show()
     # Ctrl-C in the terminal closes the window as its close button does: the recording is closed,
     # settings saved (Qt's loop would otherwise leave the signal waiting for Python to run)

@@ -2,11 +2,20 @@
 experiment to ``rig.cli`` without ever importing Qt (a machine without a display, or without Qt's
 libraries, still runs experiments).
 """
+import argparse
 import os
 import sys
 
 from rig import cli
 from rig.runloop import SPEED_MAX, SPEED_MIN
+
+
+def window_size(text):
+    """An argparse type: ``WxH`` in pixels, each 200–10000."""
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) == 2 and all(part.strip().isdigit() and 200 <= int(part) <= 10000 for part in parts):
+        return int(parts[0]), int(parts[1])
+    raise argparse.ArgumentTypeError(f"got {text!r}; expected WIDTHxHEIGHT in pixels, e.g. 1366x768")
 
 
 def add_window_options(parser):
@@ -21,6 +30,9 @@ def add_window_options(parser):
                            metavar="S", help="close the window after S seconds"),
         group.add_argument("--projector", action="store_true",
                            help="start in projector mode (large fonts, thick traces)"),
+        group.add_argument("--size", type=window_size, metavar="WxH",
+                           help="open the window W×H pixels, e.g. 1366x768 as on a laptop (default: fit the "
+                                "screen; the window cannot shrink below what its panels need)"),
         group.add_argument("--span", type=cli.number("seconds, 1–600", lambda x: 1 <= x <= 600), metavar="S",
                            help="the scopes show the last S seconds (1–600)"),
     ]

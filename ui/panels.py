@@ -31,6 +31,7 @@ class ExperimentTabs(QTabWidget):
         for tab in TABS:
             page = QWidget()
             form = QFormLayout(page)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the label above its box
             group = PRESET_TABS.get(tab)
             if group in presets:
                 form.addRow("preset", self._preset_box(group, presets[group]))

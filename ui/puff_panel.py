@@ -40,8 +40,8 @@ class PuffPanel(QGroupBox):
 
     def __init__(self):
         super().__init__("Puff pipette")
-        # solutions on the left, where and how long on the right: four tight rows, so that the tabs stay
-        # short enough for the window to fit 1000 px in projector mode
+        # the solutions, then where and how long, in two narrow columns: the panel scrolls with the
+        # experiment's tabs, so height costs less than width (the scopes get that)
         grid = QGridLayout(self)
         grid.setContentsMargins(6, 2, 6, 2)
         grid.setVerticalSpacing(2)
@@ -54,15 +54,15 @@ class PuffPanel(QGroupBox):
             self.solution.addButton(choice, row)
             grid.addWidget(choice, row, 0)
             grid.addWidget(self._box(key, default, CONTROLS[PUFF_SOLUTES[key]].unit), row, 1)
-            grid.addWidget(QLabel(where[0]), row, 2)
-            grid.addWidget(self._box(*where[1:], PUFF_WHERE[where[1]][2]), row, 3)
+            grid.addWidget(QLabel(where[0]), len(SOLUTIONS) + row, 0)
+            grid.addWidget(self._box(*where[1:], PUFF_WHERE[where[1]][2]), len(SOLUTIONS) + row, 1)
         button = QPushButton("Puff")
         button.setObjectName("puff")
         button.setToolTip("Puff the chosen solution onto the slice (a marker says what, where and how long)")
         button.clicked.connect(self._puff)
         # a click leaves the keyboard in the box being typed into, so the puff sees what is typed there
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        grid.addWidget(button, len(SOLUTIONS), 0, 1, 4)
+        grid.addWidget(button, 2 * len(SOLUTIONS), 0, 1, 2)
 
     def _box(self, key, default, unit):
         box = PuffBox(key, 2 if unit == "mm" else 1)

@@ -2,6 +2,7 @@
 protocol overlaid as episodic acquisition shows them, and the last I–V or f–I curve plotted."""
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget
 
 SWEEP_COLOURS = ("#ff6060", "#ffb040", "#f0f060", "#60ff80", "#40e0ff", "#60a0ff", "#c080ff", "#f0f0f0")
@@ -43,6 +44,18 @@ class Results(QTabWidget):
         for plot in (self.sweeps, self.curve):  # the labels carry the units; no "(x0.001)" added to them
             for side in ("bottom", "left"):
                 plot.getAxis(side).enableAutoSIPrefix(False)
+
+    def _height_for(self, rows):
+        log = self.log
+        return (self.tabBar().sizeHint().height() + log.horizontalHeader().sizeHint().height()
+                + rows * log.verticalHeader().defaultSectionSize() + 2 * log.frameWidth() + 4)
+
+    def sizeHint(self):
+        """Three lines of the log: the scopes get the rest until a result is plotted."""
+        return QSize(super().sizeHint().width(), self._height_for(3))
+
+    def minimumSizeHint(self):
+        return QSize(super().minimumSizeHint().width(), self._height_for(1))
 
     def set_axis_font(self, font):
         """Fonts as the scopes' (projector), for axes and legends."""

@@ -11,7 +11,7 @@ QLabel#caption {{ font-size: {caption}pt; font-weight: bold; color: white; backg
 QPushButton[objectName^="clamp="]:checked {{ background: #2f7d32; color: white; font-weight: bold; }}
 """
 NORMAL = {"base": 11, "readout": 18, "meter": 22, "caption": 20}
-PROJECTOR = {"base": 13, "readout": 28, "meter": 30, "caption": 30}
+PROJECTOR = {"base": 13, "readout": 24, "meter": 30, "caption": 26}
 
 
 def apply(app, window, projector=False):

@@ -15,8 +15,8 @@ import time
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
-                               QSplitter, QToolBar, QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QInputDialog, QLabel, QMainWindow, QMenu,
+                               QMessageBox, QSplitter, QToolBar, QToolButton, QToolTip, QVBoxLayout, QWidget)
 
 from rig import PREPARATIONS, RunLoop, Session
 from rig.export import Recorded, export
@@ -24,7 +24,7 @@ from rig.protocols import step_sweeps
 from rig.recorder import cut_off, recover
 from rig.runloop import LoopStopped
 
-from . import about, style
+from . import about, screen_fit, style
 from .amplifier_panel import AmplifierPanel
 from .linescan import Linescan
 from .panels import ExperimentTabs
@@ -38,6 +38,7 @@ SCAN_S = 0.2  # the linescan is read (a copy) five times a second: a wave moves 
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, None)  # None: as fast as the engine goes
 CAPTION_S = 8.0  # a scenario's caption stays this long above the scopes (wall seconds)
 RESULTS_SHARE = 0.4  # a plotted sweep or curve gets this much of the left column: readable from the back
+PREPARATION_CHARS = 18  # the cell box shows this much of a preparation's title (the list shows it whole)
 MEASUREMENTS = {"membrane_test": lambda s, **a: s.membrane_test(), "rheobase": lambda s, **a: s.rheobase(),
                 "iv_curve": lambda s, **a: s.iv_curve(), "fi_curve": lambda s, **a: s.fi_curve(),
                 "step_sweeps": lambda s, **a: step_sweeps(s, **a)}
@@ -90,7 +91,7 @@ class RigWindow(QMainWindow):
         self.results = Results()
         self.amplifier = AmplifierPanel()
         self.tabs = ExperimentTabs()
-        self.caption = QLabel()  # a scenario's caption, in a banner over the scopes that pushes them down
+        self.caption = QLabel()  # a scenario's caption, in a banner across the window's top
         self.caption.setObjectName("caption")
         self.caption.setWordWrap(True)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -99,6 +100,7 @@ class RigWindow(QMainWindow):
         self._build_toolbar()
         self._lay_out()
         self.amplifier.edited.connect(self.change)
+        self.readouts.rows_changed.connect(self._readouts_fitted)
         self.tabs.edited.connect(self.change)
         self.tabs.preset.connect(self.apply_preset)
         self.tabs.puff_panel.puff.connect(self.puff)
@@ -108,15 +110,16 @@ class RigWindow(QMainWindow):
         self.status = QLabel("")
         self.status.setObjectName("status")
         self.statusBar().addPermanentWidget(self.status)
+        self.pace = QLabel("")  # how fast the rig runs and the scopes draw: a fixed width, whatever it says
+        self.pace.setObjectName("pace")
+        self.pace.setAccessibleName("speed and frame rate")
+        self.statusBar().addPermanentWidget(self.pace)
         self._lost_shown = False  # the status label says the cell is lost (its membrane broke down)
         self._refused = None  # the control whose refused value the status bar says, until put right
 
         self.use_session(session, speed)
         self.set_projector(self.settings.value("projector", False, type=bool))
-        if self.settings.value("geometry") is not None:
-            self.restoreGeometry(self.settings.value("geometry"))
-        else:
-            self.resize(1600, 1000)
+        screen_fit.fit(self, self.settings.value("geometry"))
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.tick)
@@ -129,11 +132,13 @@ class RigWindow(QMainWindow):
         bar.setObjectName("toolbar")
         bar.setMovable(False)
         self.addToolBar(bar)
-        self.run_action = self._action(bar, "run", "▶ Run", "Space", "Run or pause the cell (Space)", checkable=True)
+        self.run_action = self._action("run", "▶ Run", "Space", "Run or pause the cell (Space)", checkable=True)
+        bar.addAction(self.run_action)
         self.run_action.toggled.connect(self.set_running)
         bar.addWidget(QLabel(" speed "))
         self.speed_box = QComboBox()
         self.speed_box.setObjectName("speed")
+        self.speed_box.setAccessibleName("speed")
         self.speed_box.addItems([f"{s}×" if s else "max" for s in SPEEDS])
         self.speed_box.setToolTip("1× real time; time-lapse for what takes minutes (anoxia, chloride); max: as fast "
                                   "as this computer goes")
@@ -142,6 +147,7 @@ class RigWindow(QMainWindow):
         bar.addWidget(QLabel(" window "))
         self.span_box = QComboBox()
         self.span_box.setObjectName("span")
+        self.span_box.setAccessibleName("scope window")
         self.span_box.addItems([f"{s} s" if s < 60 else f"{s // 60} min" for s in SPANS_S])
         self.span_box.setToolTip("How much time the scopes show")
         self.span_box.currentIndexChanged.connect(lambda i: self.scopes.set_span(SPANS_S[i]))
@@ -150,75 +156,137 @@ class RigWindow(QMainWindow):
         self.set_span(self.settings.value("span_s", 10.0, type=float))
         bar.addWidget(self.span_box)
         bar.addSeparator()
-        self.record_action = self._action(bar, "record", "● Record", "R",
+        self.record_action = self._action("record", "● Record", "R",
                                           "Record every channel to disk (R); a crash loses at most the last second",
                                           checkable=True)
+        bar.addAction(self.record_action)
         self.record_action.toggled.connect(self.set_recording)
-        self.recording_label = QLabel("")
-        self.recording_label.setObjectName("recording")
-        bar.addWidget(self.recording_label)
-        self.export_action = self._action(bar, "export", "Export…", "Ctrl+E",
+        self.export_action = self._action("export", "Export…", "Ctrl+E",
                                           "Write the recording (or the range selected on the scopes) as CSV or ATF")
+        bar.addAction(self.export_action)
         self.export_action.triggered.connect(self.export_dialog)
-        self.select_action = self._action(bar, "select_range", "Select range", None,
+        self.select_action = self._action("select_range", "Select range", None,
                                           "Drag the shaded range on the scopes; export writes only that",
                                           checkable=True)
+        bar.addAction(self.select_action)
         self.select_action.toggled.connect(self.scopes.show_range)
         bar.addSeparator()
         bar.addWidget(QLabel(" cell "))
         self.preparation_box = QComboBox()
         self.preparation_box.setObjectName("preparation")
+        self.preparation_box.setAccessibleName("cell")
         for prep in PREPARATIONS.values():
             self.preparation_box.addItem(prep.title, prep.name)
+        # a long title is elided in the box (the list shows it whole): the toolbar fits a projector's width
+        self.preparation_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preparation_box.setMinimumContentsLength(PREPARATION_CHARS)
         self.preparation_box.setToolTip("Patch a new cell of this kind (the recording, if any, ends)")
         self.preparation_box.activated.connect(lambda i: self.patch_new_cell(self.preparation_box.itemData(i)))
         bar.addWidget(self.preparation_box)
         bar.addSeparator()
-        self.projector_action = self._action(bar, "projector", "Projector", "F11",
+        bar.addWidget(self._view_menu())
+        self.recording_label = QLabel("")
+        self.recording_label.setObjectName("recording")
+        bar.addWidget(self.recording_label)
+        membrane = self._action("membrane_test", "Membrane test", "M", "Membrane test (M)")
+        membrane.triggered.connect(lambda: self.measure("membrane_test", {}))
+
+    def _view_menu(self):
+        """View ▾: projector mode, the layout put back as it first was, About."""
+        menu = QMenu("View", self)
+        self.projector_action = self._action("projector", "Projector mode", "F11",
                                              "Large fonts, thick traces, high contrast, for a lecture hall (F11)",
                                              checkable=True)
         self.projector_action.toggled.connect(self.set_projector)
         self.projector_action.triggered.connect(lambda on: self.settings.setValue("projector", on))
-        about_action = self._action(bar, "about", "About", None, "The model and its sources")
+        reset = self._action("reset_layout", "Reset layout", "Ctrl+0",
+                             "Put the panels back as they first were (sizes you dragged are forgotten)")
+        reset.triggered.connect(self.reset_layout)
+        about_action = self._action("about", "About", None, "The model and its sources")
         about_action.triggered.connect(lambda: about.show(self))
-        membrane = QAction("Membrane test", self)
-        membrane.setShortcut(QKeySequence("M"))
-        membrane.triggered.connect(lambda: self.measure("membrane_test", {}))
-        self.addAction(membrane)
+        for action in (self.projector_action, reset, about_action):
+            menu.addAction(action)
+        menu.setToolTipsVisible(True)
+        button = QToolButton()
+        button.setObjectName("button:view")
+        button.setText("View")
+        button.setAccessibleName("View menu")
+        button.setMenu(menu)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        return button
 
-    def _action(self, bar, name, text, shortcut, tip, checkable=False):
+    def _action(self, name, text, shortcut, tip, checkable=False):
+        """An action of the window (its shortcut works wherever the action is shown, or if it is not)."""
         action = QAction(text, self)
         action.setObjectName(name)
         action.setCheckable(checkable)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.setToolTip(tip)
-        bar.addAction(action)
-        bar.widgetForAction(action).setObjectName(f"button:{name}")
+        self.addAction(action)
         return action
 
     def _lay_out(self):
         traces = QSplitter(Qt.Orientation.Vertical)  # the linescan (a slice's) under the scopes
+        traces.setObjectName("split/traces")
         traces.addWidget(self.scopes)
         traces.addWidget(self.linescan)
-        traces.setStretchFactor(0, 2)
-        traces.setStretchFactor(1, 1)
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(_column(self.caption, traces))
+        left.setObjectName("split/left")
+        left.addWidget(traces)
         left.addWidget(self.readouts)
         left.addWidget(self.results)
-        left.setStretchFactor(0, 6)
-        left.setStretchFactor(2, 1)
+        left.setChildrenCollapsible(False)  # a pane dragged small stays there to be dragged back
         split = QSplitter(Qt.Orientation.Horizontal)
+        split.setObjectName("split/main")
         split.addWidget(left)
-        split.addWidget(_column(self.amplifier, self.tabs))
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        self.setCentralWidget(split)
-        self.splitters = {"split/main": split, "split/left": left}  # their positions are remembered
+        # the amplifier's meters stay in sight; its controls and the experiment's tabs scroll
+        split.addWidget(_column(self.amplifier.meters, screen_fit.VerticalScroll(_column(self.amplifier, self.tabs))))
+        split.setChildrenCollapsible(False)
+        # a caption spans the window: fewer lines than over the scopes alone, and it pushes them down
+        self.setCentralWidget(_column(self.caption, split))
+        self.splitters = {"split/main": split, "split/left": left, "split/traces": traces}  # remembered
+        # as they first are: the scopes take what the readouts, the log (a few lines: Results.sizeHint)
+        # and the amplifier leave; the linescan a third of the traces
+        left.setStretchFactor(0, 1)
+        split.setStretchFactor(0, 1)
+        traces.setStretchFactor(0, 2)
+        traces.setStretchFactor(1, 1)
         for key, splitter in self.splitters.items():
             if self.settings.value(key) is not None:
                 splitter.restoreState(self.settings.value(key))
+
+    def _readouts_fitted(self):
+        """The readouts' pane as tall as their rows, no more: the scopes take what it gives back."""
+        left = self.splitters["split/left"]
+        traces, readouts, results = left.sizes()
+        if traces + readouts + results > 0 and readouts != self.readouts.height():
+            left.setSizes([traces + readouts - self.readouts.height(), self.readouts.height(), results])
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._readouts_fitted()
+
+    def _default_sizes(self):
+        """The panes' sizes as they first are, in the window as it is now."""
+        left, traces, split = (self.splitters[key] for key in ("split/left", "split/traces", "split/main"))
+        height = sum(left.sizes())
+        low = self.readouts.minimumHeight() + self.results.sizeHint().height()
+        left.setSizes([height - low, self.readouts.minimumHeight(), self.results.sizeHint().height()])
+        height = sum(traces.sizes())
+        traces.setSizes([2 * height // 3, height - 2 * height // 3])
+        width = sum(split.sizes())
+        right = split.widget(1).sizeHint().width()
+        split.setSizes([width - right, right])
+
+    def reset_layout(self):
+        """View → Reset layout: the panes as they first were, the window fitting the screen."""
+        for key in self.splitters:
+            self.settings.remove(key)
+        self.settings.remove("geometry")
+        screen_fit.fit(self, None)
+        self._default_sizes()
+        self.say("Layout reset")
 
     # ---- the cell --------------------------------------------------------------------------------
     def use_session(self, session, speed=1.0):
@@ -474,7 +542,8 @@ class RigWindow(QMainWindow):
             self._numbers_at = now
             self.amplifier.follow(controls, readout)
             self.tabs.follow(controls, readout)
-            self.readouts.follow(readout, self.loop.achieved_speed, len(self._frames), self._late)
+            self.readouts.follow(readout)
+            self._show_pace(len(self._frames))
             self._show_status(readout)
         self.results.log.follow(markers)
         if self.linescan.isVisible() and now - self._scan_at >= SCAN_S:
@@ -519,6 +588,11 @@ class RigWindow(QMainWindow):
         else:
             self.recording_label.setText("")
 
+    def _show_pace(self, fps):
+        speed = self.loop.achieved_speed
+        self.pace.setText(f"{'—' if speed is None else f'{speed:.1f}'}× real time · {fps:.0f} fps")
+        self.pace.setToolTip(f"Frames drawn late since the cell was patched: {self._late}")
+
     def say(self, text, error=False):
         self.statusBar().setStyleSheet(f"color: {RED};" if error else "")
         self.statusBar().showMessage(text, 15000)
@@ -530,6 +604,8 @@ class RigWindow(QMainWindow):
             self.projector_action.setChecked(on)
             return
         style.apply(QApplication.instance(), self, projector=on)
+        self.pace.setFixedWidth(self.pace.fontMetrics().horizontalAdvance("100.0× real time · 60 fps  "))
+        self.readouts.reflow(fonts_changed=True)
         self.scopes.set_pen_width(3 if on else 1)
         font = QFont(QApplication.font().family(), 14 if on else 10)
         self.scopes.set_axis_font(font)
