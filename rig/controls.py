@@ -19,6 +19,8 @@ from engine import solutes
 from engine.kernel import P
 from engine.preparations import PREPARATIONS
 
+from .textformat import value_text
+
 
 # what counts as a number: Python's and numpy's integers and floats, but not bool (an int to
 # Python, and float(True) is 1.0: a typo, not a concentration)
@@ -96,6 +98,22 @@ class Control:
     # a cell property (a mutation) belongs only where the preparation has what it changes: this
     # engine parameter above zero
     needs: str = ""
+    label: str = ""      # what a student reads on the panels and markers: "Bath K+" (the name stays for scripts)
+
+    def words(self, value):
+        """``value`` as a student reads it, with its unit: "4.4 mM", "2×", "voltage clamp"."""
+        if self.is_choice:
+            return CHOICE_WORDS.get(value, str(value))
+        text = value_text(float(value))
+        return f"{text}×" if self.unit == "×" else f"{text} {self.unit}".rstrip()
+
+    def change_words(self, old, new):
+        """A change as its marker shows it: "Bath K+ 3 → 4.4 mM", "Mode: current clamp → voltage clamp"."""
+        if self.is_choice:
+            return f"{self.label}: {self.words(old)} → {self.words(new)}"
+        if self.unit in ("", "×"):
+            return f"{self.label} {self.words(old)} → {self.words(new)}"
+        return f"{self.label} {value_text(float(old))} → {self.words(new)}"
 
     def applies_to(self, preparation):
         if self.only_in and preparation not in self.only_in:
@@ -140,6 +158,9 @@ class Control:
             raise ValueError(f"{self.name} is fixed once the cell is patched: {how_to_choose}")
 
 
+CHOICE_WORDS = {"current": "current clamp", "voltage": "voltage clamp", "I=0": "I=0"}  # the clamp's modes
+
+
 # the synaptic background: single neurons in their slice, and the slice's own neurons
 SYNAPTIC = ("neuron", "immature_neuron", "slice")
 # K+ leads the perfusion panel: the solute most experiments change
@@ -151,92 +172,104 @@ def solute_controls(table, group):
     "Perfusion" (``bath_K_mM``), the chamber's drugs and transmitters on "Drugs" (``tboa_uM``)."""
     rows = [s for s in table if s.perfused and (group == "Perfusion") == solutes.tracked(s)]
     rows.sort(key=lambda s: s.name != LEADS_PERFUSION)  # stable: the rest keep the table's order
-    return tuple(Control(solutes.control_name(s), s.unit, s.lo, s.hi, s.bath, s.help, group, source=s.source)
-                 for s in rows)
+    return tuple(Control(solutes.control_name(s), s.unit, s.lo, s.hi, s.bath, s.help, group, source=s.source,
+                         label=solute_label(s)) for s in rows)
+
+
+def solute_label(solute):
+    """"Bath K+" for an ion of the bath, "Retigabine" for a drug (its meaning before any aside)."""
+    name = solute.meaning.split(" (")[0]
+    return f"Bath {name}" if solutes.tracked(solute) else name[:1].upper() + name[1:]
 
 
 _CONTROLS = (
     # perfusion: what flows into the chamber (drugs too, on their own panel)
     *solute_controls(solutes.SOLUTES, "Perfusion"),
     Control("perfusion_tau_s", "s", 0.0, 300.0, 10.0,
-            "Time constant of solution exchange at the slice; 0 = instant.", "Perfusion"),
+            "Time constant of solution exchange at the slice; 0 = instant.", "Perfusion", label="Exchange time"),
     *solute_controls(solutes.SOLUTES, "Drugs"),
     # environment
     Control("temperature_C", "°C", 0.0, 42.0, 37.0,
             "Bath temperature: sets RT/F in every reversal potential and scales gating (Q10 3) and "
-            "pumps (Q10 2).", "Environment", source="Q10 of gating ~3 (Hodgkin & Huxley 1952)"),
+            "pumps (Q10 2).", "Environment", source="Q10 of gating ~3 (Hodgkin & Huxley 1952)", label="Temperature"),
     Control("o2_pct", "%", 0.0, 100.0, 95.0,
             "O2 in the gas bubbling the bath: 95 = carbogen, 0 = anoxia (ischaemia).", "Environment",
-            source="ATP budget: Attwell & Laughlin 2001; anoxic depolarisation in slices"),
+            source="ATP budget: Attwell & Laughlin 2001; anoxic depolarisation in slices", label="O2 in the gas"),
     # the synaptic background a neuron in a slice receives
     Control("syn_exc_Hz", "Hz", 0.0, 20000.0, 0.0,
             "Excitatory synaptic events onto the cell per second, all synapses together (AMPA + NMDA "
             "with its Mg2+ block). 0 = a silent slice.", "Synapses",
-            source="Poisson background; quanta and kinetics in engine/preparations.py", only_in=SYNAPTIC),
+            source="Poisson background; quanta and kinetics in engine/preparations.py", only_in=SYNAPTIC,
+            label="Excitatory synapses"),
     Control("syn_inh_Hz", "Hz", 0.0, 20000.0, 0.0,
             "Inhibitory synaptic events onto the cell per second: GABA_A, reversing at E_Cl (and "
             "HCO3-), so its sign follows the cell's chloride; and a slow GABA_B (K+) part.", "Synapses",
-            only_in=SYNAPTIC),
+            only_in=SYNAPTIC, label="Inhibitory synapses"),
     Control("butyrate_fed", "", 0.0, 1.0, 0.0,
             "1 = tissue from an animal fed butyrate (a gut-bacterial metabolite): histone-deacetylase "
             "inhibition raises GABA synthesis: each inhibitory event releases twice the GABA (GABA_A ×2, "
             "GABA_B ×8 through spillover). "
             "Chosen with the preparation.", "Synapses", fixed=True,
-            source="HDAC inhibition raises GAD67 (model-spec §9)", only_in=SYNAPTIC),
+            source="HDAC inhibition raises GAD67 (model-spec §9)", only_in=SYNAPTIC, label="Butyrate-fed"),
     # the slice (preparation "slice"): its astrocytes, its oxygen supply by region, where the pipette is
     Control("gap_junction_rel", "×", 0.0, 2.0, 1.0,
             "Astrocyte gap-junction coupling relative to normal; 0 = blocked (carbenoxolone, or the "
             "Cx30/Cx43 knockout). Coupled astrocytes move K+ from where it is high to where it is low.",
             "Slice", source="spatial buffering: Orkand 1966; Kofuji & Newman 2004; Wallraff 2006 J Neurosci",
-            only_in=("slice",)),
+            only_in=("slice",), label="Gap junctions"),
     Control("core_o2_pct", "%", 0.0, 100.0, 95.0,
             "O2 in the gas over the slice's core region (from its left end to core_mm): 0 = an "
             "ischaemic core, with the rest (the penumbra) on o2_pct.", "Slice",
-            source="peri-infarct depolarisations: Dreier 2011 Nat Med; Wei, Ullah & Schiff 2014", only_in=("slice",)),
+            source="peri-infarct depolarisations: Dreier 2011 Nat Med; Wei, Ullah & Schiff 2014", only_in=("slice",),
+            label="O2 over the core"),
     Control("core_mm", "mm", 0.0, 3.0, 0.0,
-            "Width of the core region at the slice's left end (0 = no core).", "Slice", only_in=("slice",)),
+            "Width of the core region at the slice's left end (0 = no core).", "Slice", only_in=("slice",),
+            label="Ischaemic core"),
     Control("patch_mm", "mm", 0.0, 3.0, 1.5,
             "Where along the slice the pipette sits; moving it patches the neuron there.", "Slice",
-            only_in=("slice",)),
+            only_in=("slice",), label="Pipette at"),
     # the cell's own make-up
     Control("kcc2_rel", "×", 0.0, 5.0, 1.0,
             "KCC2 (K-Cl out) expression relative to the preparation's normal.", "Cell",
-            source="thermodynamic form: Doyon 2011; Düsterwald 2018 eLife"),
+            source="thermodynamic form: Doyon 2011; Düsterwald 2018 eLife", label="KCC2"),
     Control("nkcc1_rel", "×", 0.0, 5.0, 1.0,
             "NKCC1 (Na-K-2Cl in) expression relative to the preparation's normal.", "Cell",
-            source="thermodynamic form: Doyon 2011; Düsterwald 2018 eLife"),
+            source="thermodynamic form: Doyon 2011; Düsterwald 2018 eLife", label="NKCC1"),
     Control("nav_shift_mV", "mV", -20.0, 20.0, 0.0,
             "Nav activation shift (GEFS+/SCN1A-type mutations: about -8 mV).", "Cell",
-            source="S4 charge-loss variants shift activation 5-10 mV (Spampanato 2001 J Neurosci)", needs="gNa_mS"),
+            source="S4 charge-loss variants shift activation 5-10 mV (Spampanato 2001 J Neurosci)", needs="gNa_mS",
+            label="Nav activation shift"),
     Control("kcnq_gain", "×", 0.0, 5.0, 1.0,
             "KCNQ2/3 (M-current) conductance relative to wild type; >1 = gain of function.", "Cell",
-            source="KCNQ2 gain-of-function variants (Miceli 2015 PNAS)", needs="gM_mS"),
+            source="KCNQ2 gain-of-function variants (Miceli 2015 PNAS)", needs="gM_mS", label="KCNQ conductance"),
     Control("demyelination", "", 0.0, 1.0, 0.0,
             "Paranodal damage (0 intact, 1 fully exposed): adds a leak with reversal near 0 mV.", "Cell",
-            source="exposed paranode (Waxman 1977 Arch Neurol; model-spec §5)", needs="P_paranodal_cm_s"),
+            source="exposed paranode (Waxman 1977 Arch Neurol; model-spec §5)", needs="P_paranodal_cm_s",
+            label="Demyelination"),
     Control("kir_block", "", 0.0, 1.0, 0.0,
             "Block of astrocytic Kir4.1 (0 none, 1 full): slows K+ clearance from the ECS.", "Cell",
-            source="glial K+ uptake: Cressman 2009 J Comput Neurosci"),
+            source="glial K+ uptake: Cressman 2009 J Comput Neurosci", label="Kir4.1 block"),
     Control("myelin_wraps", "", 0.0, 200.0, 0.0,
             "Myelin wraps around the membrane (internode): capacitance falls and resistance rises "
             "(N+1)-fold. Chosen with the preparation, not changed during a recording.", "Cell",
-            fixed=True, source="membranes in series (Hodgkin 1964; Ritchie 1984)", only_in=("internode",)),
+            fixed=True, source="membranes in series (Hodgkin 1964; Ritchie 1984)", only_in=("internode",),
+            label="Myelin wraps"),
     # amplifier
     Control("clamp", "", 0.0, 0.0, "current",
             "Amplifier mode: current clamp (inject hold_pA), voltage clamp (hold at hold_mV), "
-            "or I=0 (no current).", "Amplifier", choices=("current", "voltage", "I=0")),
+            "or I=0 (no current).", "Amplifier", choices=("current", "voltage", "I=0"), label="Mode"),
     Control("hold_pA", "pA", -2000.0, 2000.0, 0.0,
-            "Current injected in current clamp (positive depolarises).", "Amplifier"),
+            "Current injected in current clamp (positive depolarises).", "Amplifier", label="Holding current"),
     Control("hold_mV", "mV", -150.0, 60.0, -70.0,
-            "Command potential in voltage clamp.", "Amplifier"),
+            "Command potential in voltage clamp.", "Amplifier", label="Holding potential"),
     Control("rs_MOhm", "MΩ", 0.0, 100.0, 0.0,
             "Series (access) resistance of the pipette: the voltage-clamp error, and how fast the cytosol's K+ and "
             "Na+ exchange with the pipette (tau = R_s V / rho D, minutes); 0 = ideal pipette, no exchange.",
-            "Amplifier"),
+            "Amplifier", label="Series resistance"),
     Control("noise_V_mV", "mV", 0.0, 5.0, 0.0,
-            "RMS recording noise on V in current clamp (a real rig: about 0.3 mV).", "Amplifier"),
+            "RMS recording noise on V in current clamp (a real rig: about 0.3 mV).", "Amplifier", label="V noise"),
     Control("noise_I_pA", "pA", 0.0, 50.0, 0.0,
-            "RMS recording noise on I in voltage clamp (a real rig: about 3 pA).", "Amplifier"),
+            "RMS recording noise on I in voltage clamp (a real rig: about 3 pA).", "Amplifier", label="I noise"),
 )
 
 CONTROLS = {c.name: c for c in _CONTROLS}

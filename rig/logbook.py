@@ -15,25 +15,29 @@ class Logbook:
 
     def __init__(self, clock, controls):
         self.clock = clock
-        self.markers = []  # (t_s, text)
+        self.markers = []  # (t_s, text): as scripts, exports and recordings read them
+        self.words = []  # (t_s, text) of the same markers as the window shows them ("Bath K+ 3 → 10 mM")
         self.history = [(0.0, name, value) for name, value in controls.items()]  # (t_s, control, value)
         self.recorder = None  # the open recording, if any
         self.error = None  # why the last recording stopped by itself, if it did
         self._sink = None
 
-    def mark(self, t_s, text, **fields):
-        """A marker at ``t_s``; in a recording, an event with ``fields`` besides its text."""
+    def mark(self, t_s, text, words=None, **fields):
+        """A marker at ``t_s`` (shown as ``words`` if given); in a recording, an event with
+        ``fields`` besides its text."""
         self.markers.append((t_s, text))
+        self.words.append((t_s, words or text))
         if self.recorder is not None:
             try:
                 self.recorder.event(t_s, marker=text, **fields)
             except RecordingError as e:
                 self._failed(e)
 
-    def changed(self, t_s, name, old, new):
-        """Control ``name`` went from ``old`` to ``new``: its history and its marker ``"name old -> new"``."""
+    def changed(self, t_s, name, old, new, words):
+        """Control ``name`` went from ``old`` to ``new``: its history and its marker ``"name old -> new"``
+        (shown as ``words``)."""
         self.history.append((t_s, name, new))
-        self.mark(t_s, f"{name} {value_text(old)} -> {value_text(new)}", control=name, value=new)
+        self.mark(t_s, f"{name} {value_text(old)} -> {value_text(new)}", words, control=name, value=new)
 
     def start(self, path, names, meta):
         """Stream the samples (blocks whose columns are ``names``) and every marker from now on to

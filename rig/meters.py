@@ -1,6 +1,6 @@
 """The rig's meters: what ``Session.readout`` shows, made from the cell's newest sample after each
 block the cell runs (membrane potential, amplifier current, reversal potentials, ions, energy), with
-what the chamber holds now and the firing rate over the last second.
+what the chamber holds now and the firing rate over the last RATE_WINDOW_S.
 
 The meters only read the cell (``engine.cell`` accessors); ``readout`` never waits for the engine:
 it returns what the last block published, swapped in whole.
@@ -13,7 +13,7 @@ from engine.kernel import OUTPUT_NAMES
 # what the chamber holds now, as the perfusion washes a new solution in: control -> state
 CHAMBER = solutes.chamber(solutes.SOLUTES)
 READOUT_CHAMBER = {f"chamber_{control}": state for control, state in CHAMBER.items()}  # readout name -> state
-RATE_WINDOW_S = 1.0  # the firing-rate meter counts spikes over the last second of cell time
+RATE_WINDOW_S = 5.0  # the firing-rate meter counts spikes over the last five seconds of cell time (one is too noisy)
 
 
 class Meters:

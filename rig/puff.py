@@ -13,6 +13,13 @@ SOLUTES = {_KEYWORD_OF[name]: name for name in CONTROLS if name in _KEYWORD_OF}
 WHERE = {"at_mm": (0.0, 3.0, "mm"), "width_mm": (0.01, 3.0, "mm"), "duration_s": (0.01, 600.0, "s")}
 
 
+def describe_in_words(where, solution):
+    """The marker as the window shows it: "Puff K+ 60 mM, Cl- 191 mM at 0.15 mm (0.3 mm wide) for 10 s"."""
+    what = ", ".join(f"{CONTROLS[SOLUTES[name]].label.removeprefix('Bath ')} {CONTROLS[SOLUTES[name]].words(value)}"
+                     for name, value in solution.items())
+    return f"Puff {what} at {where['at_mm']:g} mm ({where['width_mm']:g} mm wide) for {where['duration_s']:g} s"
+
+
 def checked_puff(at_mm, width_mm, duration_s, solution, typed=False):
     """The puff as (where, solution), or ValueError naming the bad value and its range.
     ``typed``: the values are text a user typed (``rig.controls.as_number``)."""

@@ -22,13 +22,13 @@ from engine.kernel import OUTPUT_NAMES
 from engine.preparations import PREPARATIONS
 from engine.slice import Slice
 
-from . import analysis, presets, protocols
+from . import analysis, presets, protocols, steady
 from .amplifier import SETTINGS as AMPLIFIER_CONTROLS, Amplifier
 from .controls import CONTROLS, as_number, lookup
 from .export import Recorded, export, write_linescan_csv
 from .logbook import Logbook
 from .meters import CHAMBER, Meters
-from .puff import checked_puff, describe
+from .puff import checked_puff, describe, describe_in_words
 from .sandbox import Trial
 from .scenario import Scenario, load_scenario
 from .textformat import value_text
@@ -135,7 +135,7 @@ class Session:
                     continue
                 self._values[name] = value
                 self._apply(name, value)
-                self.logbook.changed(t_s, name, old, value)
+                self.logbook.changed(t_s, name, old, value, CONTROLS[name].change_words(old, value))
 
     def validate(self, **changes):
         """The changes as ``set`` would apply them, or ValueError naming the first bad one (an
@@ -191,7 +191,8 @@ class Session:
                 added = solution["K_mM"] - self._values["bath_K_mM"]
                 solution["Cl_mM"] = max(self._values["bath_Cl_mM"] + added, 1.0)
             self.cell.puff(where["at_mm"], where["width_mm"], where["duration_s"], solution)
-            self.logbook.mark(self.t_s, describe(where, solution), puff={**where, **solution})
+            self.logbook.mark(self.t_s, describe(where, solution), describe_in_words(where, solution),
+                              puff={**where, **solution})
             self._puffs.append((self.t_s, where, solution))
 
     def puffs(self):
@@ -328,9 +329,10 @@ class Session:
             data = {k: v[keep] for k, v in data.items()}
         return data
 
-    def markers(self):
-        """Every control change so far, as (t_s, text)."""
-        return list(self.logbook.markers)
+    def markers(self, in_words=False):
+        """Every marker so far, as (t_s, text): a control change as ``"bath_K_mM 3 -> 10"``, or
+        ``in_words`` as a student reads it (``"Bath K+ 3 → 10 mM"``, what the window shows)."""
+        return list(self.logbook.words if in_words else self.logbook.markers)
 
     def spike_count(self):
         """Upward crossings of the spike threshold (0 mV) since the recording started."""
@@ -493,6 +495,18 @@ class Session:
     def fi_curve(self, steps_pA=None):
         """Current-clamp steps (500 ms): table of step current, spike count and rate."""
         return protocols.fi_curve(self, steps_pA)
+
+    def last_spike(self, within_s=2.0):
+        """The newest spike in the last ``within_s`` as the scopes hold it (``rig.analysis``:
+        threshold where dV/dt first exceeds 10 mV/ms, peak, half-width, at 10 kHz sampling or
+        more), or None if there is none."""
+        t_s, channels = self.view.recent(("V_mV", "spikes"), within_s)
+        found = analysis.find_spikes(t_s, channels["V_mV"], channels["spikes"])
+        return found[-1] if found else None
+
+    def drift(self):
+        """V and each ion over the last minute: {channel: (rate per minute, settled)} (``rig.steady``)."""
+        return steady.drift(self.view)
 
     def spikes(self, start_s=None):
         """Spikes in the recorded trace: time, threshold, peak, half-width, rate (rig.analysis).

@@ -80,6 +80,29 @@ class ScopeView:
         t = t_end - (np.arange(len(lo))[::-1] * group * per) / self.sample_rate_hz
         return t, lo, hi
 
+    def sample_at(self, name, t_s):
+        """(time, value) of the recorded sample of channel ``name`` nearest ``t_s``, as recorded
+        (not decimated), or None if the raw ring no longer (or does not yet) hold it."""
+        i = self.names.index(name)
+        with self._lock:
+            k = int(round(t_s * self.sample_rate_hz))  # sample k (1-based) was recorded at k / rate
+            k = min(max(k, 1), self._raw_count)
+            if k < 1 or k <= self._raw_count - RAW_SAMPLES:
+                return None
+            value = float(self._raw[(k - 1) % RAW_SAMPLES, i])
+        return k / self.sample_rate_hz, value
+
+    def recent(self, names, span_s):
+        """The newest ``span_s`` of channels ``names`` as recorded (at most the raw ring's), and
+        their times: (t_s, {name: values}); times from the sample count, in full precision."""
+        columns = [self.names.index(name) for name in names]
+        with self._lock:
+            n = min(max(0, round(span_s * self.sample_rate_hz)), self._raw_count, RAW_SAMPLES)
+            end = self._raw_count
+            rows = self._raw[np.arange(end - n, end) % RAW_SAMPLES][:, columns].astype(np.float64)
+        t_s = np.arange(end - n + 1, end + 1) / self.sample_rate_hz
+        return t_s, {name: rows[:, k] for k, name in enumerate(names)}
+
     @property
     def t_s(self):
         """Time of the newest sample."""

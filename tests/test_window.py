@@ -51,8 +51,8 @@ def test_type_bath_K_10_mM_and_watch_the_cell_depolarise_with_a_marker(window, q
     window.tick()
     assert window.session.readout()["V_mV"] > before + 5  # V rises towards the new E_K
     texts = [window.results.log.item(r, 1).text() for r in range(window.results.log.rowCount())]
-    assert "bath_K_mM 3 -> 10" in texts
-    assert any(line.label.format == "bath_K_mM 3 -> 10" for _, line, _ in window.scopes.marker_lines)
+    assert "Bath K+ 3 → 10 mM" in texts  # in words; scripts read "bath_K_mM 3 -> 10" (Session.markers)
+    assert any(line.label.format == "Bath K+ 3 → 10 mM" for _, line, _ in window.scopes.marker_lines)
     shown = f"{window.session.readout()['V_mV']:.1f}"
     qtbot.waitUntil(lambda: f"<b>{shown}</b>" in window.amplifier.v_meter.text())  # digits follow ten times a second
 
@@ -310,7 +310,8 @@ def test_the_puff_button_puffs_with_a_marker_and_a_band_or_says_what_is_wrong(sl
     qtbot.mouseClick(window.findChild(QPushButton, "puff"), Qt.MouseButton.LeftButton)
     text = "puff glutamate_uM 100 at 0.15 mm (width 0.3 mm) for 10 s"
     qtbot.waitUntil(lambda: text in [m for _, m in session.markers()])
-    qtbot.waitUntil(lambda: any(line.label.format == text for _, line, _ in window.scopes.marker_lines))
+    words = "Puff Glutamate 100 µM at 0.15 mm (0.3 mm wide) for 10 s"
+    qtbot.waitUntil(lambda: any(line.label.format == words for _, line, _ in window.scopes.marker_lines))
     qtbot.waitUntil(lambda: len(window.linescan.bands) == len(session.puffs()) > 0)
     type_into(qtbot, window.findChild(QDoubleSpinBox, "puff:at_mm:value"), "5")
     qtbot.mouseClick(window.findChild(QPushButton, "puff"), Qt.MouseButton.LeftButton)

@@ -3,7 +3,7 @@ projector mode, a 1920×1080 desktop at 150 % (1280×720 logical pixels), each l
 title bar. Nothing may be cut off: every control, readout and the status bar is inside the window,
 or inside a panel that scrolls up and down (never sideways)."""
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QDialog, QLabel, QScrollArea,
                                QTabWidget, QToolBar)
 
@@ -42,6 +42,11 @@ def _shown_controls(window):
 
 def _check_fits(window, qtbot, width, height, projector):
     window.set_projector(projector)
+    window.setWindowState(Qt.WindowState.WindowNoState)  # opened maximised on the test's small screen
+    window.resize(width, window.height())  # the width first: the readouts' rows follow it, and the height them
+    right = window.splitters["split/main"].widget(1)
+    # the new fonts are in place after Qt polishes the widgets, and the panes follow them
+    qtbot.waitUntil(lambda: window.width() == width and right.width() >= window.panels.minimumSizeHint().width())
     hint = window.minimumSizeHint()
     assert hint.width() <= width and hint.height() <= height - TASK_AND_TITLE_BARS_PX, hint
     window.resize(width, height - TASK_AND_TITLE_BARS_PX)

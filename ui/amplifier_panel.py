@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
 from rig.amplifier import READS, holding_control
 from rig.controls import CONTROLS
 
-from .controls import TypedNumberBox, widget_for
+from .controls import TypedNumberBox, label_for, widget_for
 
 # which controls matter in which mode (the others are greyed out, as on the real panel)
 ACTIVE_IN = {"hold_pA": ("current",), "noise_V_mV": ("current", "I=0"), "hold_mV": ("voltage",),
@@ -66,7 +66,7 @@ class AmplifierPanel(QGroupBox):
                 widget = widget_for(control)
                 widget.edited.connect(self.edited)
                 self.widgets[control.name] = widget
-                form.addRow("mode" if control.name == "clamp" else control.name, widget)
+                form.addRow(label_for(control, widget), widget)
         layout.addLayout(form)
 
         test = QHBoxLayout()
@@ -170,6 +170,11 @@ class AmplifierPanel(QGroupBox):
             meter.style().unpolish(meter)  # a changed property restyles only when polished again
             meter.style().polish(meter)
 
+    def clear_results(self):
+        """A new cell: the last cell's results leave the panel (the results table keeps them)."""
+        self.membrane.setText("R_in —  C_m —  τ —")
+        self.result.setText("")
+
     def show_result(self, kind, result):
         if kind == "membrane_test":
             self.membrane.setText(f"R_in {result['R_in_MOhm']:.0f} MΩ  C_m {result['C_pF']:.0f} pF  "
@@ -177,9 +182,9 @@ class AmplifierPanel(QGroupBox):
         elif kind == "rheobase":
             self.result.setText(f"Rheobase: {result['message']}")
         elif kind == "iv_curve":
-            self.result.setText(f"I–V: {len(result['V_mV'])} steps (plotted under Measurements)")
+            self.result.setText(f"I–V: {len(result['V_mV'])} steps (plotted under I–V; numbers under Results)")
         elif kind == "fi_curve":
             self.result.setText(f"f–I: {len(result['I_pA'])} steps, up to {max(result['rate_Hz']):.0f} Hz "
-                                f"(plotted under Measurements)")
+                                f"(plotted under f–I; numbers under Results)")
         elif kind == "step_sweeps":
             self.result.setText(f"Steps: {len(result['sweeps'])} sweeps of {result['unit']} (under Sweeps)")

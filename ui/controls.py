@@ -12,14 +12,15 @@ import math
 
 from PySide6.QtCore import QEvent, QLocale, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QButtonGroup, QComboBox, QDoubleSpinBox, QHBoxLayout, QPushButton, QToolTip, QWidget
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QToolTip,
+                               QWidget)
 
 from rig.controls import CONTROLS, as_number, checked_number, describe_range
 
 CLAMP_LABELS = {"voltage": "VC", "I=0": "I=0", "current": "IC"}  # MultiClamp's mode buttons, in its order
 # the window's one-key shortcuts (run/pause, record, membrane test): no number holds these keys, so
 # a number box lets them through to the window instead of swallowing them while it has the focus
-WINDOW_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_M)
+WINDOW_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_M, Qt.Key.Key_L, Qt.Key.Key_F)
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # on the text only: a style sheet on the box itself would make Qt draw its arrows without the platform's style
 INVALID_LOOK = "background: #ffd6d6; color: #b00020;"
@@ -28,6 +29,16 @@ INVALID_LOOK = "background: #ffd6d6; color: #b00020;"
 def tooltip(control):
     text = f"{control.name}: {control.help}\nRange {control.describe_range()}, default {control.default}."
     return text + (f"\nSource: {control.source}." if control.source else "")
+
+
+def label_for(control, widget):
+    """The words a student reads beside ``widget`` ("Bath K+"); the identifier scripts use
+    (``bath_K_mM``) opens its tooltip, and the widget is named by both for a screen reader."""
+    label = QLabel(control.label)
+    label.setToolTip(tooltip(control))
+    label.setBuddy(widget)
+    widget.setAccessibleName(f"{control.label} ({control.name})")
+    return label
 
 
 def step_of(control):

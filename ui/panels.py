@@ -5,17 +5,19 @@ the shipped presets (``resources/presets.json``) one choice away, and on the Sli
 pipette (``ui.puff_panel``). Nothing physical here.
 """
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QWidget
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from rig.controls import CONTROLS
 from rig.presets import load_presets
 
-from .controls import widget_for
+from .controls import label_for, widget_for
 from .puff_panel import PuffPanel
 
 TABS = ("Perfusion", "Drugs", "Environment", "Synapses", "Cell", "Slice")
 PRESET_TABS = {"Perfusion": "solutions", "Synapses": "synapses", "Cell": "mutations"}
 CHOOSE = "choose a preset…"
+PRESET_CHARS = 16
 
 
 class ExperimentTabs(QTabWidget):
@@ -37,7 +39,8 @@ class ExperimentTabs(QTabWidget):
                 form.addRow("preset", self._preset_box(group, presets[group]))
             for control in CONTROLS.values():
                 if control.group == tab:
-                    form.addRow(control.name, self._row(control))
+                    row = self._row(control)
+                    form.addRow(label_for(control, self.widgets[control.name]), row)
             if tab == "Environment":
                 form.addRow("gas", self._gas_switch())
             if tab == "Slice":
@@ -47,6 +50,9 @@ class ExperimentTabs(QTabWidget):
     def _preset_box(self, group, entries):
         box = QComboBox()
         box.setObjectName(f"preset:{group}")
+        # a long preset name is elided in the box (the list shows it whole): the column stays narrow
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(PRESET_CHARS)
         box.addItems([CHOOSE, *entries])
         box.setToolTip(f"Apply one of the shipped {group} (resources/presets.json); each change is marked.")
 
@@ -62,7 +68,7 @@ class ExperimentTabs(QTabWidget):
     def _gas_switch(self):
         """The gas bottles of a slice rig: carbogen (95 % O2) or N2 (anoxia), one click each."""
         row = QWidget()
-        layout = QHBoxLayout(row)
+        layout = QVBoxLayout(row)  # one above the other: the column stays narrow
         layout.setContentsMargins(0, 0, 0, 0)
         for label, o2_pct in (("Carbogen (95 % O2)", 95.0), ("N2 (no O2: ischaemia)", 0.0)):
             button = QPushButton(label)

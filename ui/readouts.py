@@ -1,6 +1,8 @@
 """Readouts in large digits, the numbers a rig user keeps an eye on, as ``Session.readout`` gives
-them (the driving force on Cl- and the firing rate included). V and I are the amplifier's meters.
-Nothing is computed here.
+them (the driving force on Cl-, the firing rate and the Na+ influx included) with the newest spike's
+threshold (``Session.last_spike``), and under them whether V and each ion have settled
+(``Session.drift``), with the criteria named. V and I are the amplifier's meters. Nothing is
+computed here.
 
 The cells flow into as many columns as the width holds (one row on a wide screen, two or three on
 a laptop or with a projector's large digits), so the readouts never widen the window.
@@ -8,12 +10,23 @@ a laptop or with a projector's large digits), so the readouts never widen the wi
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLayout, QWidget
 
+from rig.analysis import DVDT_THRESHOLD_mV_per_ms
+from rig.meters import RATE_WINDOW_S
+from rig.steady import WINDOW_S
+
 READOUTS = (  # readout key, label, unit, digits, scale (the value shown is value / scale)
     ("E_K_mV", "E_K", "mV", 1, 1.0), ("E_Na_mV", "E_Na", "mV", 1, 1.0), ("E_Cl_mV", "E_Cl", "mV", 1, 1.0),
     ("V_minus_E_Cl_mV", "V − E_Cl", "mV", 1, 1.0), ("K_o_mM", "K_o", "mM", 2, 1.0), ("ATP_mM", "ATP", "mM", 2, 1.0),
     ("I_pump_pA", "pump", "pA", 0, 1.0), ("ATP_use_per_s", "ATP use", "10⁶/s", 0, 1e6),
-    ("firing_rate_Hz", "rate", "Hz", 1, 1.0),
+    ("Na_influx_per_s", "Na+ influx", "10⁶/s", 0, 1e6), ("firing_rate_Hz", "rate", "Hz", 1, 1.0),
+    ("threshold_mV", "threshold", "mV", 1, 1.0),
 )
+WIDEST_DIGITS = "−000.0"  # the widest a readout's value gets (E_Cl −101.8)
+CRITERIA = (f"threshold: where dV/dt first exceeds {DVDT_THRESHOLD_mV_per_ms:g} mV/ms before the newest spike's "
+            f"peak · rate: spikes over the last {RATE_WINDOW_S:g} s of cell time · settled: a line fitted to the "
+            f"last {WINDOW_S:g} s changes less than 0.5 mV or 0.1 mM in ten minutes")
+STEADY = (("V_mV", "V", "mV"), ("K_o_mM", "K_o", "mM"), ("Na_i_mM", "Na_i", "mM"), ("K_i_mM", "K_i", "mM"),
+          ("Cl_i_mM", "Cl_i", "mM"))
 
 
 class Readouts(QWidget):
@@ -34,15 +47,21 @@ class Readouts(QWidget):
             value.setAlignment(Qt.AlignmentFlag.AlignCenter)
             value.setAccessibleName(f"{label} ({unit})")
             name = QLabel(f"{label} ({unit})")
+            name.setProperty("readout_name", True)  # smaller than the base font: the digits matter
             name.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.labels[key] = value
             self._cells.append((name, value))
+        self.steady = QLabel("Settled ✓, or drifting: —")  # settled or drifting, under the digits
+        self.steady.setObjectName("steady_state")
+        self.steady.setAccessibleName("steady state")
+        self.steady.setWordWrap(True)
+        self.steady.setToolTip(CRITERIA)
         self._columns = 0
         self._flow(len(self._cells))
 
     def _cell_size(self):
         """The widest cell (its name or its widest digits) and the height of one row of cells."""
-        widest = max(max(name.sizeHint().width(), value.fontMetrics().horizontalAdvance("−000.00") + 8)
+        widest = max(max(name.sizeHint().width(), value.fontMetrics().horizontalAdvance(WIDEST_DIGITS) + 4)
                      for name, value in self._cells)
         tall = max(name.sizeHint().height() + value.sizeHint().height() for name, value in self._cells)
         return widest + self._grid.horizontalSpacing(), tall
@@ -58,8 +77,11 @@ class Readouts(QWidget):
             self._grid.addWidget(name, 2 * row, col)
             self._grid.addWidget(value, 2 * row + 1, col)
         rows = -(-len(self._cells) // columns)
+        self._grid.removeWidget(self.steady)
+        self._grid.addWidget(self.steady, 2 * rows, 0, 1, columns)
         margins = self._grid.contentsMargins()
-        height = rows * self._cell_size()[1] + margins.top() + margins.bottom()
+        steady = self.steady.heightForWidth(max(self.width() - margins.left() - margins.right(), 200))
+        height = rows * self._cell_size()[1] + steady + margins.top() + margins.bottom()
         if height != self.height():
             self.setFixedHeight(height)  # no more: the scopes get the rest
             self.rows_changed.emit()
@@ -83,7 +105,28 @@ class Readouts(QWidget):
     def sizeHint(self):
         return QSize(self._cell_size()[0] * len(self._cells), self.minimumHeight())
 
-    def follow(self, readout):
+    def follow(self, readout, spike=None):
+        """The digits of ``readout``, and the threshold of ``spike`` (``Session.last_spike``)."""
+        readout = {**readout, "threshold_mV": None if spike is None else spike["threshold_mV"]}
         for key, _, _, digits, scale in READOUTS:
             value = readout.get(key)
             self.labels[key].setText("—" if value is None else f"{value / scale:.{digits}f}")
+
+    def follow_drift(self, drift):
+        """Settled (✓) or drifting (↗ ↘ with the rate) for V and each ion (``Session.drift``)."""
+        parts = []
+        for key, name, unit in STEADY:
+            found = drift.get(key)
+            if found is None:
+                parts.append(f"{name} —")
+                continue
+            rate, settled = found
+            if settled:
+                parts.append(f"{name} ✓")
+            else:
+                arrow = "↗" if rate > 0 else "↘"
+                parts.append(f"<b>{name} {arrow} {rate:+.2g} {unit}/min</b>".replace("-", "−"))
+        text = "Settled ✓, or drifting: " + " · ".join(parts)
+        if text != self.steady.text():
+            self.steady.setText(text)
+            self._flow(self._columns)  # it may take a line more or less

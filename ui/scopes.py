@@ -18,20 +18,29 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
 SPANS_S = (1, 2, 5, 10, 30, 60, 120, 300, 600)
+# Okabe & Ito's palette, safe for red-green colour blindness, lightened where it sits on black; an
+# ion keeps its colour on every plot (K+ orange, Na+ sky blue, Cl- reddish purple)
+K_COLOUR, NA_COLOUR, CL_COLOUR = "#e69f00", "#56b4e9", "#e08cc0"
 TRACES = (  # plot, channel, label, colour
     ("V", "V_mV", "V", "#f0f0f0"),
-    ("I", "I_pA", "I", "#f0c000"),
-    ("ions", "K_o_mM", "K_o", "#ff6060"),
-    ("ions", "Na_i_mM", "Na_i", "#60a0ff"),
-    ("ions", "Cl_i_mM", "Cl_i", "#60ff80"),
-    ("energy", "ATP_mM", "ATP", "#ffb040"),
-    ("energy", "O2_mM", "O2", "#40e0ff"),
+    ("I", "I_pA", "I", "#f0e442"),
+    ("ions", "K_o_mM", "K_o", K_COLOUR),
+    ("ions", "Na_i_mM", "Na_i", NA_COLOUR),
+    ("ions", "Cl_i_mM", "Cl_i", CL_COLOUR),
+    ("energy", "ATP_mM", "ATP", "#f0e442"),
+    ("energy", "O2_mM", "O2", "#30d0a0"),
 )
 PLOTS = (  # key, axis label, height share, smallest y span shown (so noise is not blown up to fill it)
     ("V", "V (mV)", 3, 5.0), ("I", "I (pA)", 2, 20.0), ("ions", "mM", 1, 2.0), ("energy", "mM", 1, 0.5))
-REVERSALS = (("E_K_mV", "E_K", "#ff6060"), ("E_Na_mV", "E_Na", "#60a0ff"), ("E_Cl_mV", "E_Cl", "#60ff80"))
+# the reversal lines: told apart by colour, by dash pattern and by their names in the strip beside them
+REVERSALS = (("E_K_mV", "E_K", K_COLOUR, Qt.PenStyle.DashLine), ("E_Na_mV", "E_Na", NA_COLOUR, Qt.PenStyle.DotLine),
+             ("E_Cl_mV", "E_Cl", CL_COLOUR, Qt.PenStyle.DashDotLine))
+REVERSAL_EXTRA_PX = 1  # a reversal line is this much thicker than the traces: readable from the back
+TRANSIENT_SHARE = 0.02  # of the current scope's width: what lasts less (a capacitive transient) may run off it
 MAX_MARKERS = 200  # marker lines kept on the plots (the log keeps every one)
-MARKER_ROWS = 2  # marker texts alternate between rows so neighbours don't overlap
+MARKER_ROWS = 2  # rows of marker texts in the band at the top of the V plot
+MARKER_GAP_PX = 8  # between two marker texts in a row
+MARKER_COLOUR = "#c080ff"
 WIDEST_SIDE_LABEL = "E_Na +60 mV ↑"  # sets the width of the strip right of the plots
 
 
@@ -43,6 +52,7 @@ class Scopes(pg.GraphicsLayoutWidget):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.NoViewportUpdate)
         self.span_s = 10.0
         self.following = True  # the time axis follows the newest sample; False while looking back
+        self.y_locked, self._fit_once = False, False
         self.plots = {}
         for row, (key, label, stretch, min_span) in enumerate(PLOTS):
             plot = self.addPlot(row=row, col=0)
@@ -68,20 +78,19 @@ class Scopes(pg.GraphicsLayoutWidget):
                                                           skipFiniteCheck=True, autoDownsample=False)
         self.min_span = {key: min_span for key, _, _, min_span in PLOTS}
         self.reversal_lines = {}
-        for channel, name, colour in REVERSALS:
-            line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine))
+        for channel, name, colour, style in REVERSALS:
+            line = pg.InfiniteLine(angle=0, movable=False)
             self.plots["V"].addItem(line, ignoreBounds=True)
             self.reversal_lines[channel] = line
         # the strip's labels: E_X on the V plot; trace names where a plot holds more than one trace
         self.side_labels = {}
-        named = [("V", channel, name, colour) for channel, name, colour in REVERSALS]
+        named = [("V", channel, name, colour) for channel, name, colour, _ in REVERSALS]
         for key, channel, name, colour in named + [t for t in TRACES if t[0] in ("ions", "energy")]:
             self.side_labels[channel] = pg.TextItem(name, color=colour, anchor=(0, 0.5))
             self.side_labels[channel].setParentItem(self.plots[key].getAxis("right"))
         self.marker_lines = []  # (t_s, line on V, line on I)
         self._markers_seen = 0
-        self._texts_seen = 0  # markers drawn with their text: they take the band's rows in turn
-        self.pen_width = 1
+        self.set_pen_width(1)
         self.set_axis_font(QFont(QApplication.font().family(), 10))
         self.plots["V"].getViewBox().sigXRangeChanged.connect(self._looked_at)
         self._view = None
@@ -95,12 +104,14 @@ class Scopes(pg.GraphicsLayoutWidget):
         """Follow the newest sample (running) or let the user drag and wheel the time axis (paused)."""
         self.following = following
         for plot in self.plots.values():
-            plot.setMouseEnabled(x=not following, y=False)
+            plot.setMouseEnabled(x=not following, y=self.y_locked)
 
     def set_pen_width(self, width):
         self.pen_width = width
         for key, channel, name, colour in TRACES:
             self.curves[channel].setPen(pg.mkPen(colour, width=width))
+        for channel, _, colour, style in REVERSALS:
+            self.reversal_lines[channel].setPen(pg.mkPen(colour, width=width + REVERSAL_EXTRA_PX, style=style))
 
     def set_axis_font(self, font):
         self.label_font = font
@@ -117,6 +128,22 @@ class Scopes(pg.GraphicsLayoutWidget):
                 axis = plot.getAxis(side)
                 axis.setStyle(tickFont=font)
                 axis.label.setFont(font)
+
+    def lock_y(self, locked):
+        """Locked: every y range stays as it is, and the mouse drags and wheels it (y only);
+        unlocked: the ranges follow the traces again."""
+        self.y_locked = locked
+        for plot in self.plots.values():
+            plot.setMouseEnabled(x=not self.following, y=locked)
+
+    def fit_y(self):
+        """Fit every y range to what is on the scopes now, once (also when locked)."""
+        self._fit_once = True
+        if self._view is not None:
+            (x0, x1) = self.plots["V"].getViewBox().viewRange()[0]
+            self._draw(self._view, x1, x1 - x0)
+            self.viewport().update()
+        self._fit_once = False
 
     def show_range(self, on):
         """A shaded range on the scopes to drag (what export writes), or none."""
@@ -136,7 +163,7 @@ class Scopes(pg.GraphicsLayoutWidget):
             for plot, line in zip((self.plots["V"], self.plots["I"]), lines):
                 plot.removeItem(line)
         self.marker_lines = []
-        self._markers_seen = self._texts_seen = 0
+        self._markers_seen = 0
 
     # ---- drawing --------------------------------------------------------------------------------
     def refresh(self, view, readout, markers, captions=()):
@@ -170,7 +197,9 @@ class Scopes(pg.GraphicsLayoutWidget):
         for (key, channel, name, _), curve in zip(TRACES, self.curves.values()):
             t, lo, hi = view.window(channel, span_s, width, end_s=end_s)
             curve.setData(np.repeat(t, 3), column_path(lo, hi))
-            if len(lo):
+            if len(lo) and key == "I":  # the holding current sets the range; a brief transient runs off it
+                bounds[key] += [float(np.quantile(lo, TRANSIENT_SHARE)), float(np.quantile(hi, 1 - TRANSIENT_SHARE))]
+            elif len(lo):
                 bounds[key] += [float(lo.min()), float(hi.max())]
                 if channel in self.side_labels:
                     side.setdefault(key, []).append((self.side_labels[channel], 0.5 * float(lo[-1] + hi[-1]), name))
@@ -185,11 +214,15 @@ class Scopes(pg.GraphicsLayoutWidget):
     def _fit_y(self, key, lo, hi, band=0.0):
         """Keep the y range while the data fill more than half of it and stay inside (below the top
         ``band``, a fraction of the height): a range that changes every frame would make every
-        axis redraw its ticks every frame."""
+        axis redraw its ticks every frame. Locked (``lock_y``), the ranges stay as the user set
+        them, until ``fit_y`` once."""
+        if self.y_locked and not self._fit_once:
+            return
         pad = max(hi - lo, self.min_span[key]) * 0.1
         (y0, y1) = self.plots[key].getViewBox().viewRange()[1]
         top = y1 - band * (y1 - y0)
-        if lo < y0 or hi > top or (hi - lo + 2 * pad) < 0.5 * (top - y0) or y1 - y0 < self.min_span[key]:
+        if (self._fit_once or lo < y0 or hi > top or (hi - lo + 2 * pad) < 0.5 * (top - y0)
+                or y1 - y0 < self.min_span[key]):
             mid, half = 0.5 * (lo + hi), 0.5 * max(hi - lo, self.min_span[key]) + pad
             self.plots[key].setYRange(mid - half, mid + half + 2 * half * band / (1 - band), padding=0)
 
@@ -224,16 +257,13 @@ class Scopes(pg.GraphicsLayoutWidget):
     def _add_markers(self, markers, captions):
         for t_s, text in markers[self._markers_seen:]:
             label = text if text not in captions else None
-            row = self._texts_seen % MARKER_ROWS
-            if label is not None:
-                self._texts_seen += 1
             lines = []
             for key in ("V", "I"):
-                # the text hangs from the top of the view, in one of the band's rows (anchor y 0, -1, ...)
-                line = pg.InfiniteLine(pos=t_s, angle=90, movable=False, pen=pg.mkPen("#c080ff", width=1),
+                # the text hangs from the top of the view, in a row of the band (_place_marker_texts)
+                line = pg.InfiniteLine(pos=t_s, angle=90, movable=False, pen=pg.mkPen(MARKER_COLOUR, width=1),
                                        label=label if key == "V" else None,
-                                       labelOpts={"position": 1.0, "color": "#e0c0ff", "fill": (0, 0, 0, 200),
-                                                  "anchors": [(0, -row)] * 2})
+                                       labelOpts={"position": 1.0, "color": "#f0e0ff", "fill": (0, 0, 0, 220),
+                                                  "anchors": [(0, 0)] * 2})
                 if key == "V" and label is not None:
                     line.label.setFont(self.label_font)
                 self.plots[key].addItem(line, ignoreBounds=True)
@@ -246,22 +276,31 @@ class Scopes(pg.GraphicsLayoutWidget):
                 plot.removeItem(line)
 
     def _place_marker_texts(self):
-        """Each marker's text right of its line, or left of it where it would run past the right
-        edge; hidden with its line once that leaves the view (no text cut at the left edge)."""
+        """Lay the markers' texts out in the band's rows so that none overprints another: the
+        newest first, each right of its line (left of it at the right edge), in the top row where
+        it fits. A text with no room left is hidden, its line stays (the log has every text); so
+        is one whose line has left the view."""
         vb = self.plots["V"].getViewBox()
         (x0, x1) = vb.viewRange()[0]
-        s_per_px = (x1 - x0) / max(vb.width(), 1)
-        for t_s, line, _ in self.marker_lines:
+        width_px = max(vb.width(), 1)
+        px_per_s = width_px / max(x1 - x0, 1e-12)
+        row_start = [float("inf")] * MARKER_ROWS  # where the texts placed so far in each row begin, px
+        for t_s, line, _ in reversed(self.marker_lines):
             label = getattr(line, "label", None)
             if label is None:
                 continue
-            shown = x0 <= t_s <= x1
+            x = (t_s - x0) * px_per_s
+            text_px = label.boundingRect().width()
+            side = 0 if x + text_px <= width_px else 1
+            left, right = (x, x + text_px) if side == 0 else (x - text_px, x)
+            row = next((r for r in range(MARKER_ROWS) if right + MARKER_GAP_PX <= row_start[r]), None)
+            shown = 0.0 <= x <= width_px and left >= 0.0 and row is not None
             if label.isVisible() != shown:
                 label.setVisible(shown)
             if shown:
-                side = 0 if t_s + label.boundingRect().width() * s_per_px <= x1 else 1
-                if label.anchors[0][0] != side:  # InfLineLabel re-applies ``anchors`` as the view moves
-                    label.anchors = [(side, label.anchors[0][1])] * 2
+                row_start[row] = left
+                if label.anchors[0] != (side, -row):  # InfLineLabel re-applies ``anchors`` as the view moves
+                    label.anchors = [(side, -row)] * 2
                     label.setAnchor(label.anchors[0])
 
 

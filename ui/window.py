@@ -9,6 +9,7 @@ recorder, whose result the timer picks up when it is ready. Nothing physical is 
 """
 import concurrent.futures
 import datetime
+import math
 import os
 import threading
 import time
@@ -21,11 +22,13 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QInputDialo
 from rig import PREPARATIONS, RunLoop, Session
 from rig.export import Recorded, export
 from rig.protocols import step_sweeps
+from rig.results import ResultsBook, measured_rows
 from rig.recorder import cut_off, recover
 from rig.runloop import LoopStopped
 
 from . import about, screen_fit, style
 from .amplifier_panel import AmplifierPanel
+from .cursors import Cursors
 from .linescan import Linescan
 from .panels import ExperimentTabs
 from .readouts import Readouts
@@ -34,8 +37,11 @@ from .scopes import SPANS_S, Scopes
 
 FRAME_MS = 33
 NUMBERS_S = 0.1  # digits and panels follow the rig ten times a second: faster is unreadable and costs
+DRIFT_S = 1.0  # whether the cell has settled is judged once a second (a fit over a minute of cell time)
 SCAN_S = 0.2  # the linescan is read (a copy) five times a second: a wave moves mm per minute
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, None)  # None: as fast as the engine goes
+AUTO_SPAN = "auto"  # the scopes' window follows the speed
+AUTO_SPAN_WALL_S = 10.0  # ... showing about this much of the user's own time
 CAPTION_S = 8.0  # a scenario's caption stays this long above the scopes (wall seconds)
 RESULTS_SHARE = 0.4  # a plotted sweep or curve gets this much of the left column: readable from the back
 PREPARATION_CHARS = 18  # the cell box shows this much of a preparation's title (the list shows it whole)
@@ -51,14 +57,14 @@ NOTHING_RECORDED = ("Nothing recorded yet: press ● Record (R). Everything from
                     "happens, and Export writes it (or a range you select) as CSV or ATF.")
 
 
-def _column(top, below):
-    """``top`` over ``below``, edge to edge; ``below`` takes the height left."""
+def _column(top, below, stretch_top=False):
+    """``top`` over ``below``, edge to edge; ``below`` takes the height left (``top`` if ``stretch_top``)."""
     widget = QWidget()
     column = QVBoxLayout(widget)
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(0)
-    column.addWidget(top)
-    column.addWidget(below, 1)
+    column.addWidget(top, 1 if stretch_top else 0)
+    column.addWidget(below, 0 if stretch_top else 1)
     return widget
 
 
@@ -82,13 +88,15 @@ class RigWindow(QMainWindow):
         self.recording_path = self.last_recording = None
         self._exporter = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="export")
         self._new_cell = None  # (thread, holder) while a new cell is being patched
-        self._frames, self._late, self._numbers_at, self._scan_at = [], 0, 0.0, 0.0
+        self._frames, self._late, self._numbers_at, self._scan_at, self._drift_at = [], 0, 0.0, 0.0, 0.0
 
         self.scopes = Scopes()
         self.linescan = Linescan()
         self.linescan.link_time(self.scopes.plots["V"])
         self.readouts = Readouts()
-        self.results = Results()
+        self.cursors = Cursors(self.scopes.plots)
+        self.book = ResultsBook()  # every measurement's numbers, cell by cell
+        self.results = Results(self.book)
         self.amplifier = AmplifierPanel()
         self.tabs = ExperimentTabs()
         self.caption = QLabel()  # a scenario's caption, in a banner across the window's top
@@ -106,6 +114,8 @@ class RigWindow(QMainWindow):
         self.tabs.puff_panel.puff.connect(self.puff)
         self.tabs.puff_panel.refused.connect(lambda message: self.say(message, error=True))
         self.linescan.clicked.connect(lambda mm: self.change("patch_mm", mm))
+        self.cursors.to_results.connect(self._cursors_to_results)
+        self.results.table.export_asked.connect(self.export_results)
         self.amplifier.measure.connect(self.measure)
         self.status = QLabel("")
         self.status.setObjectName("status")
@@ -148,12 +158,13 @@ class RigWindow(QMainWindow):
         self.span_box = QComboBox()
         self.span_box.setObjectName("span")
         self.span_box.setAccessibleName("scope window")
-        self.span_box.addItems([f"{s} s" if s < 60 else f"{s // 60} min" for s in SPANS_S])
-        self.span_box.setToolTip("How much time the scopes show")
-        self.span_box.currentIndexChanged.connect(lambda i: self.scopes.set_span(SPANS_S[i]))
+        self.span_box.addItems([AUTO_SPAN] + [f"{s} s" if s < 60 else f"{s // 60} min" for s in SPANS_S])
+        self.span_box.setToolTip(f"How much time the scopes show; {AUTO_SPAN}: about {AUTO_SPAN_WALL_S:g} s of "
+                                 f"your time, so more at a faster speed")
+        self.span_box.currentIndexChanged.connect(lambda i: self._follow_span())
         # what the user picks is remembered; a window asked for on the command line is for this run
-        self.span_box.activated.connect(lambda i: self.settings.setValue("span_s", SPANS_S[i]))
-        self.set_span(self.settings.value("span_s", 10.0, type=float))
+        self.span_box.activated.connect(lambda i: self.settings.setValue("span_s", self._span_chosen() or 0.0))
+        self.set_span(self.settings.value("span_s", 0.0, type=float) or None)
         bar.addWidget(self.span_box)
         bar.addSeparator()
         self.record_action = self._action("record", "● Record", "R",
@@ -170,6 +181,11 @@ class RigWindow(QMainWindow):
                                           checkable=True)
         bar.addAction(self.select_action)
         self.select_action.toggled.connect(self.scopes.show_range)
+        self.cursors_action = self._action("cursors", "Cursors", "C",
+                                           "Two cursors on the scopes: Δt, ΔV, ΔI and the slope between them (C)",
+                                           checkable=True)
+        bar.addAction(self.cursors_action)
+        self.cursors_action.toggled.connect(self.cursors.show_cursors)
         bar.addSeparator()
         bar.addWidget(QLabel(" cell "))
         self.preparation_box = QComboBox()
@@ -192,7 +208,8 @@ class RigWindow(QMainWindow):
         membrane.triggered.connect(lambda: self.measure("membrane_test", {}))
 
     def _view_menu(self):
-        """View ▾: projector mode, the layout put back as it first was, About."""
+        """View ▾: projector mode, the scopes' y ranges locked or fitted once, the layout put back
+        as it first was, About."""
         menu = QMenu("View", self)
         self.projector_action = self._action("projector", "Projector mode", "F11",
                                              "Large fonts, thick traces, high contrast, for a lecture hall (F11)",
@@ -202,9 +219,15 @@ class RigWindow(QMainWindow):
         reset = self._action("reset_layout", "Reset layout", "Ctrl+0",
                              "Put the panels back as they first were (sizes you dragged are forgotten)")
         reset.triggered.connect(self.reset_layout)
+        lock = self._action("lock_y", "Lock y ranges", "L",
+                            "Keep every scope's y range as it is (drag or wheel it with the mouse); unlocked, the "
+                            "ranges follow the traces", checkable=True)
+        lock.toggled.connect(self.scopes.lock_y)
+        fit = self._action("fit_y", "Fit y ranges now", "F", "Fit every scope's y range to what it shows, once")
+        fit.triggered.connect(self.scopes.fit_y)
         about_action = self._action("about", "About", None, "The model and its sources")
         about_action.triggered.connect(lambda: about.show(self))
-        for action in (self.projector_action, reset, about_action):
+        for action in (self.projector_action, lock, fit, reset, about_action):
             menu.addAction(action)
         menu.setToolTipsVisible(True)
         button = QToolButton()
@@ -229,7 +252,7 @@ class RigWindow(QMainWindow):
     def _lay_out(self):
         traces = QSplitter(Qt.Orientation.Vertical)  # the linescan (a slice's) under the scopes
         traces.setObjectName("split/traces")
-        traces.addWidget(self.scopes)
+        traces.addWidget(_column(self.scopes, self.cursors, stretch_top=True))
         traces.addWidget(self.linescan)
         left = QSplitter(Qt.Orientation.Vertical)
         left.setObjectName("split/left")
@@ -241,7 +264,8 @@ class RigWindow(QMainWindow):
         split.setObjectName("split/main")
         split.addWidget(left)
         # the amplifier's meters stay in sight; its controls and the experiment's tabs scroll
-        split.addWidget(_column(self.amplifier.meters, screen_fit.VerticalScroll(_column(self.amplifier, self.tabs))))
+        self.panels = screen_fit.VerticalScroll(_column(self.amplifier, self.tabs))
+        split.addWidget(_column(self.amplifier.meters, self.panels))
         split.setChildrenCollapsible(False)
         # a caption spans the window: fewer lines than over the scopes alone, and it pushes them down
         self.setCentralWidget(_column(self.caption, split))
@@ -263,9 +287,25 @@ class RigWindow(QMainWindow):
         if traces + readouts + results > 0 and readouts != self.readouts.height():
             left.setSizes([traces + readouts - self.readouts.height(), self.readouts.height(), results])
 
+    def _right_fitted(self):
+        """The right-hand column at least as wide as its panels need (larger fonts need more):
+        it scrolls up and down, never sideways."""
+        split = self.splitters["split/main"]
+        left, right = split.sizes()
+        need = split.widget(1).minimumSizeHint().width()
+        if left + right > 0 and right < need:
+            split.setSizes([left + right - need, need])
+
+    def _fit_panes(self):
+        # the right-hand column never narrower than its panels need (the splitter keeps to a set minimum)
+        self.splitters["split/main"].widget(1).setMinimumWidth(self.panels.minimumSizeHint().width())
+        self.readouts.reflow(fonts_changed=True)
+        self._readouts_fitted()
+        self._right_fitted()
+
     def showEvent(self, event):
         super().showEvent(event)
-        self._readouts_fitted()
+        self._fit_panes()
 
     def _default_sizes(self):
         """The panes' sizes as they first are, in the window as it is now."""
@@ -297,6 +337,10 @@ class RigWindow(QMainWindow):
         self.linescan.clear()
         self.linescan.setVisible(session.is_slice)
         self.results.log.setRowCount(0)
+        self.book.new_cell(session.preparation.name)
+        self.results.new_cell(self.book.cell)
+        self.amplifier.clear_results()
+        self.cursors.refresh(session.view)  # the cursors snap to its sample grid
         self._captions_seen = 0
         index = self.preparation_box.findData(session.preparation.name)
         self.preparation_box.setCurrentIndex(index)
@@ -379,10 +423,12 @@ class RigWindow(QMainWindow):
 
     def _measured(self, kind, result):
         self.amplifier.show_result(kind, result)
+        if self.book.add(self.session.t_s, kind, measured_rows(kind, result)):
+            self.results.table.show_rows()
         if kind == "step_sweeps":
             self.results.show_sweeps(result)
         elif kind in ("iv_curve", "fi_curve"):
-            self.results.show_curve(kind, result)
+            self.results.show_curve(kind, result, self.book.cell, self.session.t_s)
         if kind in ("step_sweeps", "iv_curve", "fi_curve"):
             self._make_room_for_results()
         self.say(f"Done: {kind.replace('_', ' ')}")
@@ -404,12 +450,31 @@ class RigWindow(QMainWindow):
         self.scopes.follow(running)
 
     def set_span(self, span_s):
-        """The scopes' window, one of ``SPANS_S`` (the nearest)."""
-        nearest = min(SPANS_S, key=lambda s: abs(s - span_s))
-        self.span_box.setCurrentIndex(SPANS_S.index(nearest))
+        """The scopes' window, one of ``SPANS_S`` (the nearest); None: it follows the speed."""
+        if span_s is None:
+            self.span_box.setCurrentIndex(0)
+        else:
+            nearest = min(SPANS_S, key=lambda s: abs(s - span_s))
+            self.span_box.setCurrentIndex(1 + SPANS_S.index(nearest))
+
+    def _span_chosen(self):
+        """The span picked in the box, or None for one that follows the speed."""
+        index = self.span_box.currentIndex()
+        return SPANS_S[index - 1] if index > 0 else None
+
+    def _follow_span(self):
+        """The scopes show the span picked, or about AUTO_SPAN_WALL_S of wall time at the speed
+        the rig runs (the one it reaches at max)."""
+        span_s = self._span_chosen()
+        if span_s is None:
+            speed = SPEEDS[self.speed_box.currentIndex()] or self.loop.achieved_speed or 1.0
+            span_s = min(SPANS_S, key=lambda s: abs(math.log(s / (AUTO_SPAN_WALL_S * speed))))
+        if span_s != self.scopes.span_s:
+            self.scopes.set_span(span_s)
 
     def set_speed(self, speed):
         self.loop.speed = speed
+        self._follow_span()
 
     def set_recording(self, on):
         if on and self.recording_path is None:
@@ -468,6 +533,26 @@ class RigWindow(QMainWindow):
         warning = (" It has more rows than a spreadsheet shows: export fewer samples per second."
                    if report["warning"] else "")
         self.say(f"Wrote {', '.join(report['files'])}: {report['rows']:,} samples, {report['spikes']} spikes.{warning}")
+
+    def _cursors_to_results(self, rows):
+        self.book.add(self.session.t_s, "cursors", rows)
+        self.results.table.show_rows()
+        self.results.setCurrentWidget(self.results.table)
+
+    def export_results(self, path=None):
+        """Write the results table as CSV (to ``path``, or where the user chooses)."""
+        if path is None:
+            folder = self.settings.value("export_folder", self.folder)
+            path, _ = QFileDialog.getSaveFileName(self, "Export the results table", os.path.join(folder, "results.csv"),
+                                                  "CSV for a spreadsheet (*.csv)")
+            if not path:
+                return
+        try:
+            self.book.write_csv(path)
+        except OSError as e:
+            self.say(f"Could not write the results: {e}", error=True)
+            return
+        self.say(f"Wrote {len(self.book.rows)} results to {path}")
 
     # ---- recovery ----------------------------------------------------------------------------------
     def offer_recovery(self):
@@ -536,16 +621,22 @@ class RigWindow(QMainWindow):
         if len(self._frames) > 1 and now - self._frames[-2] > 2.5 * FRAME_MS / 1e3:
             self._late += 1
         session = self.session
-        readout, controls, markers = session.readout(), session.controls(), session.markers()
+        readout, controls, markers = session.readout(), session.controls(), session.markers(in_words=True)
         self.scopes.refresh(session.view, readout, markers, {text for _, text in session.captions})
         if now - self._numbers_at >= NUMBERS_S:
             self._numbers_at = now
             self.amplifier.follow(controls, readout)
             self.tabs.follow(controls, readout)
-            self.readouts.follow(readout)
+            self.readouts.follow(readout, session.last_spike())
             self._show_pace(len(self._frames))
+            self._follow_span()
             self._show_status(readout)
         self.results.log.follow(markers)
+        if now - self._drift_at >= DRIFT_S:
+            self._drift_at = now
+            self.readouts.follow_drift(session.drift())
+        if self.cursors.isVisible():
+            self.cursors.refresh(session.view)
         if self.linescan.isVisible() and now - self._scan_at >= SCAN_S:
             self._scan_at = now
             self.linescan.refresh(session)
@@ -605,7 +696,7 @@ class RigWindow(QMainWindow):
             return
         style.apply(QApplication.instance(), self, projector=on)
         self.pace.setFixedWidth(self.pace.fontMetrics().horizontalAdvance("100.0× real time · 60 fps  "))
-        self.readouts.reflow(fonts_changed=True)
+        QTimer.singleShot(0, self._fit_panes)  # once the new fonts are in place (the style sheet applies on polish)
         self.scopes.set_pen_width(3 if on else 1)
         font = QFont(QApplication.font().family(), 14 if on else 10)
         self.scopes.set_axis_font(font)
