@@ -31,7 +31,9 @@ import math
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from . import solutes
@@ -648,14 +650,42 @@ Synapses = namedtuple("Synapses", ("exc_events", "inh_events", "ampa_decay", "nm
                                    "gabab_decay", "gaba_gain", "gabab_gain"))
 
 
+@intrinsic
+def _values(typingctx, v, first, n):
+    """The ``n`` values of the 1-D array ``v`` from ``first`` on, as a tuple, loaded one by one.
+    Numba's ``to_fixed_tuple`` fills its tuple in a loop that goes through memory with a variable
+    index; where LLVM does not unroll that loop, each of its passes stores and reloads the whole
+    tuple: the 23 parameters of a cell cost ~0.4 µs a call of ``_step_units`` that way. No bounds
+    check, as there. (``_ecs`` keeps ``to_fixed_tuple``: loaded this way, a unit's ECS moves
+    LLVM's fast-math reassociation, and the units' values change in their last bits.)"""
+    if not (isinstance(v, types.Array) and v.ndim == 1 and isinstance(v.dtype, types.Float)
+            and isinstance(n, types.IntegerLiteral)):
+        return None
+    count = n.literal_value
+    tuple_type = types.UniTuple(v.dtype, count)
+
+    def codegen(context, builder, signature, args):
+        array_type, first_type, _ = signature.args
+        array = context.make_array(array_type)(context, builder, args[0])
+        start = context.cast(builder, args[1], first_type, types.intp)
+        values = context.get_constant_undef(tuple_type)
+        for k in range(count):
+            at = builder.add(start, context.get_constant(types.intp, k))
+            pointer = cgutils.get_item_pointer(context, builder, array_type, array, [at])
+            values = builder.insert_value(values, builder.load(pointer), k)
+        return values
+
+    return tuple_type(v, first, n), codegen
+
+
 @njit(cache=True, inline="always")
 def _cell_state(v, first):
-    return CellState(*to_fixed_tuple(v[first:first + N_CELL], N_CELL))
+    return CellState(*_values(v, first, N_CELL))
 
 
 @njit(cache=True, inline="always")
 def _cell_params(p, first):
-    return CellParams(*to_fixed_tuple(p[first:first + N_CELL_P], N_CELL_P))
+    return CellParams(*_values(p, first, N_CELL_P))
 
 
 @njit(cache=True, inline="always")
@@ -668,7 +698,7 @@ def _pump_current(p, pump_max, Na_i, K_o, ATP, phi_t):
 
 @njit(cache=True, inline="always")
 def _cell_slow_held(v, first):
-    return CellSlow(*to_fixed_tuple(v[first:first + N_CELL_SLOW], N_CELL_SLOW))
+    return CellSlow(*_values(v, first, N_CELL_SLOW))
 
 
 @njit(cache=True, inline="always")
@@ -1213,9 +1243,8 @@ def advance(y, p, tab, key, n_steps, decim, out, out_pos):
     O2 = y[S.O2_mM]
     pc_slow = _cell_slow_held(y, S.held_E_Na_mV)
     nb_slow = _cell_slow_held(y, S.held_nb_E_Na_mV)
-    xch = Exchange(*to_fixed_tuple(y[S.held_shell_Na_mM:S.held_shell_Na_mM + N_EXCHANGE],
-                                   N_EXCHANGE))
-    books = Books(*to_fixed_tuple(y[S.Na_to_tissue_mmol:S.Na_to_tissue_mmol + N_BOOKS], N_BOOKS))
+    xch = Exchange(*_values(y, S.held_shell_Na_mM, N_EXCHANGE))
+    books = Books(*_values(y, S.Na_to_tissue_mmol, N_BOOKS))
     slow_left = int(y[S.slow_steps_left])
     steps = y[S.steps]
     to_sample = y[S.steps_to_sample]
