@@ -39,7 +39,7 @@ bench: $(VENV)/.installed-bench
 
 # the window's figures (frames per second, CPU, latency, start-up), on an X server
 bench-ui: $(VENV)/.installed-run
-	xvfb-run -a -s "-screen 0 1600x1000x24" env -u QT_QPA_PLATFORM $(BIN)/python bench/window_speed.py
+	xvfb-run -a -s "-screen 0 1366x768x24" env -u QT_QPA_PLATFORM $(BIN)/python bench/window_speed.py
 
 # the README's pictures, on the screens the window is for: the first experiment on a 1366x768 laptop
 # and on a 1280x720 projector (projector mode); a spreading depolarisation crossing the slice's

@@ -86,3 +86,29 @@ def summarize(spikes, duration_s):
         values = [sp[key] for sp in spikes if sp[key] is not None]
         summary[key] = float(np.mean(values)) if values else None
     return summary
+
+
+# ---- a spreading depolarisation on the slice's linescan (rig.Session.linescan) ---------------------
+ARRIVED_K_mM = 20.0  # the wave has arrived where K_o first passes this
+
+
+def wave_arrivals(scan, above_K_mM=ARRIVED_K_mM):
+    """When K_o first passed ``above_K_mM`` at each place of the linescan ``scan`` (s, NaN where it never did)."""
+    t, K_o = scan["t_s"], scan["K_o_mM"]
+    return np.array([t[np.argmax(K_o[:, j] > above_K_mM)] if K_o[:, j].max() > above_K_mM else np.nan
+                     for j in range(K_o.shape[1])])
+
+
+def wave_speed_mm_per_min(scan, from_mm=0.0, above_K_mM=ARRIVED_K_mM):
+    """The wave's speed (mm/min): a line fitted to the arrival times beyond ``from_mm`` (outside the
+    puffed stretch, where the wave moves by itself); NaN unless it reached two places there."""
+    arrival = wave_arrivals(scan, above_K_mM)
+    beyond = (scan["x_mm"] > from_mm) & ~np.isnan(arrival)
+    if beyond.sum() < 2:
+        return float("nan")
+    return float(np.polyfit(arrival[beyond], scan["x_mm"][beyond], 1)[0] * 60.0)
+
+
+def slope_mm_per_min(t1_s, x1_mm, t2_s, x2_mm):
+    """The speed of a line drawn on the linescan from (t1, x1) to (t2, x2), mm/min (NaN if vertical)."""
+    return 60.0 * abs(x2_mm - x1_mm) / abs(t2_s - t1_s) if t2_s != t1_s else float("nan")

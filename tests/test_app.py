@@ -42,8 +42,8 @@ def scope_pixels(png):
 
 def test_a_scenario_runs_in_the_window_and_leaves_a_screenshot(tmp_path):
     png = tmp_path / "rig.png"
-    done = run_app(["--scenario", "high_potassium", "--speed", "50", "--size", "1366x768", "--screenshot", str(png),
-                    "--quit-after", "4"],
+    done = run_app(["--scenario", "high_potassium", "--speed", "50", "--span", "30", "--size", "1366x768",
+                    "--screenshot", str(png), "--quit-after", "4"],
                    tmp_path, {**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
     width, height, trace = scope_pixels(png)

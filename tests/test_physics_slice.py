@@ -10,8 +10,8 @@ from engine.kernel import P, S, U, UNIT_NAMES
 from engine.preparations import PREPARATIONS
 from engine.slice import Slice
 from rig import Session
+from rig.analysis import wave_arrivals, wave_speed_mm_per_min
 
-ARRIVED_mM = 20.0  # the wave has arrived where K_o first passes this
 
 
 def slice_session(**controls):
@@ -34,10 +34,9 @@ def test_row27_a_kcl_puff_starts_a_wave_that_crosses_the_slice_and_each_cell_rec
     scan = s.linescan()
     t, x, V, K_o = scan["t_s"] - scan["t_s"][0], scan["x_mm"], scan["V_mV"], scan["K_o_mM"]
     beyond = x > 0.5  # outside the puffed stretch: the wave's own
-    arrival = np.array([t[np.argmax(K_o[:, j] > ARRIVED_mM)] if K_o[:, j].max() > ARRIVED_mM else np.nan
-                        for j in range(len(x))])
+    arrival = wave_arrivals(scan) - scan["t_s"][0]
     assert not np.isnan(arrival[beyond]).any(), "the wave did not reach every cell"
-    speed = np.polyfit(arrival[beyond], x[beyond], 1)[0] * 60.0
+    speed = wave_speed_mm_per_min(scan, from_mm=0.5)
     assert 2.0 <= speed <= 5.0
     V_plateau = plateau(V, 20).max(axis=0)[beyond]  # 1 s medians: the depolarisation, not spikes
     K_peak = K_o.max(axis=0)[beyond]

@@ -237,10 +237,7 @@ def test_projector_mode_enlarges_fonts_and_pens_and_is_remembered(window):
 
 
 def test_patching_a_new_cell(window, qtbot):
-    box = window.findChild(QComboBox, "preparation")
-    index = box.findData("astrocyte")
-    box.setCurrentIndex(index)
-    box.activated.emit(index)
+    window.patch_new_cell("astrocyte")
     qtbot.waitUntil(lambda: window.session.preparation.name == "astrocyte", timeout=20000)
     assert window.loop.alive and window.results.log.rowCount() == 0
 
@@ -267,16 +264,13 @@ def test_a_lost_cell_is_said_in_red_and_marked_until_a_new_cell_is_patched(windo
     t = window.session.t_s
     qtbot.waitUntil(lambda: window.session.t_s > t + 0.05)
     assert window.loop.error is None and window.run_action.isEnabled()
-    box = window.findChild(QComboBox, "preparation")  # a new cell of the same kind replaces a lost one
-    lost = window.session
-    box.activated.emit(box.currentIndex())
+    lost = window.session  # a new cell of the same kind replaces a lost one
+    window.patch_new_cell(lost.preparation.name)
     qtbot.waitUntil(lambda: window.session is not lost, timeout=20000)
     window.tick()
     assert window.session.cell_lost is None and window.statusBar().currentMessage().startswith("Patched")
     assert window.status.text().startswith(window.session.preparation.title)
     assert window.status.styleSheet() == "" and window.status.toolTip() == "" and window.windowTitle() == "Virtual Rig"
-    box.activated.emit(box.currentIndex())  # a whole cell is not replaced by choosing its kind again
-    assert window._new_cell is None
 
 
 def test_the_spin_boxes_carry_units_and_help(window):

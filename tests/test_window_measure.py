@@ -5,9 +5,15 @@ import csv
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton
 
 from rig import Session
+from rig.analysis import wave_arrivals, wave_speed_mm_per_min
+from rig.export import Recorded, rate_choices
+from rig import PREPARATIONS
+from ui import export_dialog
+from ui.patch_dialog import PatchDialog
 
 
 @pytest.fixture
@@ -98,3 +104,79 @@ def test_a_new_cell_marks_the_earlier_cell_s_results_and_clears_its_panel(window
     assert "152" not in window.amplifier.membrane.text()
     window._measured("membrane_test", {"R_in_MOhm": 160.0, "C_pF": 99.0, "tau_ms": 15.8})
     assert window.book.is_current(window.book.rows[-1]) and window.book.rows[-1].cell == 2
+
+
+@pytest.mark.slow
+def test_the_slope_tool_reads_the_wave_s_speed_as_the_headless_analysis_does(open_window, qtbot):
+    session = Session(preparation="slice", keep_trace=False, sample_rate_hz=1000)
+    window = open_window(session)
+    window.run_action.setChecked(False)
+    qtbot.waitUntil(lambda: window.loop.paused)
+    session.puff(K_mM=60.0, at_mm=0.15, width_mm=0.3, duration_s=10.0)
+    session.run(150.0)
+    scan = session.linescan()
+    headless = wave_speed_mm_per_min(scan, from_mm=0.5)
+    arrival = wave_arrivals(scan)
+    a, b = np.searchsorted(scan["x_mm"], 0.7), np.searchsorted(scan["x_mm"], 2.5)  # two places on the front
+    window.set_span(300)
+    window.scopes.follow(True)
+    window.tick()
+    window.linescan.refresh(session)
+    window.linescan.set_slope(arrival[a], scan["x_mm"][a], arrival[b], scan["x_mm"][b])
+    assert 2.0 <= headless <= 5.0
+    assert window.linescan.slope_speed() == pytest.approx(headless, rel=0.1)
+    assert f"{window.linescan.slope_speed():.2f} mm/min" in window.findChild(QLabel, "slope_reading").text()
+    window.findChild(QPushButton, "slope_to_results").click()
+    assert window.book.rows[-3].quantity == "wave speed" and window.book.rows[-3].unit == "mm/min"
+
+
+def _long_recording(rows=3_900_000, rate_hz=10000.0):
+    t = np.arange(1, rows + 1) / rate_hz
+    channels = {"t_s": t, **{name: np.zeros(rows, np.float32) for name in ("V_mV", "I_pA", "spikes")}}
+    return Recorded({"sample_rate_hz": rate_hz}, channels, [], [])
+
+
+def test_export_rates_say_rows_and_size_and_the_first_that_a_spreadsheet_opens_is_proposed(window, qtbot):
+    choices = rate_choices(_long_recording())
+    assert [c["rate_hz"] for c in choices][:3] == [10000.0, 5000.0, 2000.0]
+    assert [c["fits"] for c in choices][:3] == [False, False, True]
+    assert choices[0]["rows"] == 3_900_000 and choices[2]["rows"] == 780_000
+    assert choices[0]["megabytes"] == pytest.approx(3_900_000 * 7 * 9.5 / 1e6)
+    seen = {}
+
+    def answer():
+        dialog = window.findChild(QDialog, "export_rate")
+        box = dialog.rate_box
+        seen.update(proposed=box.currentData(), text=box.currentText(), first=box.itemText(0))
+        box.setCurrentIndex(0)  # full rate stays one choice away
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    assert export_dialog.ask_rate(window, choices) == 10000.0
+    assert seen["proposed"] == 2000.0 and "780,000 rows" in seen["text"] and "MB" in seen["text"]
+    assert "every sample" in seen["first"] and "more than the 1,048,576 rows" in seen["first"]
+
+
+def test_a_new_cell_s_fixed_properties_are_chosen_before_patching_and_arrows_do_not_patch(window, qtbot):
+    def choose():
+        dialog = window.findChild(PatchDialog, "patch_dialog")
+        dialog.kinds.setFocus()
+        for _ in range(8):  # through the list: nothing is patched yet
+            qtbot.keyClick(dialog.kinds, Qt.Key.Key_Down)
+        assert window._new_cell is None
+        dialog.kinds.setCurrentRow(list(PREPARATIONS).index("internode"))
+        box = dialog.boxes["myelin_wraps"]
+        box.lineEdit().selectAll()
+        qtbot.keyClicks(box.lineEdit(), "500")  # out of range: said as the headless API says it
+        qtbot.mouseClick(dialog.patch_button, Qt.MouseButton.LeftButton)
+        seen["problem"] = dialog.problem.text()
+        box.lineEdit().selectAll()
+        qtbot.keyClicks(box.lineEdit(), "20")
+        qtbot.keyClick(dialog.kinds, Qt.Key.Key_Return)
+
+    seen = {}
+    QTimer.singleShot(0, choose)
+    window.patch_dialog()
+    assert seen["problem"].startswith("Not patched: myelin_wraps = 500") and "valid 0–200" in seen["problem"]
+    qtbot.waitUntil(lambda: window.session.preparation.name == "internode", timeout=20000)
+    assert window.session.get("myelin_wraps") == 20.0

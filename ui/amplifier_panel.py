@@ -38,6 +38,8 @@ class Meter(QLabel):
     def show_number(self, value, digits=1):
         text = "—" if value is None else f"{value:.{digits}f}"
         self.setText(f"<span style='font-size:small'>{self.name} ({self.unit})</span><br><b>{text}</b>")
+        self.setAccessibleName(f"{self.name} ({self.unit})")
+        self.setAccessibleDescription(text)  # what a screen reader says the meter reads
 
 
 class AmplifierPanel(QGroupBox):

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QHBoxLay
 from rig.controls import CONTROLS, as_number, checked_number, describe_range
 
 CLAMP_LABELS = {"voltage": "VC", "I=0": "I=0", "current": "IC"}  # MultiClamp's mode buttons, in its order
-# the window's one-key shortcuts (run/pause, record, membrane test): no number holds these keys, so
-# a number box lets them through to the window instead of swallowing them while it has the focus
-WINDOW_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_M, Qt.Key.Key_L, Qt.Key.Key_F)
+# the window's one-key shortcuts (run/pause, record, membrane test, lock and fit y, cursors, new cell, range): no
+# number holds these keys, so a number box lets them through to the window instead of swallowing them
+# while it has the focus
+WINDOW_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_M, Qt.Key.Key_L, Qt.Key.Key_F, Qt.Key.Key_C, Qt.Key.Key_N,
+               Qt.Key.Key_S)
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # on the text only: a style sheet on the box itself would make Qt draw its arrows without the platform's style
 INVALID_LOOK = "background: #ffd6d6; color: #b00020;"

@@ -3,12 +3,15 @@ time, on the scopes' time axis (linked to it, so it follows and scrolls back wit
 channel at a time, each on a fixed colour scale so that a colour means the same value all
 experiment long; the pipette's place as a line labelled "pipette"; each puff as a faint band where
 and while it was given. A click on the image asks (``clicked(mm)``) for the pipette to move there.
+The slope tool is a line to lay along a wave's front: its speed in mm/min (``rig.analysis``).
 Read from ``Session.linescan`` a few times a second (it copies); nothing physical is computed here.
 """
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGraphicsRectItem, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from rig.analysis import slope_mm_per_min
 
 from .scopes import WIDEST_SIDE_LABEL
 
@@ -22,6 +25,7 @@ BAR_PX = 25  # the colour bar's width
 
 class Linescan(QWidget):
     clicked = Signal(float)  # a position along the slice (mm): patch the neuron there
+    to_results = Signal(list)  # the slope's reading, (quantity, value, unit) rows
 
     def __init__(self):
         super().__init__()
@@ -30,7 +34,23 @@ class Linescan(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
         header.setContentsMargins(6, 2, 0, 0)
-        header.addWidget(QLabel("Linescan along the slice: click a position to patch the neuron there"), 1)
+        header.addWidget(QLabel("Linescan: click a place to patch the neuron there"), 1)
+        self.slope_text = QLabel("")
+        self.slope_text.setObjectName("slope_reading")
+        self.slope_text.setAccessibleName("wave speed")
+        header.addWidget(self.slope_text)
+        self.slope_add = QPushButton("Add to results")
+        self.slope_add.setObjectName("slope_to_results")
+        self.slope_add.clicked.connect(lambda: self.to_results.emit(self.slope_rows()))
+        self.slope_add.hide()
+        header.addWidget(self.slope_add)
+        self.slope_button = QPushButton("Slope")
+        self.slope_button.setObjectName("slope_tool")
+        self.slope_button.setCheckable(True)
+        self.slope_button.setToolTip("A line to lay along a wave's front (drag its ends): the wave's speed in mm/min")
+        self.slope_button.toggled.connect(self.show_slope)
+        header.addWidget(self.slope_button)
+        self.slope = None
         self.channel_box = QComboBox()
         self.channel_box.setObjectName("linescan_channel")
         self.channel_box.addItems([choice for _, choice, _, _, _ in CHANNELS])
@@ -122,7 +142,51 @@ class Linescan(QWidget):
         self.image.setRect(QRectF(t[0] - dt / 2, x[0] - dx / 2, len(t) * dt, len(x) * dx))
         self.plot.setYRange(x[0] - dx / 2, x[-1] + dx / 2, padding=0)
 
+    # ---- the slope tool ------------------------------------------------------------------------------
+    def show_slope(self, on):
+        """Lay a line on the linescan (a third of the way in, across half the slice), or take it away."""
+        if on and self.slope is None:
+            (t0, t1), (x0, x1) = self.plot.getViewBox().viewRange()
+            self.slope = pg.LineSegmentROI([(t0 + 0.4 * (t1 - t0), x0 + 0.25 * (x1 - x0)),
+                                            (t0 + 0.7 * (t1 - t0), x0 + 0.75 * (x1 - x0))],
+                                           pen=pg.mkPen("#00e0e0", width=3))
+            self.plot.addItem(self.slope)
+            self.slope.sigRegionChanged.connect(self._slope_moved)
+            self._slope_moved()
+        elif not on and self.slope is not None:
+            self.plot.removeItem(self.slope)
+            self.slope = None
+            self.slope_text.setText("")
+        self.slope_add.setVisible(on)
+        if self.slope_button.isChecked() != on:
+            self.slope_button.setChecked(on)
+
+    def set_slope(self, t1_s, x1_mm, t2_s, x2_mm):
+        """Put the slope line's ends at (t1, x1) and (t2, x2), as dragging them would."""
+        self.show_slope(True)
+        for handle, (t_s, x_mm) in zip(self.slope.getHandles(), ((t1_s, x1_mm), (t2_s, x2_mm))):
+            self.slope.movePoint(handle, pg.Point(t_s, x_mm), coords="parent")
+
+    def slope_ends(self):
+        """The slope line's ends in the plot's coordinates: ((t1, x1), (t2, x2))."""
+        return tuple((p.x(), p.y()) for p in (self.slope.mapToParent(h.pos()) for h in self.slope.getHandles()))
+
+    def slope_speed(self):
+        (t1, x1), (t2, x2) = self.slope_ends()
+        return slope_mm_per_min(t1, x1, t2, x2)
+
+    def slope_rows(self):
+        (t1, x1), (t2, x2) = self.slope_ends()
+        return [("wave speed", self.slope_speed(), "mm/min"), ("Δx", abs(x2 - x1), "mm"), ("Δt", abs(t2 - t1), "s")]
+
+    def _slope_moved(self):
+        (t1, x1), (t2, x2) = self.slope_ends()
+        self.slope_text.setText(f"wave {self.slope_speed():.2f} mm/min (Δx {abs(x2 - x1):.2f} mm in "
+                                f"{abs(t2 - t1):.1f} s)")
+
     def _clicked(self, event):
         box = self.plot.getViewBox()
+        if self.slope is not None:  # the slope tool takes the clicks while it is out
+            return
         if event.button() == Qt.MouseButton.LeftButton and box.sceneBoundingRect().contains(event.scenePos()):
             self.clicked.emit(round(box.mapSceneToView(event.scenePos()).y(), 2))

@@ -84,7 +84,7 @@ class ExperimentTabs(QTabWidget):
         self.widgets[control.name] = widget
         if control.fixed:
             widget.setEnabled(False)
-            widget.setToolTip(widget.toolTip() + "\nChosen with the preparation (patch a new cell to change it).")
+            widget.setToolTip(widget.toolTip() + "\nFixed once the cell is patched: choose it under New cell… (N).")
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -46,6 +46,7 @@ class Readouts(QWidget):
             value.setProperty("readout", True)
             value.setAlignment(Qt.AlignmentFlag.AlignCenter)
             value.setAccessibleName(f"{label} ({unit})")
+            value.setAccessibleDescription("—")
             name = QLabel(f"{label} ({unit})")
             name.setProperty("readout_name", True)  # smaller than the base font: the digits matter
             name.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -110,7 +111,10 @@ class Readouts(QWidget):
         readout = {**readout, "threshold_mV": None if spike is None else spike["threshold_mV"]}
         for key, _, _, digits, scale in READOUTS:
             value = readout.get(key)
-            self.labels[key].setText("—" if value is None else f"{value / scale:.{digits}f}")
+            text = "—" if value is None else f"{value / scale:.{digits}f}"
+            if text != self.labels[key].text():
+                self.labels[key].setText(text)
+                self.labels[key].setAccessibleDescription(text)  # what a screen reader says it reads
 
     def follow_drift(self, drift):
         """Settled (✓) or drifting (↗ ↘ with the rate) for V and each ion (``Session.drift``)."""

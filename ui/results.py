@@ -21,6 +21,7 @@ class ExperimentLog(QTableWidget):
     def __init__(self):
         super().__init__(0, 2)
         self.setObjectName("log")
+        self.setAccessibleName("experiment log")
         self.setHorizontalHeaderLabels(["t (s)", "marker"])
         self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().hide()

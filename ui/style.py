@@ -3,7 +3,7 @@ stays the same in projector mode; fonts, pens and contrast grow."""
 
 SHEET = """
 QLabel[readout="true"] {{ font-size: {readout}pt; font-weight: bold; color: #101010; }}
-QLabel[readout_name="true"] {{ font-size: {readout_name}pt; }}
+QLabel[readout_name="true"], QLabel#steady_state {{ font-size: {readout_name}pt; }}
 QLabel[meter="true"] {{ font-size: {meter}pt; border: 1px solid #808080; border-radius: 6px; padding: 4px;
                         background: #101010; color: #50ff70; }}
 QLabel[meter="true"][primary="true"] {{ border: 3px solid #50ff70; }}
@@ -12,7 +12,7 @@ QLabel#caption {{ font-size: {caption}pt; font-weight: bold; color: white; backg
 QPushButton[objectName^="clamp="]:checked {{ background: #2f7d32; color: white; font-weight: bold; }}
 """
 NORMAL = {"base": 11, "readout": 18, "readout_name": 10, "meter": 22, "caption": 20}
-PROJECTOR = {"base": 13, "readout": 22, "readout_name": 12, "meter": 30, "caption": 26}
+PROJECTOR = {"base": 13, "readout": 20, "readout_name": 12, "meter": 30, "caption": 26}
 
 
 def apply(app, window, projector=False):

@@ -16,21 +16,22 @@ import time
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QInputDialog, QLabel, QMainWindow, QMenu,
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMenu,
                                QMessageBox, QSplitter, QToolBar, QToolButton, QToolTip, QVBoxLayout, QWidget)
 
 from rig import PREPARATIONS, RunLoop, Session
-from rig.export import Recorded, export
+from rig.export import Recorded, export, rate_choices
 from rig.protocols import step_sweeps
 from rig.results import ResultsBook, measured_rows
 from rig.recorder import cut_off, recover
 from rig.runloop import LoopStopped
 
-from . import about, screen_fit, style
+from . import about, export_dialog, screen_fit, style
 from .amplifier_panel import AmplifierPanel
 from .cursors import Cursors
 from .linescan import Linescan
 from .panels import ExperimentTabs
+from .patch_dialog import PatchDialog
 from .readouts import Readouts
 from .results import Results
 from .scopes import SPANS_S, Scopes
@@ -44,7 +45,6 @@ AUTO_SPAN = "auto"  # the scopes' window follows the speed
 AUTO_SPAN_WALL_S = 10.0  # ... showing about this much of the user's own time
 CAPTION_S = 8.0  # a scenario's caption stays this long above the scopes (wall seconds)
 RESULTS_SHARE = 0.4  # a plotted sweep or curve gets this much of the left column: readable from the back
-PREPARATION_CHARS = 18  # the cell box shows this much of a preparation's title (the list shows it whole)
 MEASUREMENTS = {"membrane_test": lambda s, **a: s.membrane_test(), "rheobase": lambda s, **a: s.rheobase(),
                 "iv_curve": lambda s, **a: s.iv_curve(), "fi_curve": lambda s, **a: s.fi_curve(),
                 "step_sweeps": lambda s, **a: step_sweeps(s, **a)}
@@ -114,7 +114,8 @@ class RigWindow(QMainWindow):
         self.tabs.puff_panel.puff.connect(self.puff)
         self.tabs.puff_panel.refused.connect(lambda message: self.say(message, error=True))
         self.linescan.clicked.connect(lambda mm: self.change("patch_mm", mm))
-        self.cursors.to_results.connect(self._cursors_to_results)
+        self.cursors.to_results.connect(lambda rows: self._to_results("cursors", rows))
+        self.linescan.to_results.connect(lambda rows: self._to_results("slope on the linescan", rows))
         self.results.table.export_asked.connect(self.export_results)
         self.amplifier.measure.connect(self.measure)
         self.status = QLabel("")
@@ -176,8 +177,8 @@ class RigWindow(QMainWindow):
                                           "Write the recording (or the range selected on the scopes) as CSV or ATF")
         bar.addAction(self.export_action)
         self.export_action.triggered.connect(self.export_dialog)
-        self.select_action = self._action("select_range", "Select range", None,
-                                          "Drag the shaded range on the scopes; export writes only that",
+        self.select_action = self._action("select_range", "Select range", "S",
+                                          "Drag the shaded range on the scopes; export writes only that (S)",
                                           checkable=True)
         bar.addAction(self.select_action)
         self.select_action.toggled.connect(self.scopes.show_range)
@@ -187,18 +188,11 @@ class RigWindow(QMainWindow):
         bar.addAction(self.cursors_action)
         self.cursors_action.toggled.connect(self.cursors.show_cursors)
         bar.addSeparator()
-        bar.addWidget(QLabel(" cell "))
-        self.preparation_box = QComboBox()
-        self.preparation_box.setObjectName("preparation")
-        self.preparation_box.setAccessibleName("cell")
-        for prep in PREPARATIONS.values():
-            self.preparation_box.addItem(prep.title, prep.name)
-        # a long title is elided in the box (the list shows it whole): the toolbar fits a projector's width
-        self.preparation_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.preparation_box.setMinimumContentsLength(PREPARATION_CHARS)
-        self.preparation_box.setToolTip("Patch a new cell of this kind (the recording, if any, ends)")
-        self.preparation_box.activated.connect(lambda i: self.patch_new_cell(self.preparation_box.itemData(i)))
-        bar.addWidget(self.preparation_box)
+        self.patch_action = self._action("new_cell", "New cell…", "N",
+                                         "Patch a new cell: its kind, and what is fixed once it is patched "
+                                         "(myelin wraps, a fed metabolite) (N)")
+        bar.addAction(self.patch_action)
+        self.patch_action.triggered.connect(self.patch_dialog)
         bar.addSeparator()
         bar.addWidget(self._view_menu())
         self.recording_label = QLabel("")
@@ -225,14 +219,20 @@ class RigWindow(QMainWindow):
         lock.toggled.connect(self.scopes.lock_y)
         fit = self._action("fit_y", "Fit y ranges now", "F", "Fit every scope's y range to what it shows, once")
         fit.triggered.connect(self.scopes.fit_y)
+        self.results_action = self._action("show_results", "Log and results", "Ctrl+L",
+                                           "Show the pane of the log, the results table, sweeps and curves under "
+                                           "the readouts (projector mode hides it: the captions say what happens)",
+                                           checkable=True)
+        self.results_action.setChecked(True)
+        self.results_action.toggled.connect(self.results.setVisible)
         about_action = self._action("about", "About", None, "The model and its sources")
         about_action.triggered.connect(lambda: about.show(self))
-        for action in (self.projector_action, lock, fit, reset, about_action):
+        for action in (self.projector_action, lock, fit, self.results_action, reset, about_action):
             menu.addAction(action)
         menu.setToolTipsVisible(True)
         button = QToolButton()
         button.setObjectName("button:view")
-        button.setText("View")
+        button.setText("&View")  # Alt+V opens it
         button.setAccessibleName("View menu")
         button.setMenu(menu)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -342,8 +342,6 @@ class RigWindow(QMainWindow):
         self.amplifier.clear_results()
         self.cursors.refresh(session.view)  # the cursors snap to its sample grid
         self._captions_seen = 0
-        index = self.preparation_box.findData(session.preparation.name)
-        self.preparation_box.setCurrentIndex(index)
         self.tabs.for_preparation(session.preparation.name)
         self.speed_box.setCurrentIndex(SPEEDS.index(speed) if speed in SPEEDS else 0)
         self.loop.start()
@@ -352,18 +350,24 @@ class RigWindow(QMainWindow):
         self.run_action.setChecked(True)
         self.scopes.follow(True)
 
-    def patch_new_cell(self, preparation):
-        """Patch a new cell (settling it takes a moment, on a thread of its own); the recording ends.
-        One of the same kind only replaces a cell that is lost or stopped."""
-        same = preparation == self.session.preparation.name
-        if self._new_cell is not None or (same and self.session.cell_lost is None and self.loop.error is None):
+    def patch_dialog(self):
+        """New cell…: choose its kind and what is fixed at patching, then patch it."""
+        dialog = PatchDialog(self, self.session.preparation.name)
+        if dialog.exec() == PatchDialog.DialogCode.Accepted:
+            self.patch_new_cell(dialog.preparation(), dialog.fixed())
+        dialog.deleteLater()
+
+    def patch_new_cell(self, preparation, fixed=None):
+        """Patch a new cell with ``fixed`` (its properties fixed at patching: ``myelin_wraps``...);
+        settling it takes a moment, on a thread of its own; the recording ends."""
+        if self._new_cell is not None:
             return
         self.record_action.setChecked(False)
         holder = {}
 
         def make():
             try:
-                holder["session"] = Session(preparation=preparation, keep_trace=False)
+                holder["session"] = Session(preparation=preparation, keep_trace=False, **(fixed or {}))
             except Exception as e:  # shown to the user, the old cell keeps running
                 holder["error"] = e
 
@@ -423,6 +427,7 @@ class RigWindow(QMainWindow):
 
     def _measured(self, kind, result):
         self.amplifier.show_result(kind, result)
+        self.results_action.setChecked(True)  # a result is shown where it is
         if self.book.add(self.session.t_s, kind, measured_rows(kind, result)):
             self.results.table.show_rows()
         if kind == "step_sweeps":
@@ -505,13 +510,11 @@ class RigWindow(QMainWindow):
         if not path:
             return
         self.settings.setValue("export_folder", os.path.dirname(path))
-        rate = self.session.sample_rate_hz
-        choices = [f"{rate:g} (every sample)"] + [f"{rate / k:g}" for k in (10, 100) if rate / k >= 1]
-        choice, ok = QInputDialog.getItem(self, "Samples per second", "Samples per second in the file (fewer keep "
-                                          "a long recording within a spreadsheet's 1,048,576 rows; the spike "
-                                          "table keeps every spike):", choices, 0, False)
-        if ok:
-            self.export_to(path, rate_hz=float(choice.split()[0]))
+        source = self.recording_path or self.last_recording
+        from_s, to_s = self.scopes.selected_range() if self.select_action.isChecked() else (None, None)
+        rate_hz = export_dialog.ask_rate(self, rate_choices(Recorded.from_recording(source), from_s, to_s))
+        if rate_hz is not None:
+            self.export_to(path, rate_hz=rate_hz)
 
     def export_to(self, path, from_s=None, to_s=None, rate_hz=None):
         """Export the recording (the one running, else the last) as CSV or ATF (by the file's
@@ -534,8 +537,8 @@ class RigWindow(QMainWindow):
                    if report["warning"] else "")
         self.say(f"Wrote {', '.join(report['files'])}: {report['rows']:,} samples, {report['spikes']} spikes.{warning}")
 
-    def _cursors_to_results(self, rows):
-        self.book.add(self.session.t_s, "cursors", rows)
+    def _to_results(self, measurement, rows):
+        self.book.add(self.session.t_s, measurement, rows)
         self.results.table.show_rows()
         self.results.setCurrentWidget(self.results.table)
 
@@ -695,6 +698,7 @@ class RigWindow(QMainWindow):
             self.projector_action.setChecked(on)
             return
         style.apply(QApplication.instance(), self, projector=on)
+        self.results_action.setChecked(not on)  # a lecture hall reads the captions; the pane is a key away
         self.pace.setFixedWidth(self.pace.fontMetrics().horizontalAdvance("100.0× real time · 60 fps  "))
         QTimer.singleShot(0, self._fit_panes)  # once the new fonts are in place (the style sheet applies on polish)
         self.scopes.set_pen_width(3 if on else 1)
