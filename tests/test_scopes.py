@@ -1,8 +1,10 @@
-"""The scopes on their own: how a pixel column's (min, max) becomes a stroke, and where the labels go."""
+"""The scopes on their own: how a pixel column's (min, max) becomes a stroke, where the labels go, and
+what sets the y ranges (the current scope follows the holding current; locked ranges stay)."""
 import numpy as np
 import pytest
 
 from rig import Session
+from rig.view import ScopeView
 from ui.scopes import Scopes, column_path
 
 
@@ -69,3 +71,39 @@ def test_a_marker_text_stays_inside_the_view_and_leaves_with_its_line(scopes):
     session.run(scopes.span_s + 1)
     scopes.refresh(session.view, session.readout(), session.markers())
     assert not label.isVisible()  # its line has left the view: no text cut at the edge
+
+
+def _view_with_current(I_pA):
+    names = ("t_s", "V_mV", "I_pA", "E_K_mV", "E_Na_mV", "E_Cl_mV", "K_o_mM", "Na_i_mM", "Cl_i_mM", "ATP_mM",
+             "O2_mM")
+    view = ScopeView(names, 10000.0)
+    block = np.zeros((len(I_pA), len(names)))
+    block[:, 0] = np.arange(1, len(I_pA) + 1) / 1e4
+    block[:, 1] = -70.0
+    block[:, 2] = I_pA
+    block[:, 3:6] = (-90.0, 60.0, -80.0)
+    block[:, 6:] = (3.0, 10.0, 6.0, 2.5, 0.9)
+    view.append(block)
+    return view
+
+
+READOUT = {"E_K_mV": -90.0, "E_Na_mV": 60.0, "E_Cl_mV": -80.0}
+
+
+def test_the_current_scope_follows_the_holding_current_not_a_transient(scopes):
+    I_pA = np.full(100_000, -20.0)  # 10 s at -20 pA, with a capacitive transient of 2 nA for 0.5 ms
+    I_pA[50_000:50_005] = 2000.0
+    scopes.refresh(_view_with_current(I_pA), READOUT, [])
+    (y0, y1) = scopes.plots["I"].getViewBox().viewRange()[1]
+    assert y0 < -20.0 < y1 and y1 - y0 < 100.0, (y0, y1)
+
+
+def test_locked_y_ranges_stay_until_fitted_once(scopes):
+    scopes.refresh(_view_with_current(np.full(20_000, 0.0)), READOUT, [])
+    scopes.lock_y(True)
+    locked = scopes.plots["I"].getViewBox().viewRange()[1]
+    scopes.refresh(_view_with_current(np.full(20_000, 500.0)), READOUT, [])
+    assert scopes.plots["I"].getViewBox().viewRange()[1] == locked
+    scopes.fit_y()
+    (y0, y1) = scopes.plots["I"].getViewBox().viewRange()[1]
+    assert y0 < 500.0 < y1 and scopes.y_locked

@@ -1,13 +1,11 @@
 """What the window says can be read (issue 27): markers in words with units that never overprint,
-reversal lines told apart by more than colour, a current scope that follows the holding current,
-y ranges that stay put when locked, a scope window that follows the speed."""
-import numpy as np
+reversal lines told apart by more than colour, a scope window that follows the speed (the current
+scope's range and locked y ranges: tests/test_scopes.py)."""
 import pytest
 from PySide6.QtCore import Qt
 
 from rig import Session
-from rig.view import ScopeView
-from ui.scopes import REVERSALS, Scopes
+from ui.scopes import REVERSALS
 from ui.window import AUTO_SPAN_WALL_S
 
 
@@ -43,51 +41,6 @@ def test_reversal_lines_differ_in_dash_as_well_as_colour_and_are_thick(window):
     assert all(pen.width() >= 2 for pen in pens.values())
     window.set_projector(True)
     assert all(window.scopes.reversal_lines[c].pen.width() >= 4 for c, *_ in REVERSALS)
-
-
-def _view_with_current(I_pA):
-    names = ("t_s", "V_mV", "I_pA", "E_K_mV", "E_Na_mV", "E_Cl_mV", "K_o_mM", "Na_i_mM", "Cl_i_mM", "ATP_mM",
-             "O2_mM")
-    view = ScopeView(names, 10000.0)
-    block = np.zeros((len(I_pA), len(names)))
-    block[:, 0] = np.arange(1, len(I_pA) + 1) / 1e4
-    block[:, 1] = -70.0
-    block[:, 2] = I_pA
-    block[:, 3:6] = (-90.0, 60.0, -80.0)
-    block[:, 6:] = (3.0, 10.0, 6.0, 2.5, 0.9)
-    view.append(block)
-    return view
-
-
-@pytest.fixture
-def scopes(qtbot):
-    widget = Scopes()
-    qtbot.addWidget(widget)
-    widget.resize(900, 500)
-    widget.show()
-    return widget
-
-
-READOUT = {"E_K_mV": -90.0, "E_Na_mV": 60.0, "E_Cl_mV": -80.0}
-
-
-def test_the_current_scope_follows_the_holding_current_not_a_transient(scopes):
-    I_pA = np.full(100_000, -20.0)  # 10 s at -20 pA, with a capacitive transient of 2 nA for 0.5 ms
-    I_pA[50_000:50_005] = 2000.0
-    scopes.refresh(_view_with_current(I_pA), READOUT, [])
-    (y0, y1) = scopes.plots["I"].getViewBox().viewRange()[1]
-    assert y0 < -20.0 < y1 and y1 - y0 < 100.0, (y0, y1)
-
-
-def test_locked_y_ranges_stay_until_fitted_once(scopes):
-    scopes.refresh(_view_with_current(np.full(20_000, 0.0)), READOUT, [])
-    scopes.lock_y(True)
-    locked = scopes.plots["I"].getViewBox().viewRange()[1]
-    scopes.refresh(_view_with_current(np.full(20_000, 500.0)), READOUT, [])
-    assert scopes.plots["I"].getViewBox().viewRange()[1] == locked
-    scopes.fit_y()
-    (y0, y1) = scopes.plots["I"].getViewBox().viewRange()[1]
-    assert y0 < 500.0 < y1 and scopes.y_locked
 
 
 def test_the_scope_window_follows_the_speed_unless_one_is_picked(window, qtbot):

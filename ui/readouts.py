@@ -18,7 +18,7 @@ READOUTS = (  # readout key, label, unit, digits, scale (the value shown is valu
     ("E_K_mV", "E_K", "mV", 1, 1.0), ("E_Na_mV", "E_Na", "mV", 1, 1.0), ("E_Cl_mV", "E_Cl", "mV", 1, 1.0),
     ("V_minus_E_Cl_mV", "V − E_Cl", "mV", 1, 1.0), ("K_o_mM", "K_o", "mM", 2, 1.0), ("ATP_mM", "ATP", "mM", 2, 1.0),
     ("I_pump_pA", "pump", "pA", 0, 1.0), ("ATP_use_per_s", "ATP use", "10⁶/s", 0, 1e6),
-    ("Na_influx_per_s", "Na+ influx", "10⁶/s", 0, 1e6), ("firing_rate_Hz", "rate", "Hz", 1, 1.0),
+    ("Na_influx_per_s", "Na+ influx", "10⁶/s", 0, 1e6), ("firing_rate_Hz", f"rate, {RATE_WINDOW_S:g} s", "Hz", 1, 1.0),
     ("threshold_mV", "threshold", "mV", 1, 1.0),
 )
 WIDEST_DIGITS = "−000.0"  # the widest a readout's value gets (E_Cl −101.8)
