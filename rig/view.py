@@ -95,13 +95,12 @@ class ScopeView:
     def recent(self, names, span_s):
         """The newest ``span_s`` of channels ``names`` as recorded (at most the raw ring's), and
         their times: (t_s, {name: values}); times from the sample count, in full precision."""
-        columns = [self.names.index(name) for name in names]
         with self._lock:
             n = min(max(0, round(span_s * self.sample_rate_hz)), self._raw_count, RAW_SAMPLES)
             end = self._raw_count
-            rows = self._raw[np.arange(end - n, end) % RAW_SAMPLES][:, columns].astype(np.float64)
-        t_s = np.arange(end - n + 1, end + 1) / self.sample_rate_hz
-        return t_s, {name: rows[:, k] for k, name in enumerate(names)}
+            values = {name: _read_ring(self._raw[:, self.names.index(name)], end, n).astype(np.float64)
+                      for name in names}
+        return np.arange(end - n + 1, end + 1) / self.sample_rate_hz, values
 
     @property
     def t_s(self):
@@ -167,8 +166,13 @@ def _fold_row(row, lo, hi, new_lo, new_hi):
 
 
 def _read_ring(column, end, n):
-    """The ``n`` values of a ring column before the value ever written ``end``-th, oldest first."""
-    return column[np.arange(end - n, end) % len(column)]
+    """A copy of the ``n`` values of a ring column before the value ever written ``end``-th, oldest
+    first (at most two slices: no index array, a frame reads seven columns of 100 000)."""
+    size = len(column)
+    start = (end - n) % size
+    if start + n <= size:
+        return column[start:start + n].copy()
+    return np.concatenate((column[start:], column[:start + n - size]))
 
 
 def _reduce(lo, hi, n_points):

@@ -58,14 +58,16 @@ class Readouts(QWidget):
         self.steady.setWordWrap(True)
         self.steady.setToolTip(CRITERIA)
         self._columns = 0
+        self._measure()
         self._flow(len(self._cells))
 
-    def _cell_size(self):
-        """The widest cell (its name or its widest digits) and the height of one row of cells."""
+    def _measure(self):
+        """The widest cell (its name or its widest digits) and the height of one row of cells, for
+        the fonts in use (kept: layouts ask for the size hints many times a frame)."""
         widest = max(max(name.sizeHint().width(), value.fontMetrics().horizontalAdvance(WIDEST_DIGITS) + 4)
                      for name, value in self._cells)
         tall = max(name.sizeHint().height() + value.sizeHint().height() for name, value in self._cells)
-        return widest + self._grid.horizontalSpacing(), tall
+        self._cell = (widest + self._grid.horizontalSpacing(), tall)
 
     def _flow(self, columns):
         """Lay the cells out in ``columns`` columns, as many rows as they need."""
@@ -77,18 +79,24 @@ class Readouts(QWidget):
             row, col = divmod(i, columns)
             self._grid.addWidget(name, 2 * row, col)
             self._grid.addWidget(value, 2 * row + 1, col)
-        rows = -(-len(self._cells) // columns)
         self._grid.removeWidget(self.steady)
-        self._grid.addWidget(self.steady, 2 * rows, 0, 1, columns)
+        self._grid.addWidget(self.steady, 2 * self._rows(), 0, 1, columns)
+        self._fit_height()
+
+    def _rows(self):
+        return -(-len(self._cells) // self._columns)
+
+    def _fit_height(self):
+        """As tall as the rows of cells and the steady-state line need, no more: the scopes get the rest."""
         margins = self._grid.contentsMargins()
         steady = self.steady.heightForWidth(max(self.width() - margins.left() - margins.right(), 200))
-        height = rows * self._cell_size()[1] + steady + margins.top() + margins.bottom()
+        height = self._rows() * self._cell[1] + steady + margins.top() + margins.bottom()
         if height != self.height():
-            self.setFixedHeight(height)  # no more: the scopes get the rest
+            self.setFixedHeight(height)
             self.rows_changed.emit()
 
     def _columns_for(self, width):
-        return max(1, min(len(self._cells), width // self._cell_size()[0]))
+        return max(1, min(len(self._cells), width // self._cell[0]))
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
@@ -96,15 +104,19 @@ class Readouts(QWidget):
 
     def reflow(self, fonts_changed=False):
         """Re-flow for the present width, and fonts (a projector's digits are wider and taller)."""
+        if fonts_changed:
+            self._measure()
         columns = self._columns_for(self.width())
         if fonts_changed or columns != self._columns:
             self._flow(columns)
+        else:  # the steady-state line may wrap differently at this width
+            self._fit_height()
 
     def minimumSizeHint(self):
-        return QSize(self._cell_size()[0], self.minimumHeight())
+        return QSize(self._cell[0], self.minimumHeight())
 
     def sizeHint(self):
-        return QSize(self._cell_size()[0] * len(self._cells), self.minimumHeight())
+        return QSize(self._cell[0] * len(self._cells), self.minimumHeight())
 
     def follow(self, readout, spike=None):
         """The digits of ``readout``, and the threshold of ``spike`` (``Session.last_spike``)."""
@@ -133,4 +145,4 @@ class Readouts(QWidget):
         text = "Settled ✓, or drifting: " + " · ".join(parts)
         if text != self.steady.text():
             self.steady.setText(text)
-            self._flow(self._columns)  # it may take a line more or less
+            self._fit_height()  # it may take a line more or less
