@@ -22,6 +22,9 @@ READOUTS = (  # readout key, label, unit, digits, scale (the value shown is valu
     ("threshold_mV", "threshold", "mV", 1, 1.0),
 )
 WIDEST_DIGITS = "−000.0"  # the widest a readout's value gets (E_Cl −101.8)
+CRITERION = {"threshold_mV": f"where dV/dt first exceeds {DVDT_THRESHOLD_mV_per_ms:g} mV/ms before the newest spike's "
+                             f"peak (in the last 2 s)",
+             "firing_rate_Hz": f"spikes over the last {RATE_WINDOW_S:g} s of cell time"}
 CRITERIA = (f"threshold: where dV/dt first exceeds {DVDT_THRESHOLD_mV_per_ms:g} mV/ms before the newest spike's "
             f"peak · rate: spikes over the last {RATE_WINDOW_S:g} s of cell time · settled: a line fitted to the "
             f"last {WINDOW_S:g} s changes less than 0.5 mV or 0.1 mM in ten minutes")
@@ -48,6 +51,9 @@ class Readouts(QWidget):
             value.setAccessibleName(f"{label} ({unit})")
             value.setAccessibleDescription("—")
             name = QLabel(f"{label} ({unit})")
+            if key in CRITERION:  # how it is measured, where the student points
+                name.setToolTip(f"{label}: {CRITERION[key]}")
+                value.setToolTip(name.toolTip())
             name.setProperty("readout_name", True)  # smaller than the base font: the digits matter
             name.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.labels[key] = value
