@@ -595,7 +595,7 @@ class RigWindow(QMainWindow):
         self.run_action.setChecked(False)
         self.run_action.setEnabled(False)
         self.speed_box.setEnabled(False)
-        self.say(f"The cell stopped: {_named(error)}. Choose a preparation to patch a new cell.", error=True)
+        self.say(f"The cell stopped: {_named(error)}. Patch a new cell (New cell…, N).", error=True)
 
     def _check_cell(self):
         """A cell lost (its membrane broke down) is said once: in red in the status bar and in the
