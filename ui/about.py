@@ -1,5 +1,6 @@
 """The About box: what the model is and where every number comes from, gathered from the controls
 registry and the preparations (``engine/preparations.py`` carries each parameter's source)."""
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 from rig import PREPARATIONS
@@ -35,6 +36,6 @@ def show(parent):
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
-    fit_dialog(dialog)
+    fit_dialog(dialog, QSize(760, 640))  # a page of text: as much as the screen allows, up to that
     dialog.open()
     return dialog

@@ -32,11 +32,12 @@ def fit(window, saved_geometry=None):
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
-def fit_dialog(dialog):
-    """``dialog`` at its wanted size, or DIALOG_SHARE of the screen if that is less (it scrolls)."""
+def fit_dialog(dialog, wanted=None):
+    """``dialog`` at ``wanted`` (default: its size hint), or DIALOG_SHARE of the screen if that is
+    less (its contents scroll)."""
     area = available(dialog.parentWidget() or dialog)
     most = QSize(int(DIALOG_SHARE * area.width()), int(DIALOG_SHARE * area.height()))
-    dialog.resize(dialog.sizeHint().expandedTo(QSize(480, 320)).boundedTo(most))
+    dialog.resize((wanted or dialog.sizeHint()).expandedTo(QSize(480, 320)).boundedTo(most))
 
 
 class VerticalScroll(QScrollArea):
