@@ -103,6 +103,11 @@ class ScopeView:
         return np.arange(end - n + 1, end + 1) / self.sample_rate_hz, values
 
     @property
+    def raw_s(self):
+        """How many seconds of samples the view keeps as recorded (``sample_at`` reads those)."""
+        return RAW_SAMPLES / self.sample_rate_hz
+
+    @property
     def t_s(self):
         """Time of the newest sample."""
         return self._raw_count / self.sample_rate_hz

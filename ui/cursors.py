@@ -47,9 +47,12 @@ class Cursors(QWidget):
         self.hide()
 
     def show_cursors(self, on, at_s=None):
-        """Show the cursors (at ``at_s``: two times, default a third and two thirds across the view)."""
+        """Show the cursors (at ``at_s``: two times, default a third and two thirds across what the
+        view shows of the samples the scopes keep as recorded)."""
         if on:
             (x0, x1) = next(iter(self.plots.values())).getViewBox().viewRange()[0]
+            if self._view is not None:
+                x0 = max(x0, 0.0, self._view.t_s - 0.9 * self._view.raw_s)
             for k, t in enumerate(at_s or (x0 + (x1 - x0) / 3, x0 + 2 * (x1 - x0) / 3)):
                 self.place(k, t)
         for line in self.lines[0] + self.lines[1]:
@@ -93,7 +96,8 @@ def _number(value, unit):
 
 def _words(reading):
     if reading is None:
-        return "Cursors: the samples there are no longer held by the scopes (read the recording)."
+        return ("Cursors: no sample under a cursor (before the recording began, or older than the scopes "
+                "keep: read the recording)")
     parts = [f"t₁ {_number(reading['t1_s'], 's')} s   t₂ {_number(reading['t2_s'], 's')} s   "
              f"Δt {_number(reading['dt_ms'], 'ms')} ms"]
     for channel, r in reading["channels"].items():

@@ -16,8 +16,8 @@ import time
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMenu,
-                               QMessageBox, QSplitter, QToolBar, QToolButton, QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox,
+                               QSplitter, QToolBar, QToolButton, QToolTip, QVBoxLayout, QWidget)
 
 from rig import PREPARATIONS, RunLoop, Session
 from rig.export import Recorded, export, rate_choices
@@ -120,11 +120,13 @@ class RigWindow(QMainWindow):
         self.amplifier.measure.connect(self.measure)
         self.status = QLabel("")
         self.status.setObjectName("status")
+        self.status.setMinimumWidth(1)  # a long message beside it shortens this label, never the speed's
         self.statusBar().addPermanentWidget(self.status)
         self.pace = QLabel("")  # how fast the rig runs and the scopes draw: a fixed width, whatever it says
         self.pace.setObjectName("pace")
         self.pace.setAccessibleName("speed and frame rate")
         self.statusBar().addPermanentWidget(self.pace)
+        self.statusBar().setSizeGripEnabled(False)  # it would cover the last characters of the speed
         self._lost_shown = False  # the status label says the cell is lost (its membrane broke down)
         self._refused = None  # the control whose refused value the status bar says, until put right
 
@@ -683,6 +685,10 @@ class RigWindow(QMainWindow):
             self.recording_label.setText("")
 
     def _show_pace(self, fps):
+        # as wide as the widest it says, in the font it has now: never wider, so the window never grows
+        width = self.pace.fontMetrics().horizontalAdvance("100.0× real time · 60 fps") + 12
+        if self.pace.minimumWidth() != width:
+            self.pace.setFixedWidth(width)
         speed = self.loop.achieved_speed
         self.pace.setText(f"{'—' if speed is None else f'{speed:.1f}'}× real time · {fps:.0f} fps")
         self.pace.setToolTip(f"Frames drawn late since the cell was patched: {self._late}")
@@ -699,7 +705,6 @@ class RigWindow(QMainWindow):
             return
         style.apply(QApplication.instance(), self, projector=on)
         self.results_action.setChecked(not on)  # a lecture hall reads the captions; the pane is a key away
-        self.pace.setFixedWidth(self.pace.fontMetrics().horizontalAdvance("100.0× real time · 60 fps  "))
         QTimer.singleShot(0, self._fit_panes)  # once the new fonts are in place (the style sheet applies on polish)
         self.scopes.set_pen_width(3 if on else 1)
         font = QFont(QApplication.font().family(), 14 if on else 10)
