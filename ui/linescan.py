@@ -66,7 +66,8 @@ class Linescan(QWidget):
         self.plot.setLabel("left", "position (mm)")
         self.plot.setLabel("bottom", "time (s)")
         self.plot.getAxis("left").setWidth(70)  # as the scopes': the time axes line up
-        self.plot.getAxis("left").enableAutoSIPrefix(False)
+        for side in ("left", "bottom"):  # the labels carry the units; no "(x0.001)" nor a label typeset each frame
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.plot.enableAutoRange(x=False, y=False)
         self.image = pg.ImageItem(axisOrder="col-major", autoDownsample=True)  # image[t, x]
         self.plot.addItem(self.image)

@@ -58,7 +58,10 @@ class Scopes(pg.GraphicsLayoutWidget):
             plot = self.addPlot(row=row, col=0)
             plot.setLabel("left", label)
             plot.enableAutoRange(x=False, y=False)  # ranges are set in _fit_y, only when the data leave them
-            plot.getAxis("left").enableAutoSIPrefix(False)
+            for side in ("left", "bottom", "right"):
+                # the labels carry the units; and an axis with the SI prefix on re-typesets its label
+                # (QGraphicsTextItem.setHtml) at every range change: every frame, hidden or not
+                plot.getAxis(side).enableAutoSIPrefix(False)
             if key != PLOTS[-1][0]:
                 plot.hideAxis("bottom")  # one time axis, at the bottom
             plot.setMouseEnabled(x=False, y=False)
@@ -74,8 +77,8 @@ class Scopes(pg.GraphicsLayoutWidget):
         self.plots["energy"].setLabel("bottom", "time (s)")
         self.curves = {}
         for key, channel, name, colour in TRACES:
-            self.curves[channel] = self.plots[key].plot(pen=pg.mkPen(colour, width=1), name=name,
-                                                          skipFiniteCheck=True, autoDownsample=False)
+            self.curves[channel] = ColumnTrace()
+            self.plots[key].addItem(self.curves[channel])
         self.min_span = {key: min_span for key, _, _, min_span in PLOTS}
         self.reversal_lines = {}
         for channel, name, colour, style in REVERSALS:
@@ -194,9 +197,10 @@ class Scopes(pg.GraphicsLayoutWidget):
         # what the strip names, at what height: E_X at their values, named traces at their newest
         side = {"V": [(self.side_labels[c], line.value(), f"{c[:-3]} {line.value():+.0f} mV")
                       for c, line in self.reversal_lines.items()]}
+        t, extremes = view.windows([channel for _, channel, _, _ in TRACES], span_s, width, end_s=end_s)
         for (key, channel, name, _), curve in zip(TRACES, self.curves.values()):
-            t, lo, hi = view.window(channel, span_s, width, end_s=end_s)
-            curve.setData(np.repeat(t, 3), column_path(lo, hi))
+            lo, hi = extremes[channel]
+            curve.show_columns(t, lo, hi)
             if len(lo) and key == "I":  # the holding current sets the range; a brief transient runs off it
                 bounds[key] += [float(np.quantile(lo, TRANSIENT_SHARE)), float(np.quantile(hi, 1 - TRANSIENT_SHARE))]
             elif len(lo):
@@ -302,6 +306,25 @@ class Scopes(pg.GraphicsLayoutWidget):
                 if label.anchors[0] != (side, -row):  # InfLineLabel re-applies ``anchors`` as the view moves
                     label.anchors = [(side, -row)] * 2
                     label.setAnchor(label.anchors[0])
+
+
+class ColumnTrace(pg.PlotCurveItem):
+    """A trace drawn as pixel columns (``column_path``), whose bounds are known as its data are
+    set: pyqtgraph would find them with nanmin and nanmax over every point, again each time the
+    view scrolls (four passes a trace a frame)."""
+
+    def __init__(self):
+        super().__init__(skipFiniteCheck=True)
+        self._bounds = ((None, None), (None, None))
+
+    def show_columns(self, t, lo, hi):
+        """Draw each time ``t``'s column from ``lo`` to ``hi``."""
+        self._bounds = ((float(t[0]), float(t[-1])), (float(lo.min()), float(hi.max()))) if len(t) else \
+            ((None, None), (None, None))
+        self.setData(np.repeat(t, 3), column_path(lo, hi))
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):
+        return self._bounds[ax]
 
 
 def column_path(lo, hi):
