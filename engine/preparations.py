@@ -32,12 +32,23 @@ class Preparation:
         units) are the same kind of cell: their own parameters (``tissue_...``) start as the
         patched cell's unless the preparation names them."""
         p = np.zeros(len(PARAM_NAMES))
-        given = {**COMMON_PARAMS, **self.params}
+        given = self.values()
         for name in CELL_PARAM_NAMES:
             given.setdefault(TISSUE_PREFIX + name, given.get(name, 0.0))
         for name, value in given.items():
             p[P[name]] = value
         return p
+
+    def values(self):
+        """Every kernel parameter this preparation sets, by name (the shared ones included)."""
+        return {**COMMON_PARAMS, **self.params}
+
+    def with_own(self, params):
+        """This preparation with the patched cell's own parameters ``params`` changed (a drawn
+        cell: ``engine.variability``), and the tissue's kept as they were."""
+        given = self.values()
+        tissue = {TISSUE_PREFIX + name: given.get(TISSUE_PREFIX + name, given[name]) for name in params}
+        return replace(self, params={**self.params, **tissue, **params})
 
     def state_vector(self):
         """The starting state; the unpatched neighbour starts as the patched cell does."""

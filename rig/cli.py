@@ -32,6 +32,7 @@ from .puff import SOLUTES as PUFF_SOLUTES
 from .puff import checked_puff
 from .recorder import RecordingError, check_new_folder, recover
 from .scenario import load_scenario
+from .variability import CELL_SEED_MAX, student_seed
 from .shipped import shipped_scenarios
 from .version import version
 
@@ -132,6 +133,15 @@ def build_parser():
     parser.add_argument("--seed", type=number("a whole number 0–4294967295", lambda n: 0 <= n < 2**32, whole=True),
                         default=0,
                         help="random seed for amplifier noise (0–4294967295)")
+    cell = parser.add_mutually_exclusive_group()
+    cell.add_argument("--cell-seed", type=number(f"a whole number 0–{CELL_SEED_MAX}", lambda n: 0 <= n <= CELL_SEED_MAX,
+                                                 whole=True),
+                      help="patch a cell of your own: its densities and geometry drawn from the spread real "
+                           "cells show; the same seed, the same cell (a few seconds to find)")
+    cell.add_argument("--student", metavar="ID",
+                      help="patch this student's own cell (the seed is a hash of --course and the ID)")
+    parser.add_argument("--course", default="", metavar="NAME",
+                        help="with --student: the course (and year) whose cells these are, e.g. PHYS2026")
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     return parser
 
@@ -167,12 +177,20 @@ def _time(option, text):
     return t
 
 
+def cell_seed(args):
+    """The cell seed that --cell-seed or --student names, or None: the default cell."""
+    if args.student is not None:
+        return student_seed(args.student, args.course)
+    return args.cell_seed
+
+
 def check_scenario_alone(args, start):
     """A scenario brings its own preparation and starting conditions: options that would set them
     too are refused (the window's and the headless run's alike)."""
-    if args.scenario is not None and (start or args.preset or args.preparation != "neuron"):
+    if args.scenario is not None and (start or args.preset or args.preparation != "neuron"
+                                      or cell_seed(args) is not None):
         raise ValueError("with --scenario, write the preparation and starting conditions in the scenario file "
-                         "([start]); --at still adds changes")
+                         "([start]; its cell is the default one: no --cell-seed or --student); --at still adds changes")
 
 
 def schedule_from(items):
@@ -257,7 +275,7 @@ def run_headless(args, out=None):
         session = Session.from_scenario(scenario, sample_rate_hz=args.sample_rate_hz, keep_trace=keep_trace)
     else:
         session = Session(preparation=args.preparation, seed=args.seed, sample_rate_hz=args.sample_rate_hz,
-                          preset=args.preset, keep_trace=keep_trace, **start)
+                          preset=args.preset, keep_trace=keep_trace, cell_seed=cell_seed(args), **start)
     if args.record is not None:
         session.start_recording(args.record)
     for step in (scenario.timeline if scenario else ()):

@@ -302,10 +302,20 @@ def _about(meta):
     """The metadata as (about, value) rows, every control's starting value among them."""
     rows = [("about", "a Virtual Rig recording"), ("model_version", meta.get("model_version", "")),
             ("preparation", meta.get("preparation", "")), ("seed", meta.get("seed", "")),
+            # a student's own cell (rig.variability); an empty attempt with a seed: the default cell
+            ("cell_seed", meta.get("cell_seed") if meta.get("cell_seed") is not None else ""),
+            ("cell_attempt", meta.get("cell_attempt") if meta.get("cell_attempt") is not None else ""),
             ("sample_rate_hz", meta["sample_rate_hz"]), ("dt_ms", meta.get("dt_ms", "")),
             ("recorded", meta.get("started", "")), ("start_t_s", meta.get("start_t_s", ""))]
     rows += [(f"start {name}", value) for name, value in meta.get("controls", {}).items()]
     return [(key, value_text(value)) for key, value in rows]
+
+
+def _cell_words(meta):
+    """', cell seed N attempt k' for a student's own cell; nothing for the default one."""
+    if meta.get("cell_seed") is None:
+        return ""
+    return f", cell seed {meta['cell_seed']} attempt {meta.get('cell_attempt')}"
 
 
 def _csv_line(fields, end="\n"):
@@ -326,7 +336,7 @@ def write_atf(staged, path, part):
     bottom = ",".join(f"{np.nanmin(rec.channels[n]):.3f}" for n in names)
     records = ["AcquisitionMode=Gap Free",
                f"Comment=Virtual Rig {rec.meta.get('model_version', '')} {rec.meta.get('preparation', '')} "
-               f"seed {rec.meta.get('seed', '')}; markers in {os.path.basename(marker_table)}",
+               f"seed {rec.meta.get('seed', '')}{_cell_words(rec.meta)}; markers in {os.path.basename(marker_table)}",
                f"YTop={top}", f"YBottom={bottom}",
                f"SyncTimeUnits={1e6 / rec.sample_rate_hz:g}",
                f"SweepStartTimesMS={t[0] * 1e3:.3f}",

@@ -3,9 +3,10 @@ and episodic step protocols.
 
 Each runs on a copy of the present moment (``Session.sandbox``, a ``rig.sandbox.Trial``): the
 experiment's cell, clock and trace are left exactly as they were, and one marker records the
-result. Only the Session's public API is used. Arguments are checked
-like controls (a step the amplifier cannot give raises ValueError naming it and the valid range),
-and results are plain Python numbers with units in their keys.
+result (none with ``mark=False``: a check the rig makes for itself, such as ``rig.variability``'s).
+Only the Session's public API is used. Arguments are checked like controls (a step the amplifier
+cannot give raises ValueError naming it and the valid range), and results are plain Python numbers
+with units in their keys.
 """
 import math
 
@@ -18,7 +19,7 @@ from .controls import CONTROLS, as_number, checked_number
 STEP_S = 0.5  # current steps for rheobase and f–I last 500 ms (targets.md row 13)
 
 
-def membrane_test(session, target_mV=-5.0, pulse_s=0.5):
+def membrane_test(session, target_mV=-5.0, pulse_s=0.5, mark=True):
     """Current-clamp test pulse sized for about ``target_mV``.
 
     The response is the pulse sweep minus the same stretch without the pulse, so drift and
@@ -40,7 +41,8 @@ def membrane_test(session, target_mV=-5.0, pulse_s=0.5):
     tau_ms = r_in_MOhm * C_pF * 1e-3
     result = {"R_in_MOhm": float(r_in_MOhm), "tau_ms": float(tau_ms), "C_pF": float(C_pF), "step_pA": step_pA,
               "C_uF_per_cm2": float(C_pF * 1e-6 / session.geometric_area_cm2)}
-    session.add_marker(f"membrane test: R_in {r_in_MOhm:.0f} MΩ, C {C_pF:.1f} pF, tau {tau_ms:.1f} ms")
+    if mark:
+        session.add_marker(f"membrane test: R_in {r_in_MOhm:.0f} MΩ, C {C_pF:.1f} pF, tau {tau_ms:.1f} ms")
     return result
 
 
@@ -64,7 +66,7 @@ def step_spikes(session, step_pA, duration_s=STEP_S, sample_rate_hz=25000.0):
     return find_spikes(tr["t_s"], tr["V_mV"], tr["spikes"])
 
 
-def rheobase(session, resolution_pA=1.0):
+def rheobase(session, resolution_pA=1.0, mark=True):
     """Smallest 500 ms step (pA above holding) that fires at least one spike.
 
     Returns ``{"rheobase_pA": ..., "message": ...}``. A cell that fires with no step at all
@@ -87,7 +89,8 @@ def rheobase(session, resolution_pA=1.0):
             else:
                 lo = mid
         rb, message = float(round(hi)), f"{hi:.0f} pA"
-    session.add_marker(f"rheobase: {message}")
+    if mark:
+        session.add_marker(f"rheobase: {message}")
     return {"rheobase_pA": rb, "message": message}
 
 

@@ -20,16 +20,8 @@ the cell is patched: those go in ``[start]``). Numbers are TOML numbers: a quote
 refused as the Session refuses it (``rig.controls.as_number``). A file is refused at load if it
 is not a regular file (a folder, a device, a pipe), not UTF-8, or larger than a scenario could be.
 """
-import os
-import re
 import reprlib
-import stat
 from dataclasses import dataclass, field
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 
 from engine.preparations import PREPARATIONS
 
@@ -37,6 +29,7 @@ from .controls import as_number, lookup
 from .puff import checked_puff
 from .runloop import SPEED_MAX, SPEED_MIN, checked_speed
 from .shipped import scenario_path, shipped_scenarios
+from .tomlfile import read_toml
 
 TOP_LEVEL = ("preparation", "speed", "duration_s", "seed", "start", "at")
 MAX_FILE_BYTES = 1_000_000  # a scenario is a page or two of text
@@ -71,16 +64,8 @@ class Step:
 def load_scenario(path):
     """The scenario in file ``path``, or in the shipped scenario of that name (``high_potassium``)."""
     path = str(scenario_path(path))
-    text = _read(path)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        where = re.search(r"line (\d+)", str(e))
-        line = f", line {where.group(1)}" if where else ""
-        raise ScenarioError(f"{path}{line}: not valid TOML: {str(e).split(' (at')[0]}") from None
-    except RecursionError:
-        raise ScenarioError(f"{path}: not valid TOML: brackets nested too deeply") from None
-    places = _Places(text)
+    raw, places = read_toml(path, "scenario", MAX_FILE_BYTES, ScenarioError,
+                            f" (the app ships {', '.join(shipped_scenarios())})")
 
     def fail(message, key=None, table=None, n=0):
         raise ScenarioError(f"{path}, line {places.line(key, table, n)}: {message}")
@@ -111,7 +96,7 @@ def load_scenario(path):
     if not isinstance(start, dict):
         fail(f"start = {reprlib.repr(start)} must be a table: a [start] line with NAME = VALUE lines under it",
              "start")
-    scenario.start = _controls(start, prep, False, lambda k, m: fail(f"[start] {m}", k, "start"))
+    scenario.start = checked_controls(start, prep, False, lambda k, m: fail(f"[start] {m}", k, "start"))
     steps = raw.get("at", [])
     if not isinstance(steps, list) or not all(isinstance(step, dict) for step in steps):
         fail(f"at = {reprlib.repr(steps)} must be [[at]] steps: an [[at]] line with t_s = SECONDS and changes "
@@ -120,32 +105,6 @@ def load_scenario(path):
         scenario.timeline.append(_step(n, dict(entry), prep, lambda m, key=None, n=n: fail(m, key, "at", n)))
     scenario.timeline.sort(key=lambda step: step.t_s)
     return scenario
-
-
-def _read(path):
-    """The text of the scenario file ``path``, refused unless it is a regular file of at most
-    MAX_FILE_BYTES in UTF-8 (a byte-order mark is allowed: Windows editors write one)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # opening a pipe must not wait
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise ScenarioError(f"cannot read scenario {path}: it is not a file (a folder, a device or a pipe)")
-            with os.fdopen(fd, "rb", closefd=False) as f:
-                data = f.read(MAX_FILE_BYTES + 1)
-        finally:
-            os.close(fd)
-    except OSError as e:
-        raise ScenarioError(f"cannot read scenario {path}: {e.strerror or e} (the app ships "
-                            f"{', '.join(shipped_scenarios())})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError(f"cannot read scenario {path}: it is larger than {MAX_FILE_BYTES / 1e6:g} MB, "
-                            f"far more than a scenario's page of text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[:e.start].count(b"\n") + 1
-        raise ScenarioError(f"{path}, line {line}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset "
-                            f"{e.start}): save the file as UTF-8") from None
 
 
 def _step(n, entry, preparation, fail):
@@ -165,7 +124,7 @@ def _step(n, entry, preparation, fail):
         fail(f"{step}: the caption is {len(caption)} characters long; at most {MAX_CAPTION_CHARS} fit over "
              f"the scopes", "caption")
     puff = _puff(entry.pop("puff", None), preparation, lambda m: fail(f"{step}: {m}", "puff"))
-    changes = _controls(entry, preparation, True, lambda k, m: fail(f"{step}: {m}", k))
+    changes = checked_controls(entry, preparation, True, lambda k, m: fail(f"{step}: {m}", k))
     if not changes and not caption and not puff:
         fail(f"{step} changes nothing: add a control, a puff or a caption")
     return Step(t_s, changes, caption, puff)
@@ -192,7 +151,7 @@ def _puff(table, preparation, fail):
     return {**where, **solution}
 
 
-def _controls(table, preparation, timed, fail):
+def checked_controls(table, preparation, timed, fail):
     """``NAME = VALUE`` lines checked as the rig will apply them to ``preparation``: known names,
     values in range, controls it has, and when ``timed`` (during the recording) none fixed once
     the cell is patched. ``fail(name, message)`` says where."""
@@ -210,58 +169,3 @@ def _controls(table, preparation, timed, fail):
             quoted = isinstance(value, str) and as_number(value, typed=True) is not None
             fail(name, f"{e}: write it without quotes" if quoted else str(e))
     return controls
-
-
-class _Places:
-    """Where the tables and keys of a scenario's text are, for errors that name the line: TOML's
-    reader gives values, not places. A comment after a header (``[[at]]  # raise K``) or a key
-    mentioned in a comment or inside a multi-line caption does not mislead it."""
-
-    HEADER = re.compile(r"^\s*\[{1,2}\s*([\w.-]+)\s*\]{1,2}\s*(#.*)?$")
-
-    def __init__(self, text):
-        self.code = _code_lines(text.splitlines())
-        self.headers = []  # (table name, line index), in file order
-        for i, line in enumerate(self.code):
-            header = self.HEADER.match(line)
-            if header:
-                self.headers.append((header.group(1), i))
-
-    def line(self, key=None, table=None, n=0):
-        """1-based line of ``key = ...`` in the ``n``-th table called ``table`` (None: the top
-        level), else of that table's header (its ``table = ...`` line if it is written inline)."""
-        first, end = self._span(table, n)
-        if first is None:
-            return self.line(table)
-        if key is not None:
-            pattern = re.compile(rf"^\s*([\"']?){re.escape(key)}\1\s*=")
-            for i in range(first, end):
-                if pattern.match(self.code[i]):
-                    return i + 1
-            if table is None:  # not a field but a table of that name: [foo]
-                return next((i + 1 for name, i in self.headers if name == key), 1)
-        return first + 1 if table is not None else 1
-
-    def _span(self, table, n):
-        """The lines [first, end) of the ``n``-th table called ``table``; (None, None) if it has no header."""
-        starts = [i for _, i in self.headers] + [len(self.code)]
-        if table is None:
-            return 0, starts[0]
-        mine = [k for k, (name, _) in enumerate(self.headers) if name == table]
-        if n >= len(mine):
-            return None, None
-        k = mine[n]
-        return starts[k], starts[k + 1]
-
-
-def _code_lines(lines):
-    """Each line, or "" where it lies inside a multi-line string (a caption may hold any text)."""
-    code, inside = [], None
-    for line in lines:
-        if inside:
-            code.append("")
-            inside = None if line.count(inside) % 2 else inside
-            continue
-        code.append(line)
-        inside = next((quote for quote in ('"""', "'''") if line.count(quote) % 2), None)
-    return code

@@ -21,8 +21,9 @@ from engine.cell import Cell, NonFiniteState
 from engine.kernel import OUTPUT_NAMES
 from engine.preparations import PREPARATIONS
 from engine.slice import Slice
+from engine.variability import drawn
 
-from . import analysis, presets, protocols, steady
+from . import analysis, presets, protocols, steady, variability
 from .amplifier import SETTINGS as AMPLIFIER_CONTROLS, Amplifier
 from .controls import CONTROLS, as_number, lookup
 from .export import Recorded, export, write_linescan_csv
@@ -52,15 +53,26 @@ class Session:
     settles in them, e.g. ``Session(kcc2_rel=0, nkcc1_rel=0)``. Amplifier settings are not part of
     the slice's history: the cell settles unpatched and they apply at t = 0, so
     ``Session(hold_pA=300)`` starts from the same ions as ``Session()``.
+
+    ``cell_seed`` (a whole number; ``rig.variability.student_seed`` gives a student's) patches a
+    cell of one's own: its densities and geometry drawn from the spread real cells show, the tissue
+    around it standard. The same seed always gives the same cell. The first of the seed's draws
+    whose cell lies within the measured ranges is used (``cell_attempt``, found in a few seconds
+    unless given; None if no draw was, and the default cell then). ``seed`` is the amplifier noise's.
     """
 
     def __init__(self, preparation="neuron", seed=0, sample_rate_hz=10000.0, preset=None, keep_trace=True,
-                 **controls):
+                 cell_seed=None, cell_attempt=None, **controls):
         if preset is not None:  # a named mutation or solution (resources/presets.json); controls override it
             controls = {**presets.preset(preset), **controls}
         if preparation not in PREPARATIONS:
             raise ValueError(f"unknown preparation {preparation!r}: choose one of {', '.join(PREPARATIONS)}")
+        # a student's own cell (rig.variability): its seed, and which of the seed's draws it is (None: the default cell)
+        self.cell_seed, self.cell_attempt = _cell_draw(preparation, cell_seed, cell_attempt)
         self.preparation = PREPARATIONS[preparation]
+        if self.cell_attempt is not None:
+            own = drawn(preparation, self.preparation.values(), self.cell_seed, self.cell_attempt)
+            self.preparation = self.preparation.with_own(own)
         seed = _checked_seed(seed)
         self._lock = threading.RLock()
         # the cell in its slice, as numbers (engine.cell); in the slice preparation, one of its units
@@ -375,6 +387,7 @@ class Session:
     def _meta(self, start_t_s, controls):
         """What a recording or an export says about itself: it starts at ``start_t_s`` with ``controls``."""
         return {"preparation": self.preparation.name, "seed": int(self.cell.param("noise_seed")),
+                "cell_seed": self.cell_seed, "cell_attempt": self.cell_attempt,
                 "sample_rate_hz": self.sample_rate_hz, "dt_ms": self.dt_ms, "model_version": version(),
                 "started": self._started, "start_t_s": start_t_s, "controls": dict(controls)}
 
@@ -524,6 +537,26 @@ def _positive_seconds(what, value, zero=False):
     if number is None or not (number > 0.0 or (zero and number == 0.0)):
         raise ValueError(f"{what} = {value!r} must be a number of seconds, {'0 or more' if zero else 'more than 0'}")
     return number
+
+
+def _cell_draw(preparation, cell_seed, cell_attempt):
+    """(cell seed, attempt) of a drawn cell; the attempt is found (``rig.variability``) unless given."""
+    if cell_seed is None:
+        if cell_attempt is not None:
+            raise ValueError("cell_attempt is an attempt of a cell_seed: give the seed too")
+        return None, None
+    seed = as_number(cell_seed, whole=True)
+    if seed is None or not 0 <= seed <= variability.CELL_SEED_MAX:
+        raise ValueError(f"cell_seed = {cell_seed!r} is not allowed: a cell seed is a whole number "
+                         f"0–{variability.CELL_SEED_MAX} (a student ID gives one: rig.variability.student_seed)")
+    if cell_attempt is None:
+        return seed, variability.first_accepted(preparation, seed, lambda name, attempt: Session(
+            preparation=name, keep_trace=False, cell_seed=seed, cell_attempt=attempt))
+    attempt = as_number(cell_attempt, whole=True)
+    if attempt is None or not 0 <= attempt < variability.MAX_ATTEMPTS:
+        raise ValueError(f"cell_attempt = {cell_attempt!r} is not allowed: "
+                         f"a whole number 0–{variability.MAX_ATTEMPTS - 1}")
+    return seed, attempt
 
 
 def _checked_seed(seed):

@@ -9,6 +9,7 @@ import pytest
 
 from rig.cli import main, schedule_from
 from rig.controls import CONTROLS
+from rig.variability import student_seed
 
 
 def test_headless_run_writes_csv_with_marker(tmp_path, capsys):
@@ -51,6 +52,8 @@ def test_csv_folder_is_checked_before_running(tmp_path, capsys):
     (["--at", "nan", "bath_K_mM=8"], "--at needs a time in seconds (0 or more) first, got 'nan'"),
     (["--sample-rate-hz", "0"], "sample rate 0.0 Hz must divide"),
     (["--sample-rate-hz", "3000"], "must divide the integration rate 50000 Hz"),
+    (["--student", "s1", "--scenario", "ischaemic_core"], "no --cell-seed or --student"),
+    (["--student", " "], "a student ID must not be empty"),
 ])
 def test_bad_input_exits_2_with_a_message(argv, message, capsys):
     assert main(["--headless", "--duration", "1"] + argv) == 2
@@ -204,3 +207,23 @@ def test_an_unknown_control_far_from_any_lists_the_controls_by_panel(capsys):
     assert "  Perfusion: bath_K_mM, bath_Na_mM, bath_Cl_mM, perfusion_tau_s" in lines
     assert len(lines) == 1 + len({c.group for c in CONTROLS.values()})
     assert sorted(n for line in lines[1:] for n in line.split(": ")[1].split(", ")) == sorted(CONTROLS)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--cell-seed", "-1"], "argument --cell-seed: got '-1'; expected a whole number 0–18446744073709551615"),
+    (["--cell-seed", "4,4"], "argument --cell-seed: got '4,4'"),
+    (["--cell-seed", "3", "--student", "s1"], "not allowed with argument"),
+])
+def test_a_cell_seed_as_typed_is_refused_by_the_parser_with_a_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--headless", "--duration", "1"] + argv)
+    assert stopped.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_a_student_s_own_cell_is_patched_and_named_in_the_csv(tmp_path, capsys):
+    out = tmp_path / "mine.csv"
+    assert main(["--headless", "--duration", "0.2", "--preparation", "astrocyte", "--student", " S1003",
+                 "--course", "PHYS2026", "--csv", str(out)]) == 0
+    with open(out, newline="") as f:
+        about = {r["about"]: r["value"] for r in csv.DictReader(f) if r["about"]}
+    assert about["cell_seed"] == str(student_seed("s1003", "PHYS2026")) and about["cell_attempt"].isdigit()

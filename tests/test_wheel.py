@@ -1,5 +1,5 @@
 """The built wheel carries what the app ships: installed (not editable) into a fresh folder, it
-starts a Session from a preset and runs a shipped scenario by name."""
+starts a Session from a preset, loads every shipped practical and runs a shipped scenario by name."""
 import os
 import subprocess
 import sys
@@ -18,6 +18,8 @@ def test_wheel_ships_presets_and_scenarios(tmp_path):
         "print(shipped.RESOURCES)\n"
         "s = rig.Session(preset='high k+ (10 mM)', sample_rate_hz=100)\n"
         "assert s.get('bath_K_mM') == 10.0\n"
+        "from rig.practical import load_practical\n"
+        f"assert [load_practical(n).id for n in shipped.shipped_practicals()] == {_shipped_practicals()!r}\n"
         "from rig.cli import main\n"
         "raise SystemExit(main(['--scenario', 'high_potassium', '--duration', '1']))\n")
     env = {**os.environ, "PYTHONPATH": str(target)}
@@ -25,3 +27,7 @@ def test_wheel_ships_presets_and_scenarios(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == str(target / "rig" / "resources")
     assert "1 s recorded" in done.stdout
+
+
+def _shipped_practicals():
+    return sorted(p.stem for p in (REPO / "resources" / "practicals").glob("*.toml"))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton
 from rig import Session
 from rig.analysis import wave_arrivals, wave_speed_mm_per_min
 from rig.export import Recorded, rate_choices
+from rig.variability import student_seed
 from rig import PREPARATIONS
 from ui import export_dialog
 from ui.patch_dialog import PatchDialog
@@ -180,3 +181,28 @@ def test_a_new_cell_s_fixed_properties_are_chosen_before_patching_and_arrows_do_
     assert seen["problem"].startswith("Not patched: myelin_wraps = 500") and "valid 0–200" in seen["problem"]
     qtbot.waitUntil(lambda: window.session.preparation.name == "internode", timeout=20000)
     assert window.session.get("myelin_wraps") == 20.0
+
+
+def test_a_student_patches_a_cell_of_their_own_and_the_same_id_gives_it_again(window, qtbot):
+    def choose():
+        dialog = window.findChild(PatchDialog, "patch_dialog")
+        dialog.kinds.setCurrentRow(list(PREPARATIONS).index("astrocyte"))
+        qtbot.keyClicks(dialog.student, " S1003 ")
+        qtbot.keyClicks(dialog.course, "PHYS2026")
+        qtbot.mouseClick(dialog.patch_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, choose)
+    window.patch_dialog()
+    qtbot.waitUntil(lambda: window.session.preparation.name == "astrocyte", timeout=30000)
+    assert window.session.cell_seed == student_seed("s1003", "PHYS2026") and window.session.cell_attempt is not None
+    assert "S1003's own cell" in window.statusBar().currentMessage()
+    seen = {}
+
+    def look():  # the next New cell… offers the same student
+        dialog = window.findChild(PatchDialog, "patch_dialog")
+        seen["whose"] = dialog.whose()
+        dialog.reject()
+
+    QTimer.singleShot(0, look)
+    window.patch_dialog()
+    assert seen["whose"] == ("S1003", "PHYS2026")

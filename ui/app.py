@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from rig import Session
-from rig.cli import check_scenario_alone, schedule_from
+from rig.cli import cell_seed, check_scenario_alone, schedule_from
 from rig.runloop import checked_speed
 from rig.scenario import load_scenario
 
@@ -28,7 +28,8 @@ def make_session(args):
     if args.scenario is not None:
         scenario = load_scenario(args.scenario)
         return Session.from_scenario(args.scenario, keep_trace=False), scenario.speed
-    return Session(preparation=args.preparation, seed=args.seed, preset=args.preset, keep_trace=False, **start), 1.0
+    return Session(preparation=args.preparation, seed=args.seed, preset=args.preset, keep_trace=False,
+                   cell_seed=cell_seed(args), **start), 1.0
 
 
 SCREENSHOT_FORMATS = (".png", ".jpg", ".jpeg", ".bmp")  # what Qt writes without extra plugins

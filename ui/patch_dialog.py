@@ -1,20 +1,22 @@
-"""Patching a new cell: the kind of cell, and everything fixed once it is patched (myelin wraps, a
+"""Patching a new cell: the kind of cell, everything fixed once it is patched (myelin wraps, a
 fed metabolite, any the registry marks ``fixed``), chosen before it is patched, with the ranges and
-messages of the headless API (``rig.controls``). Arrow keys move through the list; only Patch (or
+messages of the headless API (``rig.controls``), and whose cell it is (a student ID gives a cell of
+one's own: ``rig.variability``). Arrow keys move through the list; only Patch (or
 Enter) patches. Nothing physical here."""
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QListWidget, QListWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QVBoxLayout, QWidget)
 
 from rig import PREPARATIONS
 from rig.controls import CONTROLS
+from rig.variability import student_seed
 
 from .controls import label_for, widget_for
 from .screen_fit import fit_dialog
 
 
 class PatchDialog(QDialog):
-    def __init__(self, parent, preparation):
+    def __init__(self, parent, preparation, student=("", "")):
         super().__init__(parent)
         self.setObjectName("patch_dialog")
         self.setWindowTitle("Patch a new cell")
@@ -32,6 +34,21 @@ class PatchDialog(QDialog):
         self.fixed_form = QWidget()
         self.form = QFormLayout(self.fixed_form)
         layout.addWidget(self.fixed_form)
+        layout.addWidget(QLabel("Whose cell (empty: the textbook's standard cell):"))
+        whose = QFormLayout()
+        self.student = QLineEdit(student[0])
+        self.student.setObjectName("patch:student")
+        self.student.setPlaceholderText("your student ID: a cell of your own")
+        self.student.setToolTip("Every student ID gives its own cell, drawn from the spread real cells show; "
+                                "the same ID always gives the same cell")
+        self.course = QLineEdit(student[1])
+        self.course.setObjectName("patch:course")
+        self.course.setPlaceholderText("e.g. PHYS2026")
+        self.course.setToolTip("The course (and year) your instructor named: it and your ID choose your cell")
+        for text, box in (("Student ID", self.student), ("Course", self.course)):
+            box.setAccessibleName(text)
+            whose.addRow(QLabel(text), box)
+        layout.addLayout(whose)
         self.problem = QLabel("")
         self.problem.setObjectName("patch:problem")
         self.problem.setWordWrap(True)
@@ -77,6 +94,15 @@ class PatchDialog(QDialog):
             box.interpretText()
             values[name] = CONTROLS[name].validate(box.value())
         return values
+
+    def whose(self):
+        """(student ID, course) as typed, stripped; an empty ID: the standard cell."""
+        return self.student.text().strip(), self.course.text().strip()
+
+    def cell_seed(self):
+        """The seed of the student's own cell (rig.variability.student_seed), or None: the standard cell."""
+        student, course = self.whose()
+        return student_seed(student, course) if student else None
 
     def _accept_if_valid(self):
         try:

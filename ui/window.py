@@ -78,6 +78,16 @@ def _named(error):
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
+def _whose(session, student):
+    """Whose cell the status bar says was patched: nothing for the standard cell."""
+    if session.cell_seed is None:
+        return ""
+    if session.cell_attempt is None:
+        return " (no draw of this seed fell within the measured ranges: the standard cell)"
+    owner = f"{student[0]}'s own cell" if student[0] else "a cell of its own"
+    return f", {owner} (seed {session.cell_seed}, draw {session.cell_attempt + 1})"
+
+
 class RigWindow(QMainWindow):
     def __init__(self, session, speed=1.0, settings=None, folder=None):
         super().__init__()
@@ -86,6 +96,7 @@ class RigWindow(QMainWindow):
         self.folder = folder or self.settings.value("folder", default_folder())
         self.pending = []  # (future, what to do with its result)
         self.recording_path = self.last_recording = None
+        self.student = ("", "")  # (student ID, course) of the cell patched last through New cell…
         self._exporter = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="export")
         self._new_cell = None  # (thread, holder) while a new cell is being patched
         self._frames, self._late, self._numbers_at, self._scan_at, self._drift_at = [], 0, 0.0, 0.0, 0.0
@@ -354,14 +365,16 @@ class RigWindow(QMainWindow):
 
     def patch_dialog(self):
         """New cell…: choose its kind and what is fixed at patching, then patch it."""
-        dialog = PatchDialog(self, self.session.preparation.name)
+        dialog = PatchDialog(self, self.session.preparation.name, self.student)
         if dialog.exec() == PatchDialog.DialogCode.Accepted:
-            self.patch_new_cell(dialog.preparation(), dialog.fixed())
+            self.student = dialog.whose()
+            self.patch_new_cell(dialog.preparation(), dialog.fixed(), dialog.cell_seed())
         dialog.deleteLater()
 
-    def patch_new_cell(self, preparation, fixed=None):
-        """Patch a new cell with ``fixed`` (its properties fixed at patching: ``myelin_wraps``...);
-        settling it takes a moment, on a thread of its own; the recording ends."""
+    def patch_new_cell(self, preparation, fixed=None, cell_seed=None):
+        """Patch a new cell with ``fixed`` (its properties fixed at patching: ``myelin_wraps``...),
+        a student's own if ``cell_seed`` is given (``rig.variability``); settling it takes a
+        moment, on a thread of its own; the recording ends."""
         if self._new_cell is not None:
             return
         self.record_action.setChecked(False)
@@ -369,14 +382,16 @@ class RigWindow(QMainWindow):
 
         def make():
             try:
-                holder["session"] = Session(preparation=preparation, keep_trace=False, **(fixed or {}))
+                holder["session"] = Session(preparation=preparation, keep_trace=False, cell_seed=cell_seed,
+                                            **(fixed or {}))
             except Exception as e:  # shown to the user, the old cell keeps running
                 holder["error"] = e
 
         thread = threading.Thread(target=make, name="patching", daemon=True)
         thread.start()
         self._new_cell = (thread, holder)
-        self.say(f"Patching a new {PREPARATIONS[preparation].title}: the cell settles in its slice…")
+        finding = ": finding your own cell, a few seconds," if cell_seed is not None else ":"
+        self.say(f"Patching a new {PREPARATIONS[preparation].title}{finding} the cell settles in its slice…")
 
     def _finish_patching(self):
         thread, holder = self._new_cell
@@ -389,7 +404,7 @@ class RigWindow(QMainWindow):
         self.loop.stop()
         self.session.stop_recording()
         self.use_session(holder["session"], SPEEDS[self.speed_box.currentIndex()])
-        self.say(f"Patched: {self.session.preparation.title}")
+        self.say(f"Patched: {self.session.preparation.title}{_whose(self.session, self.student)}")
 
     # ---- commands --------------------------------------------------------------------------------
     def change(self, name, value):

@@ -1,0 +1,120 @@
+"""What a practical can record: one vocabulary of measurements, shared by the window's Record
+buttons, the headless runner and the answer keys (``rig.practical``).
+
+Each reads the live rig as a student would at that moment (the newest samples, the meters) or runs
+a protocol on a copy of the moment (``rig.protocols``: the experiment goes on untouched), and
+returns plain numbers with their units in the keys. ``MEASURES`` names them all, with what each
+gives; ``measure(session, name)`` takes one.
+"""
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import analysis, protocols
+
+SETTLED_S = 1.0  # "settled V" is the mean over the newest second, as a student reads a steady trace
+FIRING_S = 5.0  # spikes are counted over the newest five seconds (the rate meter's window)
+DEPOLARISED_mV = -20.0  # an anoxic depolarisation has happened once V passes this
+GABA_TEST_uM, GABA_TEST_S = 100.0, 2.0  # saturating GABA_A (EC50 10 µM), long enough for V to settle (τ ~25 ms)
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    what: str  # a line for the practical's author and the window's tooltip
+    gives: tuple  # the keys it returns, units in the names
+    take: object  # session -> {key: number}
+
+
+def settled_v(session):
+    """The mean membrane potential over the newest SETTLED_S (the newest sample if less is recorded)."""
+    _, channels = session.view.recent(("V_mV",), SETTLED_S)
+    v = channels["V_mV"]
+    return {"V_mV": float(v.mean()) if v.size else session.readout()["V_mV"]}
+
+
+def _readout(*keys):
+    return lambda session: {key: float(session.readout()[key]) for key in keys}
+
+
+def membrane(session):
+    found = protocols.membrane_test(session)
+    return {key: found[key] for key in ("R_in_MOhm", "C_pF", "tau_ms")}
+
+
+def rheobase(session):
+    return {"rheobase_pA": protocols.rheobase(session)["rheobase_pA"]}
+
+
+def firing(session):
+    """Spikes over the newest FIRING_S seconds, as the scopes hold them."""
+    t_s, channels = session.view.recent(("spikes",), FIRING_S)
+    count = float(channels["spikes"].sum())
+    span_s = min(FIRING_S, len(t_s) / session.sample_rate_hz) if len(t_s) else 0.0
+    return {"spike_count": count, "rate_Hz": count / span_s if span_s else 0.0}
+
+
+def spike_shape(session):
+    """Threshold, peak and half-width of the newest spike (the scopes' last FIRING_S seconds)."""
+    spike = session.last_spike(within_s=FIRING_S)
+    return {key: (spike or {}).get(key) for key in ("threshold_mV", "peak_mV", "half_width_ms")}
+
+
+def gaba_response(session):
+    """GABA_A's effect on this cell: on a copy of the moment, GABA_TEST_uM washed in at once; the
+    change of V after GABA_TEST_S (positive: GABA depolarises), with E_Cl as it was."""
+    before = session.readout()
+    with session.sandbox() as trial:
+        trial.configure(gaba_uM=GABA_TEST_uM, perfusion_tau_s=0.0)
+        v = trial.capture(GABA_TEST_S, 1000.0)["V_mV"]
+    return {"dV_gaba_mV": float(v[-1] - before["V_mV"]), "E_Cl_mV": float(before["E_Cl_mV"])}
+
+
+def anoxic_depolarisation(session):
+    """Seconds from the newest change of the O2 supply to V first passing DEPOLARISED_mV after it
+    (None if it has not): read from the scopes' ten minutes."""
+    changes = [t for t, text in session.markers() if text.startswith("o2_pct ")]
+    if not changes:
+        return {"latency_s": None}
+    t, _, hi = session.view.window("V_mV", session.t_s - changes[-1], n_points=10**6)
+    after = np.flatnonzero(hi > DEPOLARISED_mV)
+    return {"latency_s": float(t[after[0]] - changes[-1]) if after.size else None}
+
+
+def wave_speed(session):
+    """A spreading depolarisation's speed along the slice (mm/min), from the linescan: NaN, said
+    as None, until it has reached two places beyond the puff."""
+    speed = analysis.wave_speed_mm_per_min(session.linescan(), from_mm=session.get("patch_mm"))
+    return {"speed_mm_per_min": None if math.isnan(speed) else speed}
+
+
+MEASURES = {m.name: m for m in (
+    Measure("settled_V", "membrane potential, mean over the newest second", ("V_mV",), settled_v),
+    Measure("reversals", "Nernst potentials of K+, Na+ and Cl- now", ("E_K_mV", "E_Na_mV", "E_Cl_mV"),
+            _readout("E_K_mV", "E_Na_mV", "E_Cl_mV")),
+    Measure("ions", "ion concentrations now, outside (at the cell) and inside",
+            ("K_o_mM", "Na_o_mM", "Cl_o_mM", "K_i_mM", "Na_i_mM", "Cl_i_mM"),
+            _readout("K_o_mM", "Na_o_mM", "Cl_o_mM", "K_i_mM", "Na_i_mM", "Cl_i_mM")),
+    Measure("membrane_test", "input resistance, capacitance and time constant from a small step",
+            ("R_in_MOhm", "C_pF", "tau_ms"), membrane),
+    Measure("rheobase", "smallest 500 ms current step that fires a spike", ("rheobase_pA",), rheobase),
+    Measure("firing", f"spikes and their rate over the newest {FIRING_S:g} s", ("spike_count", "rate_Hz"), firing),
+    Measure("spike_shape", "threshold, peak and half-width of the newest spike",
+            ("threshold_mV", "peak_mV", "half_width_ms"), spike_shape),
+    Measure("energy", "ATP the cell uses, the pump's current and the Na+ that comes in",
+            ("ATP_use_per_s", "I_pump_pA", "ATP_mM", "Na_influx_per_s"),
+            _readout("ATP_use_per_s", "I_pump_pA", "ATP_mM", "Na_influx_per_s")),
+    Measure("gaba_response", f"the change of V in {GABA_TEST_uM:g} µM GABA (on a copy), and E_Cl",
+            ("dV_gaba_mV", "E_Cl_mV"), gaba_response),
+    Measure("anoxic_depolarisation", f"seconds from the O2 change to V above {DEPOLARISED_mV:g} mV",
+            ("latency_s",), anoxic_depolarisation),
+    Measure("wave_speed", "a spreading depolarisation's speed along the slice", ("speed_mm_per_min",), wave_speed),
+)}
+
+
+def measure(session, name):
+    """Measurement ``name`` (one of MEASURES) on the rig now: {key: number or None}."""
+    if name not in MEASURES:
+        raise ValueError(f"unknown measurement {name!r}: choose one of {', '.join(MEASURES)}")
+    return MEASURES[name].take(session)
