@@ -31,6 +31,7 @@ from .presets import load_presets
 from .puff import SOLUTES as PUFF_SOLUTES
 from .puff import checked_puff
 from .recorder import RecordingError, check_new_folder, recover
+from .practical_cli import COMMANDS as PRACTICAL_COMMANDS
 from .scenario import load_scenario
 from .variability import CELL_SEED_MAX, student_seed
 from .shipped import shipped_scenarios
@@ -56,6 +57,10 @@ def _controls_help():
     lines.append("other commands:")
     lines.append("  virtual-rig export NAME.vrig --csv OUT   a recording (or a part of it) as CSV or ATF")
     lines.append("  virtual-rig recover NAME.vrig            make a recording a crash cut off whole again")
+    lines.append("  virtual-rig answer-key PRACTICAL --students roster.csv --course C   every student's answers")
+    lines.append("  virtual-rig worksheet PRACTICAL --out sheet.html [--answers]   a practical on paper")
+    lines.append("  virtual-rig check-submission NAME.vrsub  verify a handed-in practical's seal and mark it")
+    lines.append("  virtual-rig class --n 30 --course C      a class of students' cells: mean ± SD")
     return "\n".join(lines)
 
 
@@ -482,7 +487,7 @@ def export_command(argv):
     return 0
 
 
-COMMANDS = {"recover": recover_command, "export": export_command}
+COMMANDS = {"recover": recover_command, "export": export_command, **PRACTICAL_COMMANDS}
 
 
 def main(argv=None):

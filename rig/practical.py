@@ -47,7 +47,9 @@ from .shipped import practical_path, shipped_practicals
 from .tomlfile import read_toml
 
 MAX_FILE_BYTES = 1_000_000
-TOP_LEVEL = ("title", "section", "preparation", "goals", "start", "steps")
+TOP_LEVEL = ("title", "section", "preparation", "goals", "start", "steps", "plots")
+PLOT_KEYS = ("title", "x", "y", "x_label", "y_label", "fit")
+FITS = ("line", "hill")  # a least-squares line; a Hill curve (dose–response: EC50 and Hill coefficient)
 STEP_KEYS = ("id", "text", "do", "checkpoint", "record", "prediction", "questions")
 QUESTION_KEYS = ("id", "ask", "unit", "expected", "tolerance", "tolerance_pct", "textbook", "hint", "options")
 CHECKPOINT_EXTRA = ("after_s", "recording")  # besides control values
@@ -87,6 +89,18 @@ class Step:
 
 
 @dataclass
+class Plot:
+    """A plot of the results table: ``x`` and each of ``y`` are formulas evaluated on each row
+    (``log10(K_o_mM)``), a point where a row has what they need; ``fit`` through the first series."""
+    title: str
+    x: str
+    y: list
+    x_label: str = ""
+    y_label: str = ""
+    fit: str = None
+
+
+@dataclass
 class Practical:
     path: str
     id: str
@@ -96,6 +110,7 @@ class Practical:
     goals: list
     start: dict
     steps: list
+    plots: list = field(default_factory=list)
 
     def question(self, question_id):
         return next(q for step in self.steps for q in step.questions if q.id == question_id)
@@ -144,8 +159,33 @@ def load_practical(path):
     ids = [q.id for step in steps for q in step.questions]
     if len(set(ids)) != len(ids):
         fail(f"question ids are used twice: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}", "steps")
+    plots = raw.get("plots", [])
+    if not isinstance(plots, list) or not all(isinstance(p, dict) for p in plots):
+        fail("plots must be [[plots]] tables", "plots")
+    plots = [_plot(entry, lambda m, key=None, n=n: fail(f"[[plots]] number {n + 1}: {m}", key, "plots", n))
+             for n, entry in enumerate(plots)]
     name = path.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".toml")
-    return Practical(path, name, title, section, preparation, goals, start, steps)
+    return Practical(path, name, title, section, preparation, goals, start, steps, plots)
+
+
+def _plot(entry, fail):
+    _known(entry, PLOT_KEYS, "a plot", lambda m, k: fail(m, k))
+    title, x = _text(entry, "title", lambda m: fail(m, "title")), _text(entry, "x", lambda m: fail(m, "x"))
+    y = entry.get("y")
+    if isinstance(y, str):
+        y = [y]
+    if not isinstance(y, list) or not y or not all(isinstance(v, str) for v in y):
+        fail(f"y = {reprlib.repr(y)} must be a formula or a list of them: y = [\"V_mV\", \"E_K_mV\"]", "y")
+    for key, formula in [("x", x)] + [("y", v) for v in y]:
+        try:
+            expressions.check(formula)
+        except expressions.ExpressionError as e:
+            fail(f"{key}: {e}", key)
+    fit = entry.get("fit")
+    if fit is not None and fit not in FITS:
+        fail(f"fit = {reprlib.repr(fit)}: choose one of {', '.join(FITS)}", "fit")
+    return Plot(title, x, y, _text(entry, "x_label", lambda m: fail(m, "x_label"), required=False),
+                _text(entry, "y_label", lambda m: fail(m, "y_label"), required=False), fit)
 
 
 def _known(table, keys, what, fail):
