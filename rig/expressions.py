@@ -88,9 +88,12 @@ def evaluate(formula, rows):
     """The value of ``formula`` on the results table ``rows`` (dicts with a ``step`` key)."""
     tree = check(formula)
     try:
-        value = float(_eval(tree.body, rows, formula))
+        value = np.asarray(_eval(tree.body, rows, formula), float).reshape(-1)
     except (TypeError, ZeroDivisionError) as e:
         raise ExpressionError(f"{formula!r} cannot be evaluated: {e}") from None
+    if value.size != 1:  # a column of several rows where one number is asked for
+        raise ExpressionError(f"{formula!r} gives {value.size} values, not one number: use mean(), last() or at()")
+    value = float(value[0])
     if not math.isfinite(value):
         raise ExpressionError(f"{formula!r} is not a number on these results ({value})")
     return value

@@ -39,7 +39,7 @@ class PracticalRun:
 
     @property
     def finished(self):
-        return self.step_index >= len(self.practical.steps) - 1 and self._step_done(self.step)
+        return self.step_index >= len(self.practical.steps) - 1 and self.step_done()
 
     # ---- what the student does -------------------------------------------------------------------
     def checkpoint(self, session):
@@ -103,13 +103,15 @@ class PracticalRun:
 
     def next(self, session):
         """On to the next step, once this one is done (recorded and answered)."""
-        if not self._step_done(self.step):
+        if not self.step_done():
             raise ValueError("first record this step's measurements and answer its questions")
         if self.step_index + 1 < len(self.practical.steps):
             self.step_index += 1
             self._did("next", {"step": self.step.id})
 
-    def _step_done(self, step):
+    def step_done(self):
+        """Whether this step is recorded, its prediction entered and its questions answered."""
+        step = self.step
         recorded = not step.record or any(row["step"] == step.id for row in self.rows)
         return recorded and all(q.id in self.answers for q in step.questions) and (
             step.prediction is None or step.prediction["id"] in self.predictions)

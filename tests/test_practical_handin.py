@@ -25,6 +25,7 @@ def chloride_run():
 def test_the_report_holds_the_answers_marks_table_and_plots(chloride_run):
     text = report_html(chloride_run, [(0.5, "gaba_uM 0 -> 100")])
     assert "<svg" in text and "GABA&#x27;s effect against the driving force" in text
+    assert text.count("<circle") == 3  # one point per cell: mature, passive, immature
     assert text.count('class="correct"') == len(chloride_run.answers) and "s1003" in text and str(SEED) in text
     assert "gaba_uM 0 -&gt; 100" in text
 

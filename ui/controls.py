@@ -22,7 +22,7 @@ CLAMP_LABELS = {"voltage": "VC", "I=0": "I=0", "current": "IC"}  # MultiClamp's 
 # number holds these keys, so a number box lets them through to the window instead of swallowing them
 # while it has the focus
 WINDOW_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_M, Qt.Key.Key_L, Qt.Key.Key_F, Qt.Key.Key_C, Qt.Key.Key_N,
-               Qt.Key.Key_S)
+               Qt.Key.Key_S, Qt.Key.Key_P)
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # on the text only: a style sheet on the box itself would make Qt draw its arrows without the platform's style
 INVALID_LOOK = "background: #ffd6d6; color: #b00020;"
@@ -50,6 +50,20 @@ def step_of(control):
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
+
+def strict(locale):
+    """``locale`` reading and writing no thousands separators: "4,4" is never 44."""
+    locale = QLocale(locale)
+    locale.setNumberOptions(QLocale.NumberOption.RejectGroupSeparator | QLocale.NumberOption.OmitGroupSeparator)
+    return locale
+
+
+def typed_number(text, locale):
+    """``text`` as a number in ``locale`` (4,4 in German is 4.4), or None: the window's one rule
+    for what is typed (never NaN or an infinity: ``rig.controls.as_number``)."""
+    number, ok = strict(locale).toDouble(text.strip())
+    return as_number(number) if ok else None
+
 class TypedNumberBox(QDoubleSpinBox):
     """A number typed in the user's locale: 4,4 where the decimal separator is a comma, refused
     where it is not (never 44: Qt's own box reads the comma there as a thousands separator and
@@ -70,17 +84,14 @@ class TypedNumberBox(QDoubleSpinBox):
 
     def strict_locale(self):
         """The box's locale, reading and writing no thousands separators."""
-        locale = QLocale(self.locale())
-        locale.setNumberOptions(QLocale.NumberOption.RejectGroupSeparator | QLocale.NumberOption.OmitGroupSeparator)
-        return locale
+        return strict(self.locale())
 
     def typed(self, text=None):
         """What is typed (``text``, else the box's), as a number if it is one in this locale, else the text."""
         body = (self.text() if text is None else text).strip()
         if self.suffix().strip() and body.endswith(self.suffix().strip()):
             body = body[:-len(self.suffix().strip())].strip()
-        number, ok = self.strict_locale().toDouble(body)
-        number = as_number(number) if ok else None  # the one rule: never NaN or an infinity
+        number = typed_number(body, self.locale())
         return body if number is None else number
 
     def problem(self, text=None):

@@ -32,6 +32,7 @@ from .cursors import Cursors
 from .linescan import Linescan
 from .panels import ExperimentTabs
 from .patch_dialog import PatchDialog
+from .practical_panel import PracticalPanel
 from .readouts import Readouts
 from .results import Results
 from .scopes import SPANS_S, Scopes
@@ -108,6 +109,9 @@ class RigWindow(QMainWindow):
         self.cursors = Cursors(self.scopes.plots)
         self.book = ResultsBook()  # every measurement's numbers, cell by cell
         self.results = Results(self.book)
+        self.practical = PracticalPanel(self)  # the lab practical, first of the results pane's tabs
+        self.results.insertTab(0, self.practical, "Practical")
+        self.results.setCurrentWidget(self.results.log)  # the log until a practical starts
         self.amplifier = AmplifierPanel()
         self.tabs = ExperimentTabs()
         self.caption = QLabel()  # a scenario's caption, in a banner across the window's top
@@ -206,6 +210,11 @@ class RigWindow(QMainWindow):
                                          "(myelin wraps, a fed metabolite) (N)")
         bar.addAction(self.patch_action)
         self.patch_action.triggered.connect(self.patch_dialog)
+        self.practical_action = self._action("practical", "Practical…", "P",
+                                             "A lab practical: guided steps on your own cell, checked answers, "
+                                             "a report to hand in (P)")
+        bar.addAction(self.practical_action)
+        self.practical_action.triggered.connect(self.open_practical)
         bar.addSeparator()
         bar.addWidget(self._view_menu())
         self.recording_label = QLabel("")
@@ -371,6 +380,18 @@ class RigWindow(QMainWindow):
             self.patch_new_cell(dialog.preparation(), dialog.fixed(), dialog.cell_seed())
         dialog.deleteLater()
 
+    def open_practical(self):
+        self.practical.open_dialog()
+        if self.practical.run is not None:
+            self.results_action.setChecked(True)
+            self.results.setCurrentWidget(self.practical)
+            self._make_room_for_results()
+
+    @property
+    def patching(self):
+        """Whether a new cell is being patched (its Session is not in use yet)."""
+        return self._new_cell is not None
+
     def patch_new_cell(self, preparation, fixed=None, cell_seed=None):
         """Patch a new cell with ``fixed`` (its properties fixed at patching: ``myelin_wraps``...),
         a student's own if ``cell_seed`` is given (``rig.variability``); settling it takes a
@@ -434,13 +455,13 @@ class RigWindow(QMainWindow):
 
     def puff(self, keywords):
         """Puff onto the slice (on the worker, like every rig command); a bad value is said."""
-        self._ask(lambda s: s.puff(**keywords), lambda _: self.say("Puffed"))
+        self.ask(lambda s: s.puff(**keywords), lambda _: self.say("Puffed"))
 
     def measure(self, kind, arguments):
         """Run a measurement or protocol on the worker; its result is shown when ready."""
         work = MEASUREMENTS[kind]
         self.say(f"Measuring: {kind.replace('_', ' ')}…")
-        self._ask(lambda s: work(s, **arguments), lambda result: self._measured(kind, result))
+        self.ask(lambda s: work(s, **arguments), lambda result: self._measured(kind, result))
 
     def _measured(self, kind, result):
         self.amplifier.show_result(kind, result)
@@ -504,12 +525,12 @@ class RigWindow(QMainWindow):
             stamp = datetime.datetime.now().strftime("%Y-%m-%d_%H%M%S")
             path = os.path.join(self.folder, f"{stamp}_{self.session.preparation.name}.vrig")
             self.recording_path = path
-            self._ask(lambda s: s.start_recording(path), lambda _: self.say(f"Recording to {path}"),
+            self.ask(lambda s: s.start_recording(path), lambda _: self.say(f"Recording to {path}"),
                       self._recording_refused)
         elif not on and self.recording_path is not None:
             path, self.recording_path = self.recording_path, None
             self.last_recording = path
-            self._ask(lambda s: s.stop_recording(), lambda _: self.say(f"Saved {path}"))
+            self.ask(lambda s: s.stop_recording(), lambda _: self.say(f"Saved {path}"))
 
     def _recording_refused(self, error):
         self.recording_path = None
@@ -595,7 +616,7 @@ class RigWindow(QMainWindow):
     def _when_done(self, future, then, failed=None):
         self.pending.append((future, then, failed or (lambda e: self.say(str(e), error=True))))
 
-    def _ask(self, work, then, failed=None):
+    def ask(self, work, then, failed=None):
         """Run ``work(session)`` on the loop's worker: ``then`` its result when ready, ``failed`` its
         error (said in the status bar unless given), also when the loop has stopped and refuses it."""
         try:
@@ -648,6 +669,7 @@ class RigWindow(QMainWindow):
             self.amplifier.follow(controls, readout)
             self.tabs.follow(controls, readout)
             self.readouts.follow(readout, session.last_spike())
+            self.practical.follow(session)
             self._show_pace(len(self._frames))
             self._follow_span()
             self._show_status(readout)
