@@ -53,6 +53,9 @@ screenshots: $(VENV)/.installed-run
 	xvfb-run -a -s "-screen 0 1366x768x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
 	    --scenario spreading_depolarisation --speed 5 --span 60 --size 1366x768 --screenshot docs/linescan.png \
 	    --quit-after 14
+	xvfb-run -a -s "-screen 0 1366x768x24" env -u QT_QPA_PLATFORM HOME=$$(mktemp -d) $(BIN)/virtual-rig \
+	    --practical 02_potassium_and_rest --student s1001 --course PHYS2026 --size 1366x768 \
+	    --screenshot docs/practical.png --quit-after 20
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -77,6 +77,8 @@ def main(args):
         window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMaximized)
         window.resize(*args.size)
     window.show()
+    if args.practical is not None:
+        window.open_practical(args.practical, args.student, args.course)
     # Ctrl-C in the terminal closes the window as its close button does: the recording is closed,
     # settings saved (Qt's loop would otherwise leave the signal waiting for Python to run)
     signal.signal(signal.SIGINT, lambda *_: window.close())

@@ -35,6 +35,9 @@ def add_window_options(parser):
                                 "screen; the window cannot shrink below what its panels need)"),
         group.add_argument("--span", type=cli.number("seconds, 1–600", lambda x: 1 <= x <= 600), metavar="S",
                            help="the scopes show the last S seconds (1–600)"),
+        group.add_argument("--practical", metavar="NAME",
+                           help="open a lab practical for --student (of --course), e.g. 02_potassium_and_rest "
+                                "(or Practical… in the window)"),
     ]
 
 
@@ -61,6 +64,8 @@ def main(argv=None):
         verb = "work" if len(extra) > 1 else "works"
         parser.error(f"{' and '.join(extra)} only {verb} with --headless: the window has its own controls "
                      f"(a timeline of changes for the window: --scenario)")
+    if args.practical is not None and args.student is None:
+        parser.error("--practical needs --student ID: the practical runs on the student's own cell")
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
                                                  or os.environ.get("QT_QPA_PLATFORM")):
         print("virtual-rig: no display to open the window on; run experiments with --headless "

@@ -380,8 +380,12 @@ class RigWindow(QMainWindow):
             self.patch_new_cell(dialog.preparation(), dialog.fixed(), dialog.cell_seed())
         dialog.deleteLater()
 
-    def open_practical(self):
-        self.practical.open_dialog()
+    def open_practical(self, name=None, student="", course=""):
+        """Practical… (P): choose one in the dialog, or start ``name`` for ``student`` straight away."""
+        if name is None:
+            self.practical.open_dialog()
+        else:
+            self.practical.begin(name, student, course)
         if self.practical.run is not None:
             self.results_action.setChecked(True)
             self.results.setCurrentWidget(self.practical)
