@@ -2,6 +2,7 @@
 typed answers with their marks, a step's new cell, Hand in; the submission checks, and the
 progress on disk resumes where the student was."""
 import os
+import zipfile
 
 import pytest
 
@@ -73,6 +74,8 @@ def test_a_student_completes_the_chloride_practical_in_the_window_and_hands_it_i
         qtbot.wait(500)
         window.run_action.trigger()
     _record(window, qtbot, 1)
+    window.record_action.trigger()  # a recording of the experiment goes into the hand-in too
+    qtbot.waitUntil(lambda: window.session.logbook.recorder is not None)
     assert "locked in" in _type(window, qtbot, "immature_dV_guess", "8")
     wrong = _type(window, qtbot, "E_Cl_mature", "-60")
     assert wrong.startswith("wrong (1 try) — hint:")
@@ -97,12 +100,16 @@ def test_a_student_completes_the_chloride_practical_in_the_window_and_hands_it_i
     assert run.finished and window.practical.table.rowCount() == 3
     assert {entry["mark"] for entry in run.answers.values()} == {"correct"}
 
+    assert not window.record_action.isChecked()  # patching the step's new cell ended the recording, kept as the last
     path = window.practical.hand_in()
     assert path is not None and os.path.exists(path) and os.path.exists(path.replace(".vrsub", ".pdf"))
     checked = check_submission(path)
     assert checked["cell_seed"] == SEED and checked["student"] == "s1003"
     assert {m["own_mark"] for m in checked["marks"]} == {"correct"}
-    assert "Handed in" in window.statusBar().currentMessage()
+    assert "Handed in" in window.statusBar().currentMessage() and "with the recording" in \
+        window.statusBar().currentMessage()
+    with zipfile.ZipFile(path) as bundle:
+        assert "recording.csv" in bundle.namelist()
 
     # what the student recorded in the window is what the headless answer key gives, to a tenth of the tolerance
     key = answer_key(run.practical, SEED)

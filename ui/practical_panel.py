@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushB
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from rig import plots
+from rig.export import ExportError, Recorded, export, rate_choices
 from rig.expressions import ExpressionError
 from rig.practical import PracticalError, load_practical
 from rig.practical_run import PracticalRun
+from rig.recorder import RecordingError
 from rig.report import report_html
 from rig.submission import SubmissionError, write_submission
 from rig.variability import student_seed
@@ -284,15 +286,30 @@ class PracticalPanel(QWidget):
             return None
         path = path or _free(os.path.splitext(self.run.path)[0] + ".vrsub")
         markers = self.host.session.markers()
+        recording, note = self._recording_csv(_free(os.path.splitext(path)[0] + "-recording.csv"))
         try:
-            seal = write_submission(self.run, path, markers)
+            seal = write_submission(self.run, path, markers, recording)
             pdf = os.path.splitext(path)[0] + ".pdf"
             write_pdf(report_html(self.run, markers), pdf)
         except (SubmissionError, OSError) as e:
             self.host.say(f"Not handed in: {e}", error=True)
             return None
-        self.host.say(f"Handed in: {path} (seal {seal[:12]}…) and the report {pdf}")
+        self.host.say(f"Handed in: {path} (seal {seal[:12]}…) and the report {pdf}{note}")
         return path
+
+    def _recording_csv(self, csv_path):
+        """The last recording (if any) exported as CSV at a spreadsheet's size, for the hand-in:
+        (its path or None, what the status bar adds)."""
+        folder = self.host.recording_path or self.host.last_recording
+        if folder is None:
+            return None, " (no recording to include: ● Record keeps one)"
+        try:
+            recorded = Recorded.from_recording(folder)
+            fitting = [c["rate_hz"] for c in rate_choices(recorded) if c["fits"]]
+            export(recorded, csv_path, rate_hz=fitting[0] if fitting else None)
+        except (ExportError, RecordingError, ValueError, OSError) as e:
+            return None, f" (the recording could not be included: {e})"
+        return csv_path, ", with the recording"
 
     # ---- what was found ------------------------------------------------------------------------------
     def _show_table(self):
