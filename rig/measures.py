@@ -12,11 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import analysis, protocols
+from .meters import CHAMBER
 
 SETTLED_S = 1.0  # "settled V" is the mean over the newest second, as a student reads a steady trace
 FIRING_S = 5.0  # spikes are counted over the newest five seconds (the rate meter's window)
 DEPOLARISED_mV = -20.0  # an anoxic depolarisation has happened once V passes this
 GABA_TEST_uM, GABA_TEST_S = 100.0, 2.0  # saturating GABA_A (EC50 10 µM), long enough for V to settle (τ ~25 ms)
+# 5× the transporters' K_m (18 µM); 0.1 s is long enough for V to settle in an astrocyte (τ ~3 ms) and short
+# enough that the K+ the transporters move out has not yet built up around the cell (it does over seconds)
+GLUTAMATE_TEST_uM, GLUTAMATE_TEST_S = 100.0, 0.1
+CHAMBER_KEYS = (*CHAMBER, "o2_pct")  # named as their controls are
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,33 @@ def gaba_response(session):
     return {"dV_gaba_mV": float(v[-1] - before["V_mV"]), "E_Cl_mV": float(before["E_Cl_mV"])}
 
 
+def glutamate_response(session):
+    """Glutamate's effect on this cell (in an astrocyte, its transporters' current; in a neuron, its
+    receptors'): on copies of the moment, GLUTAMATE_TEST_uM washed in at once (a fast application),
+    each sweep less the same GLUTAMATE_TEST_S without it. The change of V in current clamp
+    (positive: glutamate depolarises) and of the current that holds V where it was in voltage clamp
+    (negative: inward)."""
+    v_now = session.readout()["V_mV"]
+    change = {}
+    for clamp, key in (("current", "V_mV"), ("voltage", "I_pA")):
+        sweeps = []
+        for uM in (0.0, GLUTAMATE_TEST_uM):
+            with session.sandbox() as trial:
+                trial.configure(clamp=clamp, hold_mV=v_now, noise_V_mV=0.0, noise_I_pA=0.0)
+                trial.configure(glutamate_uM=uM, perfusion_tau_s=0.0)
+                sweeps.append(trial.capture(GLUTAMATE_TEST_S, 1000.0)[key][-1])
+        change[key] = float(sweeps[1] - sweeps[0])
+    return {"dV_glu_mV": change["V_mV"], "I_glu_pA": change["I_pA"]}
+
+
+def chamber(session):
+    """What the chamber holds now, as the perfusion has washed it in so far: the bath's ions, each
+    drug and transmitter, and the O2 in the gas, named as their controls are (``retigabine_uM``):
+    the x of a dose–response curve."""
+    readout = session.readout()
+    return {key: float(readout[f"chamber_{key}"]) for key in CHAMBER_KEYS}
+
+
 def anoxic_depolarisation(session):
     """Seconds from the newest change of the O2 supply to V first passing DEPOLARISED_mV after it
     (None if it has not): read from the scopes' ten minutes."""
@@ -107,6 +139,9 @@ MEASURES = {m.name: m for m in (
             _readout("ATP_use_per_s", "I_pump_pA", "ATP_mM", "Na_influx_per_s")),
     Measure("gaba_response", f"the change of V in {GABA_TEST_uM:g} µM GABA (on a copy), and E_Cl",
             ("dV_gaba_mV", "E_Cl_mV"), gaba_response),
+    Measure("glutamate_response", f"the change of V, and the inward current at V, in {GLUTAMATE_TEST_uM:g} µM "
+            "glutamate (on copies)", ("dV_glu_mV", "I_glu_pA"), glutamate_response),
+    Measure("chamber", "what the chamber holds now: bath ions, drugs and transmitters, O2", CHAMBER_KEYS, chamber),
     Measure("anoxic_depolarisation", f"seconds from the O2 change to V above {DEPOLARISED_mV:g} mV",
             ("latency_s",), anoxic_depolarisation),
     Measure("wave_speed", "a spreading depolarisation's speed along the slice", ("speed_mm_per_min",), wave_speed),

@@ -49,3 +49,27 @@ def test_the_anoxic_depolarisation_is_timed_from_the_o2_change_as_targets_row_17
 def test_an_unknown_measurement_names_the_known_ones(neuron):
     with pytest.raises(ValueError, match="unknown measurement 'rest': choose one of settled_V, reversals"):
         measure(neuron, "rest")
+
+
+def test_glutamate_uptake_draws_an_inward_current_that_depolarises_an_astrocyte_and_tboa_blocks_it():
+    """Targets row 30: transporters' current of the order Bergles & Jahr 1997 recorded (-175 pA on
+    the default astrocyte), a depolarisation of 1-10 mV, and nearly none of it left in 100 µM TBOA."""
+    s = Session(preparation="astrocyte", keep_trace=False)
+    s.run(2.0)
+    control = measure(s, "glutamate_response")
+    assert control["I_glu_pA"] == pytest.approx(-175.0, rel=0.05) and 1.0 <= control["dV_glu_mV"] <= 10.0
+    assert control["dV_glu_mV"] == pytest.approx(-control["I_glu_pA"] * measure(s, "membrane_test")["R_in_MOhm"]
+                                                 / 1000.0, rel=0.15)  # Ohm's law, near enough
+    s.set(tboa_uM=100.0, perfusion_tau_s=0.0)
+    s.run(2.0)
+    blocked = measure(s, "glutamate_response")
+    assert abs(blocked["I_glu_pA"]) < 0.1 * abs(control["I_glu_pA"]) and abs(blocked["dV_glu_mV"]) < 0.3
+
+
+def test_the_chamber_reads_what_the_perfusion_has_washed_in_so_far(neuron):
+    assert measure(neuron, "chamber")["retigabine_uM"] == 0.0 and measure(neuron, "chamber")["o2_pct"] == 95.0
+    s = Session(keep_trace=False)
+    s.set(retigabine_uM=10.0)  # the default exchange time, 10 s: 63 % after one of them
+    s.run(10.0)
+    assert measure(s, "chamber")["retigabine_uM"] == pytest.approx(6.3, abs=0.1)
+    assert measure(s, "chamber")["bath_K_mM"] == pytest.approx(3.0)
