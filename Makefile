@@ -27,6 +27,7 @@ test: $(VENV)/.installed-test
 figures: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen VIRTUAL_RIG_FIGURES=.figures.json $(BIN)/python -m pytest -q
 	$(BIN)/python tests/readme_rows.py .figures.json README.md
+	$(BIN)/python tests/readme_practicals.py README.md
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

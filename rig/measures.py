@@ -68,12 +68,13 @@ def spike_shape(session):
 
 def gaba_response(session):
     """GABA_A's effect on this cell: on a copy of the moment, GABA_TEST_uM washed in at once; the
-    change of V after GABA_TEST_S (positive: GABA depolarises), with E_Cl as it was."""
+    change of V over the last half second of GABA_TEST_S (positive: GABA depolarises), with E_Cl as it was."""
     before = session.readout()
     with session.sandbox() as trial:
         trial.configure(gaba_uM=GABA_TEST_uM, perfusion_tau_s=0.0)
         v = trial.capture(GABA_TEST_S, 1000.0)["V_mV"]
-    return {"dV_gaba_mV": float(v[-1] - before["V_mV"]), "E_Cl_mV": float(before["E_Cl_mV"])}
+    # the median of the last half second: a cell that GABA makes fire is read between its spikes
+    return {"dV_gaba_mV": float(np.median(v[-len(v) // 4:]) - before["V_mV"]), "E_Cl_mV": float(before["E_Cl_mV"])}
 
 
 def glutamate_response(session):

@@ -49,6 +49,7 @@ RANGES = {
     "squid_axon": {"rate_Hz": (60.0, 75.0), "lowest_peak_mV": (30.0, 45.0), "highest_peak_mV": (30.0, 45.0)},
 }
 RANGES["slice"] = RANGES["neuron"]
+# not drawn (engine.variability): the internode, whose property a student varies, its myelin wraps, is chosen
 CHECKED_AS = {"slice": "neuron"}  # a slice takes 10× as long to patch: its cell is checked as the neuron it is
 SQUID_STEP_uA_PER_CM2 = 10.0  # targets row 21
 
@@ -86,6 +87,8 @@ def first_accepted(preparation_name, cell_seed, patch):
     """The first attempt of ``cell_seed`` whose cell lies within the ranges, or None (the default
     cell) if none of MAX_ATTEMPTS does; ``patch(name, attempt)`` gives a Session of that cell."""
     name = CHECKED_AS.get(preparation_name, preparation_name)
+    if name not in RANGES:  # a preparation that is not drawn (the internode): everyone's is the standard cell
+        return None
     if (name, cell_seed) not in _accepted:
         _accepted[name, cell_seed] = next((attempt for attempt in range(MAX_ATTEMPTS)
                                            if not outside(name, measure(patch(name, attempt)))), None)

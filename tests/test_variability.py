@@ -94,3 +94,8 @@ def test_a_class_of_neurons_spreads_as_recorded_cells_do_and_a_copied_answer_is_
 def test_every_preparation_but_the_internode_is_drawn():
     for name, preparation in PREPARATIONS.items():
         assert bool(drawn(name, preparation.values(), 1)) == (name != "internode")
+
+
+def test_an_undrawn_preparation_gives_every_student_the_standard_cell():
+    s = Session(preparation="internode", cell_seed=student_seed("s1003", "PHYS2026"), keep_trace=False)
+    assert s.cell_seed is not None and s.cell_attempt is None
