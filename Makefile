@@ -20,8 +20,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	$(BIN)/virtual-rig
 
+# worksteal: an idle worker takes the other's queued tests, so the long ones do not end up together
 test: $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 --dist worksteal
 
 # the README's table of target rows, filled with what the tests measure
 figures: $(VENV)/.installed-test

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.kernel import nernst_mV
+
 from . import analysis, protocols
 from .meters import CHAMBER
 
@@ -41,6 +43,20 @@ def settled_v(session):
 
 def _readout(*keys):
     return lambda session: {key: float(session.readout()[key]) for key in keys}
+
+
+def reversals(session):
+    """Nernst potentials from the concentrations now and the temperature set now: right after a
+    change, even paused (the meters show what the last block published)."""
+    state, temperature_C = session.state(), session.get("temperature_C")
+    return {f"E_{ion}_mV": nernst_mV(z, state[f"{ion}_o_mM"], state[f"{ion}_i_mM"], temperature_C)
+            for ion, z in (("K", 1), ("Na", 1), ("Cl", -1))}
+
+
+def ions(session):
+    """The concentrations at the cell now (outside: its shell of extracellular space) and inside."""
+    state = session.state()
+    return {f"{ion}_{side}_mM": float(state[f"{ion}_{side}_mM"]) for side in "oi" for ion in ("K", "Na", "Cl")}
 
 
 def membrane(session):
@@ -124,11 +140,9 @@ def wave_speed(session):
 
 MEASURES = {m.name: m for m in (
     Measure("settled_V", "membrane potential, mean over the newest second", ("V_mV",), settled_v),
-    Measure("reversals", "Nernst potentials of K+, Na+ and Cl- now", ("E_K_mV", "E_Na_mV", "E_Cl_mV"),
-            _readout("E_K_mV", "E_Na_mV", "E_Cl_mV")),
+    Measure("reversals", "Nernst potentials of K+, Na+ and Cl- now", ("E_K_mV", "E_Na_mV", "E_Cl_mV"), reversals),
     Measure("ions", "ion concentrations now, outside (at the cell) and inside",
-            ("K_o_mM", "Na_o_mM", "Cl_o_mM", "K_i_mM", "Na_i_mM", "Cl_i_mM"),
-            _readout("K_o_mM", "Na_o_mM", "Cl_o_mM", "K_i_mM", "Na_i_mM", "Cl_i_mM")),
+            ("K_o_mM", "Na_o_mM", "Cl_o_mM", "K_i_mM", "Na_i_mM", "Cl_i_mM"), ions),
     Measure("membrane_test", "input resistance, capacitance and time constant from a small step",
             ("R_in_MOhm", "C_pF", "tau_ms"), membrane),
     Measure("rheobase", "smallest 500 ms current step that fires a spike", ("rheobase_pA",), rheobase),

@@ -73,3 +73,11 @@ def test_the_chamber_reads_what_the_perfusion_has_washed_in_so_far(neuron):
     s.run(10.0)
     assert measure(s, "chamber")["retigabine_uM"] == pytest.approx(6.3, abs=0.1)
     assert measure(s, "chamber")["bath_K_mM"] == pytest.approx(3.0)
+
+
+def test_the_reversals_follow_a_temperature_change_at_once_even_paused():
+    """Targets row 2: E_K at 37 °C / E_K at 25 °C right after the change, the concentrations unchanged."""
+    s = Session(keep_trace=False, sample_rate_hz=1000)
+    warm = measure(s, "reversals")["E_K_mV"]
+    s.set(temperature_C=25.0)  # no block has run since: the meters still show 37 °C
+    assert warm / measure(s, "reversals")["E_K_mV"] == pytest.approx(310.15 / 298.15, rel=1e-6)

@@ -97,7 +97,8 @@ def test_a_student_completes_the_chloride_practical_in_the_window_and_hands_it_i
     for key in ("E_Cl_immature", "gaba_immature_dV"):
         _answer_own(window, qtbot, key)
     _choose(window, qtbot, "gaba_immature", "depolarises it")
-    assert run.finished and window.practical.table.rowCount() == 3
+    qtbot.waitUntil(lambda: window.practical.table.rowCount() == 3)  # the table follows on the window's frame
+    assert run.finished
     assert {entry["mark"] for entry in run.answers.values()} == {"correct"}
 
     assert not window.record_action.isChecked()  # patching the step's new cell ended the recording, kept as the last
