@@ -111,6 +111,7 @@ class Practical:
     start: dict
     steps: list
     plots: list = field(default_factory=list)
+    digest: str = ""  # SHA-256 of the file's text: which version of the practical this is
 
     def question(self, question_id):
         return next(q for step in self.steps for q in step.questions if q.id == question_id)
@@ -165,7 +166,7 @@ def load_practical(path):
     plots = [_plot(entry, lambda m, key=None, n=n: fail(f"[[plots]] number {n + 1}: {m}", key, "plots", n))
              for n, entry in enumerate(plots)]
     name = path.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".toml")
-    return Practical(path, name, title, section, preparation, goals, start, steps, plots)
+    return Practical(path, name, title, section, preparation, goals, start, steps, plots, places.digest)
 
 
 def _plot(entry, fail):

@@ -12,6 +12,7 @@ import datetime
 import json
 import math
 import os
+import threading
 
 from . import expressions
 from .controls import CONTROLS
@@ -59,12 +60,21 @@ class PracticalRun:
 
     def record(self, session):
         """The step's measurements, one row in the table (refused until the checkpoint holds)."""
+        return self.keep(self.take(session))
+
+    def take(self, session):
+        """The step's measurements as a row, not yet kept (the window takes them on the rig's
+        worker and keeps them on its own thread: the run changes on one thread only)."""
         holds, missing = self.checkpoint(session)
         if not holds:
             raise ValueError(f"not yet: {missing}")
         row = {"step": self.step.id, "t_s": session.t_s}
         for name in self.step.record:
             row.update(measure(session, name))
+        return row
+
+    def keep(self, row):
+        """Add a row ``take`` gave to the table."""
         self.rows.append(row)
         self._did("record", row)
         return row
@@ -128,7 +138,7 @@ class PracticalRun:
                 "rows": self.rows, "predictions": self.predictions, "answers": self.answers, "log": self.log}
 
     def save(self, path):
-        staged = f"{path}.saving"
+        staged = f"{path}.{os.getpid()}.{threading.get_ident()}.saving"  # two savers never share one
         with open(staged, "w", encoding="utf-8") as f:
             json.dump(self.state(), f, ensure_ascii=False, indent=1)
             f.flush()
@@ -209,6 +219,13 @@ def _scripted_answer(run, question, answers, typed):
 
 def answer_key(practical, cell_seed=None):
     """{question id: expected answer} for the student whose cell is ``cell_seed``: the scripted
-    student's own table, headless."""
-    run = run_scripted(practical, cell_seed)
-    return {question_id: entry["expected"] for question_id, entry in run.answers.items()}
+    student's own table, headless. Kept for the process: the same file and cell give the same key."""
+    found = _keys.get((practical.path, practical.digest, cell_seed))
+    if found is None:
+        run = run_scripted(practical, cell_seed)
+        found = _keys[practical.path, practical.digest, cell_seed] = {
+            question_id: entry["expected"] for question_id, entry in run.answers.items()}
+    return dict(found)
+
+
+_keys = {}

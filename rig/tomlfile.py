@@ -2,6 +2,7 @@
 line: the file is refused if it is not a regular file (a folder, a device, a pipe), not UTF-8, too
 large, or not TOML; ``Places`` then finds the line of any key or table for later messages.
 """
+import hashlib
 import os
 import re
 import stat
@@ -61,6 +62,7 @@ class Places:
     HEADER = re.compile(r"^\s*\[{1,2}\s*([\w.-]+)\s*\]{1,2}\s*(#.*)?$")
 
     def __init__(self, text):
+        self.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()  # which version of the file
         self.code = _code_lines(text.splitlines())
         self.headers = []  # (table name, line index), in file order
         for i, line in enumerate(self.code):

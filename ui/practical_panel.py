@@ -214,9 +214,10 @@ class PracticalPanel(QWidget):
 
     def record(self):
         self.record_button.setEnabled(False)
-        self.host.ask(self.run.record, self._recorded)
+        self.host.ask(self.run.take, self._recorded)
 
     def _recorded(self, row):
+        self.run.keep(row)
         self._show_table()
         self.host.say(f"Recorded: step {row['step']}")
         self._update_next()
