@@ -72,3 +72,13 @@ def neuron(settled_neuron):
     s, snap = settled_neuron
     s.restore(snap)
     return s
+
+
+def pytest_collection_modifyitems(items):
+    """The long tests (marked slow) start first, half at the head of each worker's share: make test's
+    two workers (``--dist worksteal``) each get one contiguous half of this order, take the other's
+    queued tests when idle, and so never end with a long test running alone."""
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    fast = [item for item in items if not item.get_closest_marker("slow")]
+    cut = max(0, len(items) // 2 - len(slow[0::2]))
+    items[:] = slow[0::2] + fast[:cut] + slow[1::2] + fast[cut:]

@@ -3,6 +3,7 @@ crosses the slice and each cell recovers behind it; an anoxic core stays depolar
 oxygenated tissue around it recovers; astrocyte gap junctions spread a local K+ load. The books
 balance across the whole slice (row 22). No Qt."""
 import numpy as np
+import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
 from engine import budget
@@ -26,6 +27,7 @@ def plateau(V, rows):
     return np.median(sliding_window_view(V, rows, axis=0), axis=-1)
 
 
+@pytest.mark.slow
 def test_row27_a_kcl_puff_starts_a_wave_that_crosses_the_slice_and_each_cell_recovers(figure):
     s = slice_session()
     rest = s.linescan()["V_mV"][-1]
@@ -52,6 +54,7 @@ def test_row27_a_kcl_puff_starts_a_wave_that_crosses_the_slice_and_each_cell_rec
                f"{min(recovered):.0f}–{max(recovered):.0f} s after the wave")
 
 
+@pytest.mark.slow
 def test_row28_an_anoxic_core_stays_depolarised_and_the_penumbra_recovers(figure):
     s = slice_session()
     rest = s.linescan()["V_mV"][-1]
@@ -97,6 +100,7 @@ def k_load(gap_junction_rel):
             scan["V_mV"][:, here].max())
 
 
+@pytest.mark.slow
 def test_row29_astrocyte_gap_junctions_buffer_a_local_k_load(figure):
     rise_open, back_open, far_open, V_open = k_load(1.0)
     rise_blocked, back_blocked, far_blocked, V_blocked = k_load(0.0)
@@ -110,6 +114,7 @@ def test_row29_astrocyte_gap_junctions_buffer_a_local_k_load(figure):
                f"blocked; neurons at the load ≤ {max(V_open, V_blocked):.0f} mV")
 
 
+@pytest.mark.slow
 def test_row22_the_books_balance_across_the_whole_slice():
     s = slice_session()
     start = budget.slice_totals(s.cell.y, s.cell.p, s.cell.u)
@@ -160,6 +165,7 @@ def seizure_threshold_mM(s, from_mM, to_mM):
     return None
 
 
+@pytest.mark.slow
 def test_row32_butyrate_and_nmda_drugs_move_the_seizure_threshold_of_a_slice_with_its_background(figure):
     s = Session(preparation="slice", seed=0, sample_rate_hz=1000, preset="synaptic_background")
     settled = s.snapshot()

@@ -2,12 +2,15 @@
 starts a Session from a preset, loads every shipped practical and runs a shipped scenario by name."""
 import os
 import subprocess
+
+import pytest
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_wheel_ships_presets_and_scenarios(tmp_path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
