@@ -290,12 +290,16 @@ class PracticalPanel(QWidget):
         recording, note = self._recording_csv(_free(os.path.splitext(path)[0] + "-recording.csv"))
         try:
             seal = write_submission(self.run, path, markers, recording)
-            pdf = os.path.splitext(path)[0] + ".pdf"
-            write_pdf(report_html(self.run, markers), pdf)
         except (SubmissionError, OSError) as e:
             self.host.say(f"Not handed in: {e}", error=True)
             return None
-        self.host.say(f"Handed in: {path} (seal {seal[:12]}…) and the report {pdf}{note}")
+        pdf = os.path.splitext(path)[0] + ".pdf"
+        try:
+            write_pdf(report_html(self.run, markers), pdf)
+            pdf = f" and the report {pdf}"
+        except OSError as e:  # the submission holds the report as HTML all the same
+            pdf = f" (the PDF of the report could not be written: {e})"
+        self.host.say(f"Handed in: {path} (seal {seal[:12]}…){pdf}{note}")
         return path
 
     def _recording_csv(self, csv_path):

@@ -1,8 +1,9 @@
 """A student's report as PDF, through Qt's own PDF writer: the report's HTML (``rig.report``) with
 each plot (SVG) drawn into an image the document holds."""
+import os
 import re
 
-from PySide6.QtCore import QByteArray, QUrl
+from PySide6.QtCore import QByteArray, QRectF, QUrl
 from PySide6.QtGui import QImage, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtSvg import QSvgRenderer
 
@@ -20,7 +21,7 @@ def write_pdf(report_html, path):
         image = QImage(size * 2, QImage.Format.Format_ARGB32)
         image.fill(0xFFFFFFFF)
         painter = QPainter(image)
-        renderer.render(painter)
+        renderer.render(painter, QRectF(image.rect()))  # the whole image: twice the SVG's size, sharp on paper
         painter.end()
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"plot{k}.png"), image)
     counter = iter(range(len(plots)))
@@ -30,3 +31,6 @@ def write_pdf(report_html, path):
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setResolution(DPI)
     document.print_(writer)  # page by page
+    del writer  # the file is complete once the writer is gone
+    if not os.path.isfile(path) or os.path.getsize(path) == 0:
+        raise OSError(f"cannot write {path}")
