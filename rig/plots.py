@@ -6,7 +6,6 @@ import html
 import math
 
 import numpy as np
-from scipy.optimize import curve_fit
 
 from . import expressions
 
@@ -42,6 +41,8 @@ def fitted(plot, points):
     if plot.fit == "line":
         slope, intercept = np.polyfit(xs, ys, 1)
         return grid, slope * grid + intercept, f"line: slope {slope:.3g}, intercept {intercept:.3g}"
+    from scipy.optimize import curve_fit  # here: scipy's import costs the window's start half a second
+
     positive = xs[xs > 0]
     try:
         (bottom, top, ec50, n), _ = curve_fit(hill, xs, ys, p0=(ys.min(), ys.max(), float(np.median(positive)), 1.0),

@@ -46,6 +46,8 @@ class PracticalPanel(QWidget):
         # the step: where the student reads and acts
         self.step_area = QScrollArea()
         self.step_area.setWidgetResizable(True)
+        # up and down only: the step's texts wrap to the pane's width (large projector fonts too)
+        self.step_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         split.addWidget(self.step_area)
         # the table and the plot: what they have found
         found = QSplitter(Qt.Orientation.Vertical)
@@ -121,6 +123,7 @@ class PracticalPanel(QWidget):
         title = QLabel(f"<b>{run.practical.title}</b> — step {number} of {total}"
                        + (f" · {run.student}" if run.student else ""))
         title.setObjectName("practical:title")
+        title.setWordWrap(True)
         layout.addWidget(title)
         if self.guided:
             text = QLabel(step.text)

@@ -46,6 +46,7 @@ AUTO_SPAN = "auto"  # the scopes' window follows the speed
 AUTO_SPAN_WALL_S = 10.0  # ... showing about this much of the user's own time
 CAPTION_S = 8.0  # a scenario's caption stays this long above the scopes (wall seconds)
 RESULTS_SHARE = 0.4  # a plotted sweep or curve gets this much of the left column: readable from the back
+PROJECTED_PRACTICAL_SHARE = 0.3  # a practical opened in projector mode, whose readouts are twice as tall
 MEASUREMENTS = {"membrane_test": lambda s, **a: s.membrane_test(), "rheobase": lambda s, **a: s.rheobase(),
                 "iv_curve": lambda s, **a: s.iv_curve(), "fi_curve": lambda s, **a: s.fi_curve(),
                 "step_sweeps": lambda s, **a: step_sweeps(s, **a)}
@@ -389,7 +390,9 @@ class RigWindow(QMainWindow):
         if self.practical.run is not None:
             self.results_action.setChecked(True)
             self.results.setCurrentWidget(self.practical)
-            self._make_room_for_results()
+            # projected, the large readouts take their share already: the scopes keep room to be read
+            projected = self.projector_action.isChecked()
+            self._make_room_for_results(PROJECTED_PRACTICAL_SHARE if projected else RESULTS_SHARE)
 
     @property
     def patching(self):
@@ -480,11 +483,11 @@ class RigWindow(QMainWindow):
             self._make_room_for_results()
         self.say(f"Done: {kind.replace('_', ' ')}")
 
-    def _make_room_for_results(self):
-        """A plotted result gets at least RESULTS_SHARE of the left column, taken from the scopes."""
+    def _make_room_for_results(self, share=RESULTS_SHARE):
+        """A plotted result gets at least ``share`` of the left column, taken from the scopes."""
         left = self.splitters["split/left"]
         traces, readouts, results = left.sizes()
-        want = int(RESULTS_SHARE * (traces + readouts + results))
+        want = int(share * (traces + readouts + results))
         if results < want:
             left.setSizes([traces - (want - results), readouts, want])
 
